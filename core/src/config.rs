@@ -1,0 +1,1 @@
+//! Configuration: `retort.toml` lookup, interpolation, environments and URL precedence (SPEC 2).

@@ -1,0 +1,1 @@
+//! Database URLs: parsing the `sqlite`, `postgres` and `mysql` schemes, and redaction.

@@ -1,0 +1,1 @@
+//! The revision graph (SPEC 4): validation, queries, targets and plans.

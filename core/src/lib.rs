@@ -1,0 +1,16 @@
+//! retort-core: everything in retort that is not one particular database.
+//!
+//! Data flows one way, one module per stage:
+//! configuration ([`config`], [`db_url`]) → revision files ([`revision`], [`sql`]) →
+//! the revision graph and its plans ([`graph`]) → (later) a dialect renders → a
+//! connection executes → the version table.
+
+pub mod config;
+pub mod db_url;
+pub mod graph;
+pub mod location;
+pub mod revision;
+pub mod sql;
+
+pub use location::{FileError, LineCol};
+pub use revision::{FileFormat, RevisionHeader};
