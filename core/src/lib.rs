@@ -5,6 +5,7 @@
 //! the revision graph and its plans ([`graph`]) → (later) a dialect renders → a
 //! connection executes → the version table.
 
+pub mod authoring;
 pub mod config;
 pub mod db_url;
 pub mod graph;

@@ -52,7 +52,12 @@ impl FileError {
     }
 
     /// An error at a known line and column of `path`.
-    pub fn at_line_col(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn at_line_col(
+        path: &Path,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         FileError {
             path: path.to_path_buf(),
             at: Some(LineCol { line, column }),
@@ -74,7 +79,12 @@ impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.at {
             Some(LineCol { line, column }) => {
-                write!(f, "{}:{line}:{column}: {}", self.path.display(), self.message)
+                write!(
+                    f,
+                    "{}:{line}:{column}: {}",
+                    self.path.display(),
+                    self.message
+                )
             }
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }

@@ -1,6 +1,46 @@
 //! Revision files: the TOML and SQL forms, their headers and their operations.
 
 mod header;
+pub mod ops;
 pub mod sql_file;
+pub mod toml_file;
+pub mod types;
+mod validate;
+pub mod values;
 
 pub use header::{FileFormat, RevisionHeader};
+
+/// Checks a revision id: 1 to 64 ASCII letters, digits or underscores.
+///
+/// Ids appear in file names, targets (`REV+2`, `label@head`) and SQL headers, so characters
+/// with a meaning there (`@`, `+`, `-`, `:`, `,`, spaces) are kept out.
+pub fn check_revision_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("a revision id must not be empty".into());
+    }
+    if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(format!(
+            "`{}` is not a valid revision id: use 1 to 64 ASCII letters, digits or underscores",
+            id.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a branch label: like an id, but may also contain `-` and `.`; never `@`.
+pub fn check_branch_label(label: &str) -> Result<(), String> {
+    let valid = !label.is_empty()
+        && label.len() <= 64
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && !label.starts_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a valid branch label: use ASCII letters, digits, `_`, `-` or `.`, not starting with `-`",
+            label.escape_debug()
+        ))
+    }
+}
