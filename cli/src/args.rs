@@ -1,0 +1,147 @@
+//! Command-line arguments (SPEC 7).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Version control for relational database schemas.
+#[derive(Debug, Parser)]
+#[command(name = "retort", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Configuration file (default: retort.toml here or in the nearest parent directory)
+    #[arg(short, long, global = true, value_name = "PATH")]
+    pub(crate) config: Option<PathBuf>,
+    /// Database URL, overriding the configuration
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// Use the [env.NAME] section of the configuration
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) env: Option<String>,
+    /// Load a dialect plugin (repeatable)
+    #[arg(long = "plugin", global = true, value_name = "PATH")]
+    pub(crate) plugins: Vec<PathBuf>,
+    /// Say more (repeatable)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+    /// Say only what was asked for
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// When to use colour (NO_COLOR is honoured by `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub(crate) color: ColorWhen,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people.
+    Text,
+    /// One JSON document on stdout (SPEC 7.1).
+    Json,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorWhen {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Scaffold retort.toml, migrations/ and an empty schema.toml
+    Init {
+        /// Where to create the project (default: the current directory)
+        dir: Option<PathBuf>,
+        /// The database the project starts with
+        #[arg(long, value_enum, default_value_t = InitDialect::Sqlite)]
+        dialect: InitDialect,
+    },
+    /// Write a new revision file and print its path
+    Revision(RevisionArgs),
+    /// Show the revision graph, newest first
+    History {
+        /// Range A:B, inclusive at both ends; either end may be left open (A: or :B)
+        #[arg(short = 'r', long = "rev-range", value_name = "A:B", allow_hyphen_values = true)]
+        range: Option<String>,
+    },
+    /// Show the heads of the revision graph
+    Heads,
+    /// Show the branch points and the branches leaving them
+    Branches,
+    /// Show one revision
+    Show {
+        /// A revision id, unique prefix, label, head, or relative form such as REV-1
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+    },
+    /// Write a merge revision that joins heads
+    Merge {
+        /// The message of the merge revision
+        #[arg(short, long)]
+        message: String,
+        /// Optional revision id instead of a random one
+        #[arg(long, value_name = "ID")]
+        rev_id: Option<String>,
+        /// Branch label for the merge revision
+        #[arg(long, value_name = "LABEL")]
+        branch_label: Vec<String>,
+        /// `heads`, or the revisions to join (at least two)
+        #[arg(required = true, num_args = 1..)]
+        revisions: Vec<String>,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `retort revision`.
+#[derive(Debug, Args)]
+pub(crate) struct RevisionArgs {
+    /// What the revision does
+    #[arg(short, long)]
+    pub(crate) message: String,
+    /// Write the plain-SQL form instead of TOML
+    #[arg(long)]
+    pub(crate) sql: bool,
+    /// The parent: a revision, `head` (default), `label@head`, or `base` for a new root
+    #[arg(long, value_name = "REV")]
+    pub(crate) head: Option<String>,
+    /// Start a labelled branch (repeatable)
+    #[arg(long, value_name = "LABEL")]
+    pub(crate) branch_label: Vec<String>,
+    /// A revision this one depends on without descending from it (repeatable)
+    #[arg(long, value_name = "REV")]
+    pub(crate) depends_on: Vec<String>,
+    /// Use this id instead of a random one
+    #[arg(long, value_name = "ID")]
+    pub(crate) rev_id: Option<String>,
+}
+
+/// The dialects `init` can scaffold for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InitDialect {
+    /// SQLite, the embedded default.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    Mysql,
+}

@@ -1,0 +1,144 @@
+//! `revision` and `merge`: write new revision files (SPEC 3, 7).
+
+use crate::args::RevisionArgs;
+use crate::commands::graph::resolve_single;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use crate::project::{display_path, Project};
+use retort_core::authoring::{file_stem, random_revision_id, sql_revision_text, toml_revision_text, NewRevision};
+use retort_core::graph::Graph;
+use retort_core::revision::{check_branch_label, check_revision_id};
+use serde_json::json;
+use std::io::Write as _;
+use time::OffsetDateTime;
+
+pub(crate) fn revision(out: &Output, project: &Project, args: &RevisionArgs) -> CliResult {
+    let graph = &project.graph;
+    let down_revisions = parents(graph, args.head.as_deref())?;
+    let depends_on = args
+        .depends_on
+        .iter()
+        .map(|spec| resolve_single(graph, spec).map(|rev| rev.id.clone()))
+        .collect::<CliResult<Vec<_>>>()?;
+    let new = new_revision(graph, args.rev_id.as_deref(), &args.message, down_revisions, depends_on, &args.branch_label)?;
+    let (text, extension) = if args.sql { (sql_revision_text(&new), "sql") } else { (toml_revision_text(&new), "toml") };
+    write_revision(out, project, &new, &text, extension)
+}
+
+pub(crate) fn merge(
+    out: &Output,
+    project: &Project,
+    message: &str,
+    rev_id: Option<&str>,
+    branch_labels: &[String],
+    specs: &[String],
+) -> CliResult {
+    let graph = &project.graph;
+    let mut joined: Vec<String> = Vec::new();
+    for spec in specs {
+        let ids: Vec<String> = if spec == "heads" {
+            graph.heads().into_iter().map(|rev| rev.id.clone()).collect()
+        } else {
+            vec![resolve_single(graph, spec)?.id.clone()]
+        };
+        for id in ids {
+            if !joined.contains(&id) {
+                joined.push(id);
+            }
+        }
+    }
+    if joined.len() < 2 {
+        return Err(CliError::input(format!(
+            "a merge joins at least two revisions, and {} named {}: nothing to merge",
+            specs.join(" "),
+            if joined.is_empty() { "none".to_string() } else { format!("only {}", joined.join(", ")) }
+        )));
+    }
+    let new = new_revision(graph, rev_id, message, joined, Vec::new(), branch_labels)?;
+    write_revision(out, project, &new, &toml_revision_text(&new), "toml")
+}
+
+/// The parents of a new revision: `--head`, or the single head. Refuses to guess.
+fn parents(graph: &Graph, head: Option<&str>) -> CliResult<Vec<String>> {
+    match head {
+        Some("base") => Ok(Vec::new()),
+        Some(spec) => Ok(vec![resolve_single(graph, spec)?.id.clone()]),
+        None => match graph.heads().as_slice() {
+            [] => Ok(Vec::new()),
+            [head] => Ok(vec![head.id.clone()]),
+            heads => Err(CliError::input(format!(
+                "the graph has {} heads ({}): choose the parent with --head REV (or LABEL@head), \
+                 or join them first with `retort merge heads -m MESSAGE`",
+                heads.len(),
+                heads.iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        },
+    }
+}
+
+fn new_revision(
+    graph: &Graph,
+    rev_id: Option<&str>,
+    message: &str,
+    down_revisions: Vec<String>,
+    depends_on: Vec<String>,
+    branch_labels: &[String],
+) -> CliResult<NewRevision> {
+    let id = match rev_id {
+        Some(id) => {
+            check_revision_id(id).map_err(|m| CliError::input(format!("--rev-id: {m}")))?;
+            if let Some(existing) = graph.get(id) {
+                return Err(CliError::input(format!(
+                    "--rev-id `{id}` is already used by {}",
+                    display_path(&existing.path)
+                )));
+            }
+            id.to_string()
+        }
+        None => loop {
+            let id = random_revision_id().map_err(|e| CliError::runtime(format!("while choosing a revision id: {e}")))?;
+            if graph.get(&id).is_none() {
+                break id;
+            }
+        },
+    };
+    for label in branch_labels {
+        check_branch_label(label).map_err(|m| CliError::input(format!("--branch-label: {m}")))?;
+        if matches!(label.as_str(), "head" | "heads" | "base") {
+            return Err(CliError::input(format!("--branch-label `{label}` is a reserved target name")));
+        }
+        if let Some(owner) = graph.labelled(label) {
+            return Err(CliError::input(format!(
+                "branch label `{label}` is already declared by {} ({})",
+                owner.id,
+                display_path(&owner.path)
+            )));
+        }
+    }
+    let now = OffsetDateTime::now_utc();
+    let created = now.replace_nanosecond(0).unwrap_or(now);
+    Ok(NewRevision {
+        id,
+        down_revisions,
+        depends_on,
+        branch_labels: branch_labels.to_vec(),
+        message: message.to_string(),
+        created,
+    })
+}
+
+fn write_revision(out: &Output, project: &Project, new: &NewRevision, text: &str, extension: &str) -> CliResult {
+    let stem = file_stem(&project.config.migrations.file_template, new)
+        .map_err(|m| CliError::input(format!("{}: [migrations] {m}", display_path(&project.config.path))))?;
+    let path = project.config.migrations.dir.join(format!("{stem}.{extension}"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| CliError::runtime(format!("while creating {}: {e}", display_path(&path))))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| CliError::runtime(format!("while writing {}: {e}", display_path(&path))))?;
+    let file = display_path(&path);
+    out.emit(|_| format!("{file}\n"), || json!({ "revision": new.id, "file": file }));
+    Ok(())
+}

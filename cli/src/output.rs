@@ -1,0 +1,73 @@
+//! Writing results: text for people, or one JSON document (SPEC 7.1), never both.
+
+use crate::args::{ColorWhen, Format, GlobalArgs};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+
+/// Where and how a command prints.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Output {
+    pub(crate) format: Format,
+    pub(crate) color: bool,
+    pub(crate) verbose: u8,
+}
+
+impl Output {
+    pub(crate) fn new(global: &GlobalArgs) -> Self {
+        let color = match global.color {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            }
+        };
+        Output { format: global.format, color, verbose: global.verbose }
+    }
+
+    pub(crate) fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Prints the command's text result, or its JSON document; exactly one of the two.
+    pub(crate) fn emit<T: Serialize>(&self, text: impl FnOnce(&Output) -> String, json: impl FnOnce() -> T) {
+        let mut stdout = std::io::stdout().lock();
+        let written = match self.format {
+            Format::Text => stdout.write_all(text(self).as_bytes()),
+            Format::Json => serde_json::to_writer_pretty(&mut stdout, &json())
+                .map_err(std::io::Error::other)
+                .and_then(|()| stdout.write_all(b"\n")),
+        };
+        // A closed pipe (`retort history | head`) is not an error worth reporting.
+        let _ = written.and_then(|()| stdout.flush());
+    }
+
+    /// `text` in bold when colour is on.
+    pub(crate) fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    /// `text` in green when colour is on (markers such as `(head)`).
+    pub(crate) fn marker(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Prints an error on stderr, `error:` in red on a terminal (unless NO_COLOR).
+pub(crate) fn report_error(message: &str, color: ColorWhen) {
+    let mut stderr = std::io::stderr().lock();
+    let paint = match color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal(),
+    };
+    let prefix = if paint { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
+    let _ = writeln!(stderr, "{prefix} {message}");
+}
