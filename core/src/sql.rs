@@ -1,1 +1,0 @@
-//! Plain SQL text: splitting into statements, and the canonical form that checksums cover.

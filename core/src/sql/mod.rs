@@ -1,0 +1,136 @@
+//! Plain SQL text: splitting into statements, and the canonical form that checksums cover.
+//!
+//! A small lexer knows each flavor's quotes and comments; [`split_statements`] uses it to
+//! find statement boundaries, and [`canonical_form`] uses it to drop comments and collapse
+//! whitespace without touching literals.
+
+mod canonical;
+mod lexer;
+mod split;
+
+#[cfg(test)]
+mod canonical_tests;
+#[cfg(test)]
+mod split_block_tests;
+#[cfg(test)]
+mod split_tests;
+
+use std::fmt;
+
+use crate::location::LineCol;
+
+pub use canonical::{canonical_form, canonical_form_of_text, canonical_statement};
+pub use split::split_statements;
+
+/// Which SQL lexical rules to follow: quotes, comments and escapes differ between databases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SqlFlavor {
+    /// No dialect declared: `'...'`, `"..."`, backticks, `--` and `/* */` comments,
+    /// dollar quoting and `DELIMITER` lines are all understood.
+    Generic,
+    /// PostgreSQL: dollar quoting, `E'...'` escape strings, nested `/* */` comments.
+    Postgres,
+    /// MySQL and MariaDB: backslash escapes, `"..."` strings, backticks, `#` comments,
+    /// `DELIMITER` lines.
+    Mysql,
+    /// SQLite: backticks and `[...]` identifiers.
+    Sqlite,
+}
+
+impl SqlFlavor {
+    /// The flavor for a dialect name as written in `-- retort:dialect` or derived from a URL;
+    /// unknown names (plugins) and `None` give [`SqlFlavor::Generic`].
+    pub fn from_dialect(dialect: Option<&str>) -> SqlFlavor {
+        match dialect.map(str::to_ascii_lowercase).as_deref() {
+            Some("postgres" | "postgresql") => SqlFlavor::Postgres,
+            Some("mysql" | "mariadb") => SqlFlavor::Mysql,
+            Some("sqlite" | "sqlite3") => SqlFlavor::Sqlite,
+            _ => SqlFlavor::Generic,
+        }
+    }
+}
+
+/// One statement of a SQL text, as sent to the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// The statement: from its first token to its last, without the delimiter that ended it.
+    /// Comments inside it are kept; comments before its first token are not part of it.
+    pub sql: String,
+    /// The 1-based line of the text on which the statement's first token stands.
+    pub line: usize,
+    /// The byte offset of the statement's first token in the text.
+    pub offset: usize,
+}
+
+/// A construct that opens with one token and must be closed by another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Construct {
+    /// A `'...'` string (or `E'...'`, or a MySQL `"..."` string).
+    String,
+    /// A `"..."` quoted identifier.
+    QuotedIdentifier,
+    /// A `` `...` `` quoted identifier.
+    BacktickIdentifier,
+    /// A `[...]` quoted identifier (SQLite).
+    BracketIdentifier,
+    /// A `/* ... */` comment.
+    BlockComment,
+    /// A `$$ ... $$` or `$tag$ ... $tag$` string (PostgreSQL).
+    DollarQuote,
+}
+
+impl fmt::Display for Construct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Construct::String => "string literal",
+            Construct::QuotedIdentifier => "quoted identifier",
+            Construct::BacktickIdentifier => "backtick-quoted identifier",
+            Construct::BracketIdentifier => "bracket-quoted identifier",
+            Construct::BlockComment => "/* comment",
+            Construct::DollarQuote => "dollar-quoted string",
+        })
+    }
+}
+
+/// What went wrong while splitting, without the position (see [`SplitError`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SplitErrorKind {
+    /// A quote or comment opened and never closed.
+    #[error("unterminated {construct} starting here; expected a closing `{closer}`")]
+    Unterminated {
+        /// What was left open.
+        construct: Construct,
+        /// The text that would have closed it.
+        closer: String,
+    },
+    /// A `BEGIN` or `CASE` in a trigger or routine body without its `END`.
+    #[error(
+        "`{keyword}` block starting here is never closed by `END`; \
+         close it, or end the statement with a `DELIMITER` line (MySQL)"
+    )]
+    UnclosedBlock {
+        /// The opening keyword as written.
+        keyword: String,
+    },
+    /// `DELIMITER` with nothing after it.
+    #[error("`DELIMITER` needs a delimiter after it on the same line, e.g. `DELIMITER //`")]
+    MissingDelimiter,
+    /// Text after the new delimiter on a `DELIMITER` line.
+    #[error("unexpected text after the new delimiter `{delimiter}`; expected the end of the line")]
+    TextAfterDelimiter {
+        /// The delimiter the line declared.
+        delimiter: String,
+    },
+}
+
+/// An error found while splitting SQL into statements: what, and where in the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {}, column {}: {kind}", at.line, at.column)]
+pub struct SplitError {
+    /// Where the offending construct starts (1-based line and character column).
+    pub at: LineCol,
+    /// What is wrong.
+    pub kind: SplitErrorKind,
+}
