@@ -1,1 +1,0 @@
-//! Configuration: `retort.toml` lookup, interpolation, environments and URL precedence (SPEC 2).

@@ -1,1 +1,0 @@
-//! Database URLs: parsing the `sqlite`, `postgres` and `mysql` schemes, and redaction.

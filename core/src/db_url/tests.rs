@@ -1,0 +1,282 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+fn parse(url: &str) -> DatabaseUrl {
+    match DatabaseUrl::parse(url) {
+        Ok(parsed) => parsed,
+        Err(error) => panic!("{url} should parse: {error}"),
+    }
+}
+
+fn parse_error(url: &str) -> UrlError {
+    match DatabaseUrl::parse(url) {
+        Ok(parsed) => panic!("{url} should not parse, got {parsed:?}"),
+        Err(error) => error,
+    }
+}
+
+fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn sqlite_relative_absolute_and_memory_forms() {
+    let relative = parse("sqlite://relative.db");
+    assert_eq!(relative.scheme(), "sqlite");
+    assert_eq!(relative.dialect(), Some(SQLITE));
+    assert_eq!(
+        relative.sqlite_location(),
+        Some(&SqliteLocation::File(PathBuf::from("relative.db")))
+    );
+    assert_eq!(
+        parse("sqlite:///abs/path.db").sqlite_location(),
+        Some(&SqliteLocation::File(PathBuf::from("/abs/path.db")))
+    );
+    assert_eq!(
+        parse("sqlite::memory:").sqlite_location(),
+        Some(&SqliteLocation::Memory)
+    );
+    assert_eq!(
+        parse("sqlite://:memory:").sqlite_location(),
+        Some(&SqliteLocation::Memory)
+    );
+    assert_eq!(
+        parse("sqlite:data/app.db").sqlite_location(),
+        Some(&SqliteLocation::File(PathBuf::from("data/app.db")))
+    );
+    assert_eq!(parse("sqlite::memory:").host(), None);
+}
+
+#[test]
+fn sqlite_relative_paths_resolve_against_the_base_dir_and_absolute_ones_do_not() {
+    let base = Path::new("/project");
+    let relative = DatabaseUrl::parse_relative_to("sqlite://data/app.db", base);
+    assert_eq!(
+        relative.ok().and_then(|u| u.sqlite_location().cloned()),
+        Some(SqliteLocation::File(PathBuf::from("/project/data/app.db")))
+    );
+    let absolute = DatabaseUrl::parse_relative_to("sqlite:///var/app.db", base);
+    assert_eq!(
+        absolute.ok().and_then(|u| u.sqlite_location().cloned()),
+        Some(SqliteLocation::File(PathBuf::from("/var/app.db")))
+    );
+    let memory = DatabaseUrl::parse_relative_to("sqlite::memory:", base);
+    assert_eq!(
+        memory.ok().and_then(|u| u.sqlite_location().cloned()),
+        Some(SqliteLocation::Memory)
+    );
+}
+
+#[test]
+fn sqlite_paths_are_percent_decoded_and_queries_kept() {
+    let url = parse("sqlite://my%20app.db?mode=rwc&cache=shared");
+    assert_eq!(
+        url.sqlite_location(),
+        Some(&SqliteLocation::File(PathBuf::from("my app.db")))
+    );
+    assert_eq!(
+        url.query_params(),
+        params(&[("mode", "rwc"), ("cache", "shared")])
+    );
+    assert_eq!(url.query_param("mode"), Some("rwc"));
+}
+
+#[test]
+fn postgres_url_parts() {
+    let url = parse("postgres://user:pass@host:5432/db?sslmode=require");
+    assert_eq!(url.scheme(), "postgres");
+    assert_eq!(url.dialect(), Some(POSTGRES));
+    assert_eq!(url.user(), Some("user"));
+    assert_eq!(url.expose_password(), Some("pass"));
+    assert_eq!(url.host(), Some("host"));
+    assert_eq!(url.port(), Some(5432));
+    assert_eq!(url.database(), Some("db"));
+    assert_eq!(url.query_params(), params(&[("sslmode", "require")]));
+    assert_eq!(url.sqlite_location(), None);
+
+    let alias = parse("POSTGRESQL://h/app");
+    assert_eq!(alias.scheme(), "postgresql");
+    assert_eq!(alias.dialect(), Some(POSTGRES));
+    assert_eq!(alias.user(), None);
+    assert_eq!(alias.expose_password(), None);
+    assert_eq!(alias.port(), None);
+    assert_eq!(alias.port_or_default(), Some(5432));
+}
+
+#[test]
+fn mysql_and_mariadb_url_parts() {
+    let url = parse("mysql://user:pass@host:3306/db");
+    assert_eq!(url.dialect(), Some(MYSQL));
+    assert_eq!(
+        (url.user(), url.host(), url.port(), url.database()),
+        (Some("user"), Some("host"), Some(3306), Some("db"))
+    );
+    let maria = parse("mariadb://root@localhost");
+    assert_eq!(maria.scheme(), "mariadb");
+    assert_eq!(maria.dialect(), Some(MYSQL));
+    assert_eq!(maria.database(), None);
+    assert_eq!(maria.port_or_default(), Some(3306));
+}
+
+#[test]
+fn server_hosts_ipv6_sockets_and_decoded_credentials() {
+    let v6 = parse("postgres://[::1]:6543/db");
+    assert_eq!((v6.host(), v6.port()), (Some("::1"), Some(6543)));
+    let socket = parse("postgres://%2Fvar%2Frun%2Fpostgresql/db");
+    assert_eq!(socket.host(), Some("/var/run/postgresql"));
+    let no_host = parse("postgres:///db");
+    assert_eq!((no_host.host(), no_host.database()), (None, Some("db")));
+    let encoded = parse("postgres://us%40er:p%40ss%3Aw%2Fo%25rd@h/my%20db");
+    assert_eq!(encoded.user(), Some("us@er"));
+    assert_eq!(encoded.expose_password(), Some("p@ss:w/o%rd"));
+    assert_eq!(encoded.database(), Some("my db"));
+}
+
+#[test]
+fn other_schemes_are_kept_whole_for_plugins() {
+    let url = parse("DuckDB://file.duckdb?threads=4");
+    assert_eq!(url.scheme(), "duckdb");
+    assert_eq!(url.dialect(), None);
+    assert_eq!(url.expose_secret_rest(), Some("file.duckdb?threads=4"));
+    assert_eq!(url.host(), None);
+    assert!(url.query_params().is_empty());
+    assert_eq!(parse("sqlite://a.db").expose_secret_rest(), None);
+}
+
+#[test]
+fn empty_missing_scheme_bad_port_and_no_sqlite_path_are_errors() {
+    assert_eq!(parse_error(""), UrlError::Empty);
+    assert_eq!(parse_error("   "), UrlError::Empty);
+    for url in [
+        "app.db",
+        "localhost:5432/db",
+        "C:\\data\\app.db",
+        "://x",
+        "1pg://h",
+    ] {
+        assert!(
+            matches!(parse_error(url), UrlError::MissingScheme { .. }),
+            "{url}"
+        );
+    }
+    assert_eq!(
+        parse_error("postgres://h:abc/db"),
+        UrlError::InvalidPort {
+            url: "postgres://h:abc/db".into()
+        }
+    );
+    assert!(matches!(
+        parse_error("mysql://h:70000/db"),
+        UrlError::InvalidPort { .. }
+    ));
+    assert!(matches!(
+        parse_error("sqlite://"),
+        UrlError::MissingSqlitePath { .. }
+    ));
+    assert!(matches!(
+        parse_error("sqlite://?mode=ro"),
+        UrlError::MissingSqlitePath { .. }
+    ));
+    let no_slashes = parse_error("postgres:db");
+    assert_eq!(
+        no_slashes.to_string(),
+        "database URL `postgres:db` is invalid: expected `postgres://` followed by \
+         `user:password@host:port/database`"
+    );
+    assert!(matches!(
+        parse_error("postgres://u:p%FF@h/db"),
+        UrlError::Invalid { .. }
+    ));
+}
+
+#[test]
+fn display_and_debug_are_redacted_and_the_secret_is_explicit() {
+    let raw = "postgres://app:s3cret@db/prod?sslmode=require&password=other";
+    let url = parse(raw);
+    let expected = "postgres://app:***@db/prod?sslmode=require&password=***";
+    assert_eq!(url.to_string(), expected);
+    assert_eq!(url.redacted(), expected);
+    assert_eq!(format!("{url:?}"), format!("DatabaseUrl({expected:?})"));
+    assert_eq!(url.expose_secret_str(), raw);
+    // The decoded parameters still carry the value a driver needs.
+    assert_eq!(url.query_param("password"), Some("other"));
+}
+
+#[test]
+fn redaction_of_awkward_passwords() {
+    let cases = [
+        ("postgres://app:pass@db/prod", "postgres://app:***@db/prod"),
+        ("postgres://app:p@ss@db/prod", "postgres://app:***@db/prod"),
+        (
+            "postgres://app:p:a:ss@db:5432/prod",
+            "postgres://app:***@db:5432/prod",
+        ),
+        (
+            "postgres://app:p%40s%3As@db/prod",
+            "postgres://app:***@db/prod",
+        ),
+        ("postgres://app:123/x@db/prod", "postgres://app:***@db/prod"),
+        ("mysql://app:pa?ss@db/prod", "mysql://app:***@db/prod"),
+        // An `@` in the query does not swallow the host.
+        (
+            "postgres://app:pw@db/prod?application_name=a@b",
+            "postgres://app:***@db/prod?application_name=a@b",
+        ),
+        ("postgres://app@db/prod", "postgres://app@db/prod"),
+        ("postgres://db/prod", "postgres://db/prod"),
+        ("sqlite::memory:", "sqlite::memory:"),
+        (
+            "sqlite:///abs/app.db?mode=ro",
+            "sqlite:///abs/app.db?mode=ro",
+        ),
+        (
+            "x://h/d?PassWord=a&PWD=b&pass=c&user=u&sslpassword=d&authToken=e#f",
+            "x://h/d?PassWord=***&PWD=***&pass=***&user=u&sslpassword=***&authToken=***",
+        ),
+        ("x://h/d?pass%77ord=a", "x://h/d?pass%77ord=***"),
+    ];
+    for (raw, expected) in cases {
+        assert_eq!(redact_url(raw), expected, "{raw}");
+    }
+}
+
+#[test]
+fn redaction_works_on_strings_that_do_not_parse() {
+    // Missing `//`, missing scheme, bad port: the password is still hidden.
+    assert_eq!(redact_url("mysql:app:pw@h/db"), "mysql:***@h/db");
+    assert_eq!(redact_url("app:pw@h/db"), "app:***@h/db");
+    assert_eq!(
+        redact_url("postgres://app:pw@h:99999/db"),
+        "postgres://app:***@h:99999/db"
+    );
+    let error = parse_error("postgres://app:hunter2@h:99999/db");
+    assert_eq!(
+        error.to_string(),
+        "database URL `postgres://app:***@h:99999/db` has an invalid port: \
+         expected a number from 0 to 65535 after `host:`"
+    );
+    for url in [
+        "postgres://app:hunter2@h:abc/db",
+        "postgres:app:hunter2@h/db",
+        "app:hunter2@h/db",
+        "postgres://app:hunter2@/db",
+        "postgres://app:hunter2@h/%FF?password=hunter2",
+    ] {
+        let error = parse_error(url);
+        assert!(!error.to_string().contains("hunter2"), "{url}: {error}");
+        assert!(
+            !format!("{error:?}").contains("hunter2"),
+            "{url}: {error:?}"
+        );
+    }
+}
+
+#[test]
+fn from_str_matches_parse() {
+    let parsed: Result<DatabaseUrl, _> = "sqlite::memory:".parse();
+    assert_eq!(parsed.ok(), DatabaseUrl::parse("sqlite::memory:").ok());
+}
