@@ -1,0 +1,143 @@
+//! Upgrade and downgrade plans: pure functions of the graph, the applied set and a target
+//! (SPEC 4).
+//!
+//! Applied ids that the graph does not hold (files deleted after they ran) take no part in
+//! planning; [`Graph::unknown_applied`] lists them so that callers can warn.
+
+use std::cmp::Reverse;
+use std::collections::HashSet;
+
+use super::order::kahn;
+use super::{id_list, Graph, Target};
+use crate::revision::RevisionHeader;
+
+/// A plan or query about revisions that cannot be carried out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// An id the graph does not hold (targets from [`Graph::resolve`] never have one).
+    #[error("revision `{id}` is not declared by any revision file")]
+    UnknownRevision {
+        /// The id.
+        id: String,
+    },
+    /// A downgrade to a revision that is not applied.
+    #[error(
+        "cannot downgrade to `{id}`: it is not applied (current heads: {}); downgrade to an \
+         applied revision, or run `retort upgrade {id}` to reach it",
+        id_list(.current_heads)
+    )]
+    TargetNotApplied {
+        /// The target revision.
+        id: String,
+        /// The applied heads, to help choose another target.
+        current_heads: Vec<String>,
+    },
+}
+
+impl Graph {
+    /// The revisions an upgrade to `target` runs, parents and dependencies first: every
+    /// revision not in `applied` that a target revision needs (itself, and its ancestors
+    /// through `down_revision` and `depends_on`). Empty for [`Target::Base`], and when all
+    /// of it is applied.
+    pub fn plan_upgrade(
+        &self,
+        applied: &HashSet<String>,
+        target: &Target,
+    ) -> Result<Vec<&RevisionHeader>, PlanError> {
+        let Target::Revisions(ids) = target else {
+            return Ok(Vec::new());
+        };
+        let targets = self.known_all(ids)?;
+        let is_applied = self.applied_flags(applied);
+        let mut to_run = self.reachable(targets, &self.needs);
+        for (run, applied) in to_run.iter_mut().zip(is_applied) {
+            *run &= !applied;
+        }
+        let order = kahn(&to_run, &self.needs, &self.needed_by, |node| {
+            Reverse(self.rank[node])
+        });
+        Ok(self.headers(order))
+    }
+
+    /// The revisions a downgrade to `target` reverts, children and dependents first.
+    ///
+    /// These are the applied revisions strictly above a target revision through
+    /// `down_revision`, and every applied revision that needs one of those, through
+    /// `down_revision` or `depends_on`, directly or not. A revision that depends on a target
+    /// revision itself stays, as do unrelated branches and whatever a target revision needs
+    /// (which only matters for a set of targets where one is above another).
+    /// [`Target::Base`] reverts every applied revision.
+    ///
+    /// Every target revision must be applied ([`PlanError::TargetNotApplied`]).
+    pub fn plan_downgrade(
+        &self,
+        applied: &HashSet<String>,
+        target: &Target,
+    ) -> Result<Vec<&RevisionHeader>, PlanError> {
+        let is_applied = self.applied_flags(applied);
+        let to_revert = match target {
+            Target::Base => is_applied,
+            Target::Revisions(ids) => {
+                let targets = self.known_all(ids)?;
+                if let Some(&missing) = targets.iter().find(|&&node| !is_applied[node]) {
+                    return Err(PlanError::TargetNotApplied {
+                        id: self.revisions[missing].id.clone(),
+                        current_heads: self.ids(self.current_head_nodes(&is_applied)),
+                    });
+                }
+                let children = targets
+                    .iter()
+                    .flat_map(|&node| self.children[node].iter().copied());
+                let above = self.reachable(children, &self.children);
+                let seeds = (0..self.len()).filter(|&node| above[node] && is_applied[node]);
+                let affected = self.reachable(seeds, &self.needed_by);
+                let kept = self.reachable(targets, &self.needs);
+                (0..self.len())
+                    .map(|node| affected[node] && is_applied[node] && !kept[node])
+                    .collect()
+            }
+        };
+        let order = kahn(&to_revert, &self.needed_by, &self.needs, |node| {
+            self.rank[node]
+        });
+        Ok(self.headers(order))
+    }
+
+    /// The applied revisions without an applied child through `down_revision`.
+    pub fn current_heads(&self, applied: &HashSet<String>) -> Vec<&RevisionHeader> {
+        self.headers(self.current_head_nodes(&self.applied_flags(applied)))
+    }
+
+    /// The applied ids that no revision file declares, sorted. Planning ignores them.
+    pub fn unknown_applied<'a>(&self, applied: &'a HashSet<String>) -> Vec<&'a str> {
+        let mut unknown: Vec<&str> = applied
+            .iter()
+            .map(String::as_str)
+            .filter(|id| self.node(id).is_none())
+            .collect();
+        unknown.sort_unstable();
+        unknown
+    }
+
+    fn current_head_nodes<'a>(
+        &'a self,
+        is_applied: &'a [bool],
+    ) -> impl Iterator<Item = usize> + 'a {
+        (0..self.len()).filter(move |&node| {
+            is_applied[node] && !self.children[node].iter().any(|&child| is_applied[child])
+        })
+    }
+
+    fn applied_flags(&self, applied: &HashSet<String>) -> Vec<bool> {
+        let mut flags = vec![false; self.len()];
+        for node in applied.iter().filter_map(|id| self.node(id)) {
+            flags[node] = true;
+        }
+        flags
+    }
+
+    fn known_all(&self, ids: &[String]) -> Result<Vec<usize>, PlanError> {
+        ids.iter().map(|id| self.known(id)).collect()
+    }
+}
