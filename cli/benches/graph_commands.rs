@@ -42,40 +42,53 @@ fn revision_file(id: &str, parents: &[String], n: usize) -> String {
 fn generate(dir: &Path, branch_every: usize) -> std::io::Result<()> {
     let migrations = dir.join("migrations");
     std::fs::create_dir_all(&migrations)?;
-    std::fs::write(dir.join("retort.toml"), "[database]\nurl = \"sqlite://bench.db\"\n")?;
+    std::fs::write(
+        dir.join("retort.toml"),
+        "[database]\nurl = \"sqlite://bench.db\"\n",
+    )?;
     let mut main_tip: Option<String> = None;
     let mut side_tip: Option<String> = None;
     let mut side_started_at = 0;
     for n in 0..REVISIONS {
         let id = format!("{n:012x}");
-        let parents: Vec<String> = if branch_every > 0 && n > 0 && n % branch_every == 0 && side_tip.is_none() {
-            // Open a side branch from the current main tip.
-            side_started_at = n;
-            let parents = main_tip.iter().cloned().collect();
-            side_tip = Some(id.clone());
-            write_revision(&migrations, &id, &parents, n)?;
-            continue;
-        } else if let (Some(side), true) = (&side_tip, n == side_started_at + branch_every / 2) {
-            // Merge the side branch back.
-            let parents = main_tip.iter().cloned().chain([side.clone()]).collect();
-            side_tip = None;
-            parents
-        } else if side_tip.is_some() && n % 2 == 1 {
-            let parents = side_tip.iter().cloned().collect();
-            side_tip = Some(id.clone());
-            write_revision(&migrations, &id, &parents, n)?;
-            continue;
-        } else {
-            main_tip.iter().cloned().collect()
-        };
+        let parents: Vec<String> =
+            if branch_every > 0 && n > 0 && n % branch_every == 0 && side_tip.is_none() {
+                // Open a side branch from the current main tip.
+                side_started_at = n;
+                let parents = main_tip.iter().cloned().collect();
+                side_tip = Some(id.clone());
+                write_revision(&migrations, &id, &parents, n)?;
+                continue;
+            } else if let (Some(side), true) = (&side_tip, n == side_started_at + branch_every / 2)
+            {
+                // Merge the side branch back.
+                let parents = main_tip.iter().cloned().chain([side.clone()]).collect();
+                side_tip = None;
+                parents
+            } else if side_tip.is_some() && n % 2 == 1 {
+                let parents = side_tip.iter().cloned().collect();
+                side_tip = Some(id.clone());
+                write_revision(&migrations, &id, &parents, n)?;
+                continue;
+            } else {
+                main_tip.iter().cloned().collect()
+            };
         write_revision(&migrations, &id, &parents, n)?;
         main_tip = Some(id);
     }
     Ok(())
 }
 
-fn write_revision(migrations: &Path, id: &str, parents: &[String], n: usize) -> std::io::Result<()> {
-    std::fs::write(migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")), revision_file(id, parents, n))
+fn write_revision(
+    migrations: &Path,
+    id: &str,
+    parents: &[String],
+    n: usize,
+) -> std::io::Result<()> {
+    std::fs::write(
+        migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
+        revision_file(id, parents, n),
+    )
 }
 
 fn measure(dir: &Path, args: &[&str]) -> (Duration, Duration, Option<u64>) {
@@ -83,9 +96,17 @@ fn measure(dir: &Path, args: &[&str]) -> (Duration, Duration, Option<u64>) {
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let start = Instant::now();
-        let output = Command::new(binary).args(args).current_dir(dir).output().expect("run retort");
+        let output = Command::new(binary)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("run retort");
         times.push(start.elapsed());
-        assert!(output.status.success(), "retort {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "retort {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     times.sort();
     let peak_kib = Path::new("/usr/bin/time").exists().then(|| {
@@ -97,21 +118,32 @@ fn measure(dir: &Path, args: &[&str]) -> (Duration, Duration, Option<u64>) {
             .output()
             .expect("run /usr/bin/time");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0)
+        stderr
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0)
     });
     (times[RUNS / 2], times[RUNS - 1], peak_kib)
 }
 
 fn main() {
     let root = tempfile::tempdir().expect("temporary directory");
-    println!("retort graph commands on {REVISIONS} TOML revisions ({RUNS} runs each, release build)");
-    println!("{:<8} {:<30} {:>10} {:>10} {:>12}", "project", "command", "median", "worst", "peak memory");
+    println!(
+        "retort graph commands on {REVISIONS} TOML revisions ({RUNS} runs each, release build)"
+    );
+    println!(
+        "{:<8} {:<30} {:>10} {:>10} {:>12}",
+        "project", "command", "median", "worst", "peak memory"
+    );
     for (name, branch_every) in [("linear", 0), ("branchy", 300)] {
         let dir = root.path().join(name);
         generate(&dir, branch_every).expect("generate the project");
         for args in [&["heads"][..], &["history", "--format", "json"][..]] {
             let (median, worst, peak) = measure(&dir, args);
-            let peak = peak.map_or("n/a".to_string(), |kib| format!("{:.1} MB", kib as f64 / 1024.0));
+            let peak = peak.map_or("n/a".to_string(), |kib| {
+                format!("{:.1} MB", kib as f64 / 1024.0)
+            });
             println!(
                 "{name:<8} {:<30} {:>8.1}ms {:>8.1}ms {peak:>12}",
                 format!("retort {}", args.join(" ")),

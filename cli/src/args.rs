@@ -77,7 +77,12 @@ pub(crate) enum Command {
     /// Show the revision graph, newest first
     History {
         /// Range A:B, inclusive at both ends; either end may be left open (A: or :B)
-        #[arg(short = 'r', long = "rev-range", value_name = "A:B", allow_hyphen_values = true)]
+        #[arg(
+            short = 'r',
+            long = "rev-range",
+            value_name = "A:B",
+            allow_hyphen_values = true
+        )]
         range: Option<String>,
     },
     /// Show the heads of the revision graph

@@ -17,12 +17,18 @@ pub(crate) struct CliError {
 impl CliError {
     /// Bad input (exit 2).
     pub(crate) fn input(message: impl fmt::Display) -> Self {
-        CliError { exit_code: BAD_INPUT, message: message.to_string() }
+        CliError {
+            exit_code: BAD_INPUT,
+            message: message.to_string(),
+        }
     }
 
     /// A runtime failure (exit 1).
     pub(crate) fn runtime(message: impl fmt::Display) -> Self {
-        CliError { exit_code: RUNTIME, message: message.to_string() }
+        CliError {
+            exit_code: RUNTIME,
+            message: message.to_string(),
+        }
     }
 }
 

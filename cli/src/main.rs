@@ -30,11 +30,23 @@ fn run(cli: Cli) -> CliResult {
     match &cli.command {
         Command::Init { dir, dialect } => commands::init::run(&out, dir.as_deref(), *dialect),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "retort", &mut std::io::stdout());
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "retort",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
-        Command::Revision(args) => commands::revision::revision(&out, &project::Project::load(&cli.global)?, args),
-        Command::Merge { message, rev_id, branch_label, revisions } => commands::revision::merge(
+        Command::Revision(args) => {
+            commands::revision::revision(&out, &project::Project::load(&cli.global)?, args)
+        }
+        Command::Merge {
+            message,
+            rev_id,
+            branch_label,
+            revisions,
+        } => commands::revision::merge(
             &out,
             &project::Project::load(&cli.global)?,
             message,
@@ -42,9 +54,15 @@ fn run(cli: Cli) -> CliResult {
             branch_label,
             revisions,
         ),
-        Command::History { range } => commands::graph::history(&out, &project::Project::load(&cli.global)?, range.as_deref()),
+        Command::History { range } => commands::graph::history(
+            &out,
+            &project::Project::load(&cli.global)?,
+            range.as_deref(),
+        ),
         Command::Heads => commands::graph::heads(&out, &project::Project::load(&cli.global)?),
         Command::Branches => commands::graph::branches(&out, &project::Project::load(&cli.global)?),
-        Command::Show { revision } => commands::graph::show(&out, &project::Project::load(&cli.global)?, revision),
+        Command::Show { revision } => {
+            commands::graph::show(&out, &project::Project::load(&cli.global)?, revision)
+        }
     }
 }

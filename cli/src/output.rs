@@ -18,18 +18,23 @@ impl Output {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
             ColorWhen::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
             }
         };
-        Output { format: global.format, color, verbose: global.verbose }
-    }
-
-    pub(crate) fn is_json(&self) -> bool {
-        self.format == Format::Json
+        Output {
+            format: global.format,
+            color,
+            verbose: global.verbose,
+        }
     }
 
     /// Prints the command's text result, or its JSON document; exactly one of the two.
-    pub(crate) fn emit<T: Serialize>(&self, text: impl FnOnce(&Output) -> String, json: impl FnOnce() -> T) {
+    pub(crate) fn emit<T: Serialize>(
+        &self,
+        text: impl FnOnce(&Output) -> String,
+        json: impl FnOnce() -> T,
+    ) {
         let mut stdout = std::io::stdout().lock();
         let written = match self.format {
             Format::Text => stdout.write_all(text(self).as_bytes()),
@@ -66,8 +71,14 @@ pub(crate) fn report_error(message: &str, color: ColorWhen) {
     let paint = match color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal(),
+        ColorWhen::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal()
+        }
     };
-    let prefix = if paint { "\x1b[1;31merror:\x1b[0m" } else { "error:" };
+    let prefix = if paint {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
     let _ = writeln!(stderr, "{prefix} {message}");
 }

@@ -6,9 +6,11 @@
 //! connection executes → the version table.
 
 pub mod authoring;
+pub mod checksum;
 pub mod config;
 pub mod db_url;
 pub mod graph;
+pub mod load;
 pub mod location;
 pub mod revision;
 pub mod sql;

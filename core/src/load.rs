@@ -26,9 +26,17 @@ pub enum LoadError {
 
 fn list_errors(errors: &[FileError]) -> String {
     const SHOWN: usize = 20;
-    let mut text = errors.iter().take(SHOWN).map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    let mut text = errors
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
     if errors.len() > SHOWN {
-        text.push_str(&format!("\n... and {} more malformed revision files", errors.len() - SHOWN));
+        text.push_str(&format!(
+            "\n... and {} more malformed revision files",
+            errors.len() - SHOWN
+        ));
     }
     text
 }
@@ -70,7 +78,10 @@ pub fn revision_format(path: &Path) -> Option<FileFormat> {
 /// Other files and subdirectories are ignored. Headers come back sorted by path; every
 /// malformed file is reported, not only the first.
 pub fn read_headers(dir: &Path) -> Result<Vec<RevisionHeader>, LoadError> {
-    let directory_error = |source| LoadError::Directory { dir: dir.to_path_buf(), source };
+    let directory_error = |source| LoadError::Directory {
+        dir: dir.to_path_buf(),
+        source,
+    };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(directory_error)? {
         let entry = entry.map_err(directory_error)?;
@@ -81,20 +92,32 @@ pub fn read_headers(dir: &Path) -> Result<Vec<RevisionHeader>, LoadError> {
             }
         }
     }
-    files.sort();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
     let chunk_size = files.len().div_ceil(threads).max(64);
     let results: Vec<Result<RevisionHeader, FileError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = files
             .chunks(chunk_size)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(|(path, format)| read_header(path, *format)).collect::<Vec<_>>()))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(path, format)| read_header(path, *format))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         workers
             .into_iter()
             .flat_map(|worker| {
                 worker.join().unwrap_or_else(|_| {
-                    vec![Err(FileError::whole_file(dir, "internal error: a reader thread panicked"))]
+                    vec![Err(FileError::whole_file(
+                        dir,
+                        "internal error: a reader thread panicked",
+                    ))]
                 })
             })
             .collect()
@@ -116,7 +139,8 @@ pub fn read_headers(dir: &Path) -> Result<Vec<RevisionHeader>, LoadError> {
 }
 
 fn read_text(path: &Path) -> Result<String, FileError> {
-    std::fs::read_to_string(path).map_err(|e| FileError::whole_file(path, format!("cannot read the file: {e}")))
+    std::fs::read_to_string(path)
+        .map_err(|e| FileError::whole_file(path, format!("cannot read the file: {e}")))
 }
 
 fn read_header(path: &Path, format: FileFormat) -> Result<RevisionHeader, FileError> {
@@ -137,7 +161,11 @@ pub fn read_revision(header: &RevisionHeader) -> Result<Revision, FileError> {
     if revision.header().id != header.id {
         return Err(FileError::whole_file(
             &header.path,
-            format!("the file changed while retort ran: its revision was `{}`, now `{}`", header.id, revision.header().id),
+            format!(
+                "the file changed while retort ran: its revision was `{}`, now `{}`",
+                header.id,
+                revision.header().id
+            ),
         ));
     }
     Ok(revision)

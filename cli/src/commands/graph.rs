@@ -26,7 +26,11 @@ pub(crate) struct HistoryEntry<'a> {
     applied: Option<bool>,
 }
 
-pub(crate) fn history_entry<'a>(graph: &Graph, rev: &'a RevisionHeader, applied: Option<bool>) -> HistoryEntry<'a> {
+pub(crate) fn history_entry<'a>(
+    graph: &Graph,
+    rev: &'a RevisionHeader,
+    applied: Option<bool>,
+) -> HistoryEntry<'a> {
     HistoryEntry {
         revision: &rev.id,
         down_revisions: &rev.down_revisions,
@@ -68,13 +72,21 @@ fn history_line(out: &Output, graph: &Graph, rev: &RevisionHeader) -> String {
         [one] => one.clone(),
         many => format!("({})", many.join(", ")),
     };
-    format!("{parents} -> {}, {}\n", id_with_markers(out, graph, rev), rev.message)
+    format!(
+        "{parents} -> {}, {}\n",
+        id_with_markers(out, graph, rev),
+        rev.message
+    )
 }
 
 /// The multi-line form of `history --verbose` and `show`.
 fn verbose_block(out: &Output, graph: &Graph, rev: &RevisionHeader) -> String {
     let mut text = format!("Rev: {}\n", id_with_markers(out, graph, rev));
-    let parents = if rev.down_revisions.is_empty() { "<base>".to_string() } else { rev.down_revisions.join(", ") };
+    let parents = if rev.down_revisions.is_empty() {
+        "<base>".to_string()
+    } else {
+        rev.down_revisions.join(", ")
+    };
     let _ = writeln!(text, "Parent: {parents}");
     if !rev.depends_on.is_empty() {
         let _ = writeln!(text, "Depends on: {}", rev.depends_on.join(", "));
@@ -88,7 +100,12 @@ fn verbose_block(out: &Output, graph: &Graph, rev: &RevisionHeader) -> String {
     if !rev.transactional {
         text.push_str("Transactional: false\n");
     }
-    let _ = writeln!(text, "Path: {}\n\n    {}\n", display_path(&rev.path), rev.message);
+    let _ = writeln!(
+        text,
+        "Path: {}\n\n    {}\n",
+        display_path(&rev.path),
+        rev.message
+    );
     text
 }
 
@@ -98,19 +115,35 @@ pub(crate) fn history(out: &Output, project: &Project, range: Option<&str>) -> C
         None => graph.history(),
         Some(range) => {
             let Some((lower, upper)) = range.split_once(':') else {
-                return Err(CliError::input(format!("-r `{range}`: expected A:B, A: or :B")));
+                return Err(CliError::input(format!(
+                    "-r `{range}`: expected A:B, A: or :B"
+                )));
             };
             let lower = resolve_one_or_open(graph, lower)?;
             let upper = resolve_one_or_open(graph, upper)?;
-            graph.history_range(lower.as_deref(), upper.as_deref()).map_err(CliError::input)?
+            graph
+                .history_range(lower.as_deref(), upper.as_deref())
+                .map_err(CliError::input)?
         }
     };
     out.emit(
         |out| {
-            let render = if out.verbose > 0 { verbose_block } else { history_line };
-            revisions.iter().map(|rev| render(out, graph, rev)).collect()
+            let render = if out.verbose > 0 {
+                verbose_block
+            } else {
+                history_line
+            };
+            revisions
+                .iter()
+                .map(|rev| render(out, graph, rev))
+                .collect()
         },
-        || revisions.iter().map(|rev| history_entry(graph, rev, None)).collect::<Vec<_>>(),
+        || {
+            revisions
+                .iter()
+                .map(|rev| history_entry(graph, rev, None))
+                .collect::<Vec<_>>()
+        },
     );
     Ok(())
 }
@@ -134,10 +167,14 @@ fn resolve_one_or_open(graph: &Graph, spec: &str) -> CliResult<Option<String>> {
 /// Resolves a target that must be exactly one revision (`show`, `--head`, `merge`).
 pub(crate) fn resolve_single<'g>(graph: &'g Graph, spec: &str) -> CliResult<&'g RevisionHeader> {
     match resolve_one_or_open(graph, spec)? {
-        Some(id) => graph
-            .get(&id)
-            .ok_or_else(|| CliError::input(format!("`{spec}` resolved to `{id}`, which is not in the graph"))),
-        None => Err(CliError::input(format!("`{spec}` is not a revision: name one revision"))),
+        Some(id) => graph.get(&id).ok_or_else(|| {
+            CliError::input(format!(
+                "`{spec}` resolved to `{id}`, which is not in the graph"
+            ))
+        }),
+        None => Err(CliError::input(format!(
+            "`{spec}` is not a revision: name one revision"
+        ))),
     }
 }
 
@@ -167,7 +204,11 @@ pub(crate) fn heads(out: &Output, project: &Project) -> CliResult {
         || {
             heads
                 .iter()
-                .map(|rev| HeadEntry { revision: &rev.id, message: &rev.message, branch_labels: &rev.branch_labels })
+                .map(|rev| HeadEntry {
+                    revision: &rev.id,
+                    message: &rev.message,
+                    branch_labels: &rev.branch_labels,
+                })
                 .collect::<Vec<_>>()
         },
     );
@@ -184,14 +225,28 @@ struct BranchPointEntry<'a> {
 
 pub(crate) fn branches(out: &Output, project: &Project) -> CliResult {
     let graph = &project.graph;
-    let points: Vec<&RevisionHeader> = graph.history().into_iter().filter(|rev| graph.is_branch_point(&rev.id)).collect();
+    let points: Vec<&RevisionHeader> = graph
+        .history()
+        .into_iter()
+        .filter(|rev| graph.is_branch_point(&rev.id))
+        .collect();
     out.emit(
         |out| {
             let mut text = String::new();
             for point in &points {
-                let _ = writeln!(text, "{}, {}", id_with_markers(out, graph, point), point.message);
+                let _ = writeln!(
+                    text,
+                    "{}, {}",
+                    id_with_markers(out, graph, point),
+                    point.message
+                );
                 for child in graph.children(&point.id) {
-                    let _ = writeln!(text, "  -> {}, {}", id_with_markers(out, graph, child), child.message);
+                    let _ = writeln!(
+                        text,
+                        "  -> {}, {}",
+                        id_with_markers(out, graph, child),
+                        child.message
+                    );
                 }
             }
             text
@@ -203,7 +258,11 @@ pub(crate) fn branches(out: &Output, project: &Project) -> CliResult {
                     revision: &rev.id,
                     message: &rev.message,
                     branch_labels: &rev.branch_labels,
-                    children: graph.children(&rev.id).into_iter().map(|c| c.id.as_str()).collect(),
+                    children: graph
+                        .children(&rev.id)
+                        .into_iter()
+                        .map(|c| c.id.as_str())
+                        .collect(),
                 })
                 .collect::<Vec<_>>()
         },
@@ -222,7 +281,8 @@ pub(crate) fn show(out: &Output, project: &Project, spec: &str) -> CliResult {
             text
         },
         || {
-            let mut entry = serde_json::to_value(history_entry(graph, rev, None)).unwrap_or_default();
+            let mut entry =
+                serde_json::to_value(history_entry(graph, rev, None)).unwrap_or_default();
             if let serde_json::Value::Object(map) = &mut entry {
                 map.extend(contents.to_json());
             }

@@ -34,7 +34,8 @@ file = "schema.toml"
     )
 }
 
-const SCHEMA_TEXT: &str = "# The declared target schema: tables in the vocabulary of create_table.\n\
+const SCHEMA_TEXT: &str =
+    "# The declared target schema: tables in the vocabulary of create_table.\n\
 # `retort revision --autogenerate` and `retort diff` compare it with the database.\n";
 
 pub(crate) fn run(out: &Output, dir: Option<&Path>, dialect: InitDialect) -> CliResult {
@@ -46,7 +47,9 @@ pub(crate) fn run(out: &Output, dir: Option<&Path>, dialect: InitDialect) -> Cli
             config.display()
         )));
     }
-    let io = |what: &Path, e: std::io::Error| CliError::runtime(format!("while creating {}: {e}", what.display()));
+    let io = |what: &Path, e: std::io::Error| {
+        CliError::runtime(format!("while creating {}: {e}", what.display()))
+    };
     let migrations = dir.join("migrations");
     let schema = dir.join("schema.toml");
     std::fs::create_dir_all(&migrations).map_err(|e| io(&migrations, e))?;

@@ -5,7 +5,9 @@ use crate::commands::graph::resolve_single;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, Project};
-use retort_core::authoring::{file_stem, random_revision_id, sql_revision_text, toml_revision_text, NewRevision};
+use retort_core::authoring::{
+    file_stem, random_revision_id, sql_revision_text, toml_revision_text, NewRevision,
+};
 use retort_core::graph::Graph;
 use retort_core::revision::{check_branch_label, check_revision_id};
 use serde_json::json;
@@ -20,8 +22,19 @@ pub(crate) fn revision(out: &Output, project: &Project, args: &RevisionArgs) -> 
         .iter()
         .map(|spec| resolve_single(graph, spec).map(|rev| rev.id.clone()))
         .collect::<CliResult<Vec<_>>>()?;
-    let new = new_revision(graph, args.rev_id.as_deref(), &args.message, down_revisions, depends_on, &args.branch_label)?;
-    let (text, extension) = if args.sql { (sql_revision_text(&new), "sql") } else { (toml_revision_text(&new), "toml") };
+    let new = new_revision(
+        graph,
+        args.rev_id.as_deref(),
+        &args.message,
+        down_revisions,
+        depends_on,
+        &args.branch_label,
+    )?;
+    let (text, extension) = if args.sql {
+        (sql_revision_text(&new), "sql")
+    } else {
+        (toml_revision_text(&new), "toml")
+    };
     write_revision(out, project, &new, &text, extension)
 }
 
@@ -37,7 +50,11 @@ pub(crate) fn merge(
     let mut joined: Vec<String> = Vec::new();
     for spec in specs {
         let ids: Vec<String> = if spec == "heads" {
-            graph.heads().into_iter().map(|rev| rev.id.clone()).collect()
+            graph
+                .heads()
+                .into_iter()
+                .map(|rev| rev.id.clone())
+                .collect()
         } else {
             vec![resolve_single(graph, spec)?.id.clone()]
         };
@@ -51,7 +68,11 @@ pub(crate) fn merge(
         return Err(CliError::input(format!(
             "a merge joins at least two revisions, and {} named {}: nothing to merge",
             specs.join(" "),
-            if joined.is_empty() { "none".to_string() } else { format!("only {}", joined.join(", ")) }
+            if joined.is_empty() {
+                "none".to_string()
+            } else {
+                format!("only {}", joined.join(", "))
+            }
         )));
     }
     let new = new_revision(graph, rev_id, message, joined, Vec::new(), branch_labels)?;
@@ -63,16 +84,18 @@ fn parents(graph: &Graph, head: Option<&str>) -> CliResult<Vec<String>> {
     match head {
         Some("base") => Ok(Vec::new()),
         Some(spec) => Ok(vec![resolve_single(graph, spec)?.id.clone()]),
-        None => match graph.heads().as_slice() {
-            [] => Ok(Vec::new()),
-            [head] => Ok(vec![head.id.clone()]),
-            heads => Err(CliError::input(format!(
+        None => {
+            match graph.heads().as_slice() {
+                [] => Ok(Vec::new()),
+                [head] => Ok(vec![head.id.clone()]),
+                heads => Err(CliError::input(format!(
                 "the graph has {} heads ({}): choose the parent with --head REV (or LABEL@head), \
                  or join them first with `retort merge heads -m MESSAGE`",
                 heads.len(),
                 heads.iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(", ")
             ))),
-        },
+            }
+        }
     }
 }
 
@@ -96,7 +119,8 @@ fn new_revision(
             id.to_string()
         }
         None => loop {
-            let id = random_revision_id().map_err(|e| CliError::runtime(format!("while choosing a revision id: {e}")))?;
+            let id = random_revision_id()
+                .map_err(|e| CliError::runtime(format!("while choosing a revision id: {e}")))?;
             if graph.get(&id).is_none() {
                 break id;
             }
@@ -105,7 +129,9 @@ fn new_revision(
     for label in branch_labels {
         check_branch_label(label).map_err(|m| CliError::input(format!("--branch-label: {m}")))?;
         if matches!(label.as_str(), "head" | "heads" | "base") {
-            return Err(CliError::input(format!("--branch-label `{label}` is a reserved target name")));
+            return Err(CliError::input(format!(
+                "--branch-label `{label}` is a reserved target name"
+            )));
         }
         if let Some(owner) = graph.labelled(label) {
             return Err(CliError::input(format!(
@@ -127,10 +153,24 @@ fn new_revision(
     })
 }
 
-fn write_revision(out: &Output, project: &Project, new: &NewRevision, text: &str, extension: &str) -> CliResult {
-    let stem = file_stem(&project.config.migrations.file_template, new)
-        .map_err(|m| CliError::input(format!("{}: [migrations] {m}", display_path(&project.config.path))))?;
-    let path = project.config.migrations.dir.join(format!("{stem}.{extension}"));
+fn write_revision(
+    out: &Output,
+    project: &Project,
+    new: &NewRevision,
+    text: &str,
+    extension: &str,
+) -> CliResult {
+    let stem = file_stem(&project.config.migrations.file_template, new).map_err(|m| {
+        CliError::input(format!(
+            "{}: [migrations] {m}",
+            display_path(&project.config.path)
+        ))
+    })?;
+    let path = project
+        .config
+        .migrations
+        .dir
+        .join(format!("{stem}.{extension}"));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -139,6 +179,9 @@ fn write_revision(out: &Output, project: &Project, new: &NewRevision, text: &str
     file.write_all(text.as_bytes())
         .map_err(|e| CliError::runtime(format!("while writing {}: {e}", display_path(&path))))?;
     let file = display_path(&path);
-    out.emit(|_| format!("{file}\n"), || json!({ "revision": new.id, "file": file }));
+    out.emit(
+        |_| format!("{file}\n"),
+        || json!({ "revision": new.id, "file": file }),
+    );
     Ok(())
 }

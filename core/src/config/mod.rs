@@ -44,7 +44,9 @@ pub const DATABASE_URL_VAR: &str = "DATABASE_URL";
 /// The name of the dotenv file read next to the configuration file.
 pub const DOTENV_FILE_NAME: &str = ".env";
 /// The placeholders `migrations.file_template` may use.
-pub const FILE_TEMPLATE_PLACEHOLDERS: [&str; 4] = ["date", "time", "rev", "slug"];
+pub const FILE_TEMPLATE_PLACEHOLDERS: [&str; 10] = [
+    "date", "time", "rev", "slug", "year", "month", "day", "hour", "minute", "second",
+];
 
 /// `retort.toml` in `start_dir` or its nearest parent that has one.
 ///

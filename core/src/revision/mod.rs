@@ -10,10 +10,14 @@ pub mod values;
 
 pub use header::{FileFormat, RevisionHeader};
 
-/// Checks a revision id: 1 to 64 ASCII letters, digits or underscores.
+/// Target keywords that can never be revision ids or branch labels.
+const RESERVED_NAMES: [&str; 3] = ["head", "heads", "base"];
+
+/// Checks a revision id: 1 to 64 ASCII letters, digits or underscores, and not a target
+/// keyword (`head`, `heads`, `base`, in any case).
 ///
-/// Ids appear in file names, targets (`REV+2`, `label@head`) and SQL headers, so characters
-/// with a meaning there (`@`, `+`, `-`, `:`, `,`, spaces) are kept out.
+/// Ids appear in file names, targets (`REV+2`, `label@head`), SQL headers and the version
+/// table, so characters with a meaning there (`@`, `+`, `-`, `:`, `,`, spaces) are kept out.
 pub fn check_revision_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("a revision id must not be empty".into());
@@ -22,6 +26,14 @@ pub fn check_revision_id(id: &str) -> Result<(), String> {
         return Err(format!(
             "`{}` is not a valid revision id: use 1 to 64 ASCII letters, digits or underscores",
             id.escape_debug()
+        ));
+    }
+    if RESERVED_NAMES
+        .iter()
+        .any(|word| id.eq_ignore_ascii_case(word))
+    {
+        return Err(format!(
+            "`{id}` is a target keyword and cannot be a revision id"
         ));
     }
     Ok(())
@@ -34,12 +46,15 @@ pub fn check_branch_label(label: &str) -> Result<(), String> {
         && label
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && !label.starts_with('-');
+        && !label.starts_with(['-', '.'])
+        && !RESERVED_NAMES
+            .iter()
+            .any(|word| label.eq_ignore_ascii_case(word));
     if valid {
         Ok(())
     } else {
         Err(format!(
-            "`{}` is not a valid branch label: use ASCII letters, digits, `_`, `-` or `.`, not starting with `-`",
+            "`{}` is not a valid branch label: use ASCII letters, digits, `_`, `-` or `.`, not starting with `-` or `.`, and not `head`, `heads` or `base`",
             label.escape_debug()
         ))
     }

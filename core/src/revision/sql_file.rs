@@ -26,7 +26,7 @@
 //!   (none means an empty downgrade). A marker stands alone on its line, once per file.
 //! - After the first marker every `-- retort:` line is read as a directive, whatever SQL
 //!   construct it happens to be in: a marker starts a section, anything else is an error.
-//! - Revision ids, parents, dependencies and branch labels follow [`is_valid_revision_id`].
+//! - Revision ids, parents, dependencies and branch labels follow [`crate::revision::check_revision_id`]; branch labels [`crate::revision::check_branch_label`].
 
 mod directive;
 #[cfg(test)]
@@ -42,21 +42,10 @@ use crate::location::FileError;
 use crate::revision::{FileFormat, RevisionHeader};
 use crate::sql::{canonical_form, split_statements, SqlFlavor, Statement};
 
-/// Words that name targets (SPEC 4) and so cannot be revision ids or branch labels.
-const RESERVED_IDS: [&str; 3] = ["head", "heads", "base"];
-
-/// Whether `id` may be a revision id or a branch label, in SQL and TOML revisions alike.
-///
-/// One or more ASCII letters, digits and underscores, and not `head`, `heads` or `base`
-/// in any case. Characters such as `@`, `+`, `-` and `:` are excluded because targets use
-/// them (`label@head`, `REV+2`, `REV-1`), and whitespace or commas would make header
-/// lists ambiguous.
+/// Whether `id` may be a revision id: see [`crate::revision::check_revision_id`], the one
+/// rule for SQL and TOML revisions alike.
 pub fn is_valid_revision_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !RESERVED_IDS
-            .iter()
-            .any(|word| id.eq_ignore_ascii_case(word))
+    super::check_revision_id(id).is_ok()
 }
 
 /// A parsed SQL revision: its header and the statements of its two sections.

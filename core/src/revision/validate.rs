@@ -3,6 +3,7 @@
 
 use super::ops::{Column, Operation, SqlText};
 use super::types::{ColumnType, NeutralType};
+use crate::sql::{split_statements, SqlFlavor};
 use std::collections::HashSet;
 
 /// Checks one operation; the error says what is wrong (the caller adds where).
@@ -99,13 +100,14 @@ pub(crate) fn validate_operation(op: &Operation) -> Result<(), String> {
         }
         Operation::DropConstraint(c) => name("name", &c.name)?,
         Operation::Execute(e) => match &e.sql {
-            SqlText::Everywhere(sql) => sql_fragment("sql", sql)?,
+            SqlText::Everywhere(sql) => executable_sql("sql", None, sql)?,
             SqlText::PerDialect(by_dialect) => {
                 if by_dialect.is_empty() {
                     return Err("`sql` is an empty table: give SQL per dialect or `default`".into());
                 }
                 for (dialect, sql) in by_dialect {
-                    sql_fragment(&format!("sql.{dialect}"), sql)?;
+                    let flavor = (dialect != "default").then_some(dialect.as_str());
+                    executable_sql(&format!("sql.{dialect}"), flavor, sql)?;
                 }
             }
         },
@@ -174,6 +176,20 @@ fn sql_fragment(what: &str, sql: &str) -> Result<(), String> {
         Err(format!("`{what}` is empty"))
     } else {
         Ok(())
+    }
+}
+
+/// Raw SQL must split into statements (an unterminated quote is caught on load, not at run time).
+fn executable_sql(what: &str, dialect: Option<&str>, sql: &str) -> Result<(), String> {
+    sql_fragment(what, sql)?;
+    match split_statements(sql, SqlFlavor::from_dialect(dialect)) {
+        Ok(statements) if statements.is_empty() => {
+            Err(format!("`{what}` holds no statement, only comments"))
+        }
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!(
+            "`{what}`: {e} (line and column within the SQL text)"
+        )),
     }
 }
 

@@ -276,11 +276,14 @@ fn single_token<'a>(value: &'a str, what: &str) -> Result<&'a str, (usize, Strin
 }
 
 fn check_id(id: &str, what: &str) -> Result<(), String> {
+    if what == "branch label" {
+        return crate::revision::check_branch_label(id);
+    }
     if is_valid_revision_id(id) {
         return Ok(());
     }
     Err(format!(
-        "`{id}` is not a valid {what}; expected letters, digits and `_` only \
+        "`{id}` is not a valid {what}; expected 1 to 64 letters, digits and `_` \
          (and not `head`, `heads` or `base`)"
     ))
 }

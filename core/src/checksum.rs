@@ -1,0 +1,93 @@
+//! Checksums (SPEC 5): SHA-256 of the canonical form of what a revision runs.
+//!
+//! A TOML revision's canonical form is its typed operations (upgrade and downgrade) as
+//! JSON with sorted keys, defaults filled in and SQL text in its canonical form; so
+//! reformatting, reordering keys, comments and CRLF line endings leave the checksum as it
+//! is, and any change to what runs changes it. A SQL revision's canonical form is that of
+//! its statements ([`SqlRevision::canonical_form`]). The `transactional` flag is part of
+//! neither: it decides how a revision runs, not what it does to the schema.
+
+use crate::load::Revision;
+use crate::revision::ops::{Operation, SqlText};
+use crate::revision::sql_file::SqlRevision;
+use crate::revision::toml_file::TomlRevision;
+use crate::sql::{canonical_form_of_text, SqlFlavor};
+use sha2::{Digest, Sha256};
+
+/// The checksum of a revision: `sha256:` followed by 64 lowercase hex digits.
+pub fn checksum(revision: &Revision) -> String {
+    match revision {
+        Revision::Toml(rev) => toml_checksum(rev),
+        Revision::Sql(rev) => sql_checksum(rev),
+    }
+}
+
+/// The checksum of a SQL revision.
+pub fn sql_checksum(revision: &SqlRevision) -> String {
+    sha256(revision.canonical_form().as_bytes())
+}
+
+/// The checksum of a TOML revision.
+pub fn toml_checksum(revision: &TomlRevision) -> String {
+    sha256(toml_canonical_form(revision).as_bytes())
+}
+
+/// The text a TOML revision's checksum covers.
+pub fn toml_canonical_form(revision: &TomlRevision) -> String {
+    let section = |ops: &[Operation]| {
+        let values = ops.iter().map(|op| {
+            let mut value = serde_json::to_value(canonical_operation(op)).unwrap_or_default();
+            normalize_line_endings(&mut value);
+            value
+        });
+        serde_json::Value::Array(values.collect())
+    };
+    let document = serde_json::json!({
+        "upgrade": section(&revision.upgrade),
+        "downgrade": section(&revision.downgrade),
+    });
+    // serde_json's map is ordered by key, so this text is the same for equal values.
+    document.to_string()
+}
+
+/// The operation with its raw SQL in canonical form, so that comments and layout inside
+/// an `execute` do not count.
+fn canonical_operation(op: &Operation) -> Operation {
+    let Operation::Execute(execute) = op else {
+        return op.clone();
+    };
+    let canonical = |dialect: Option<&str>, sql: &str| {
+        canonical_form_of_text(sql, SqlFlavor::from_dialect(dialect))
+            .unwrap_or_else(|_| sql.to_string())
+    };
+    let mut execute = execute.clone();
+    execute.sql = match &execute.sql {
+        SqlText::Everywhere(sql) => SqlText::Everywhere(canonical(None, sql)),
+        SqlText::PerDialect(by_dialect) => SqlText::PerDialect(
+            by_dialect
+                .iter()
+                .map(|(dialect, sql)| {
+                    let flavor_name = (dialect != "default").then_some(dialect.as_str());
+                    (dialect.clone(), canonical(flavor_name, sql))
+                })
+                .collect(),
+        ),
+    };
+    Operation::Execute(execute)
+}
+
+/// CRLF and lone CR become LF in every string (a checkout with CRLF must not count as a change).
+fn normalize_line_endings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if s.contains('\r') => {
+            *s = s.replace("\r\n", "\n").replace('\r', "\n")
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(normalize_line_endings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(normalize_line_endings),
+        _ => {}
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    format!("sha256:{:x}", Sha256::digest(bytes))
+}
