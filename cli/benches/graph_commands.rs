@@ -38,7 +38,9 @@ fn revision_file(id: &str, parents: &[String], n: usize) -> String {
     text
 }
 
-/// Writes a project; `branch_every` = 0 for a linear chain.
+/// Writes a project; `branch_every` = 0 for a linear chain. Otherwise every
+/// `branch_every` revisions a side branch opens from the main line, takes every odd
+/// revision, and is merged back `branch_every / 2` revisions later.
 fn generate(dir: &Path, branch_every: usize) -> std::io::Result<()> {
     let migrations = dir.join("migrations");
     std::fs::create_dir_all(&migrations)?;
@@ -48,33 +50,27 @@ fn generate(dir: &Path, branch_every: usize) -> std::io::Result<()> {
     )?;
     let mut main_tip: Option<String> = None;
     let mut side_tip: Option<String> = None;
-    let mut side_started_at = 0;
+    let mut side_opened_at = 0;
     for n in 0..REVISIONS {
         let id = format!("{n:012x}");
-        let parents: Vec<String> =
-            if branch_every > 0 && n > 0 && n % branch_every == 0 && side_tip.is_none() {
-                // Open a side branch from the current main tip.
-                side_started_at = n;
-                let parents = main_tip.iter().cloned().collect();
-                side_tip = Some(id.clone());
-                write_revision(&migrations, &id, &parents, n)?;
-                continue;
-            } else if let (Some(side), true) = (&side_tip, n == side_started_at + branch_every / 2)
-            {
-                // Merge the side branch back.
-                let parents = main_tip.iter().cloned().chain([side.clone()]).collect();
-                side_tip = None;
-                parents
-            } else if side_tip.is_some() && n % 2 == 1 {
-                let parents = side_tip.iter().cloned().collect();
-                side_tip = Some(id.clone());
-                write_revision(&migrations, &id, &parents, n)?;
-                continue;
-            } else {
-                main_tip.iter().cloned().collect()
-            };
-        write_revision(&migrations, &id, &parents, n)?;
-        main_tip = Some(id);
+        let opens_side = branch_every > 0 && n > 0 && n % branch_every == 0 && side_tip.is_none();
+        let merges_side = side_tip.is_some() && n == side_opened_at + branch_every / 2;
+        if opens_side {
+            side_opened_at = n;
+            write_revision(&migrations, &id, main_tip.as_slice(), n)?;
+            side_tip = Some(id);
+        } else if merges_side {
+            let parents: Vec<String> = main_tip.iter().chain(side_tip.iter()).cloned().collect();
+            write_revision(&migrations, &id, &parents, n)?;
+            side_tip = None;
+            main_tip = Some(id);
+        } else if side_tip.is_some() && n % 2 == 1 {
+            write_revision(&migrations, &id, side_tip.as_slice(), n)?;
+            side_tip = Some(id);
+        } else {
+            write_revision(&migrations, &id, main_tip.as_slice(), n)?;
+            main_tip = Some(id);
+        }
     }
     Ok(())
 }

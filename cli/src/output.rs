@@ -14,14 +14,7 @@ pub(crate) struct Output {
 
 impl Output {
     pub(crate) fn new(global: &GlobalArgs) -> Self {
-        let color = match global.color {
-            ColorWhen::Always => true,
-            ColorWhen::Never => false,
-            ColorWhen::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
-            }
-        };
+        let color = use_color(global.color, std::io::stdout().is_terminal());
         Output {
             format: global.format,
             color,
@@ -68,17 +61,20 @@ impl Output {
 /// Prints an error on stderr, `error:` in red on a terminal (unless NO_COLOR).
 pub(crate) fn report_error(message: &str, color: ColorWhen) {
     let mut stderr = std::io::stderr().lock();
-    let paint = match color {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && stderr.is_terminal()
-        }
-    };
+    let paint = use_color(color, stderr.is_terminal());
     let prefix = if paint {
         "\x1b[1;31merror:\x1b[0m"
     } else {
         "error:"
     };
     let _ = writeln!(stderr, "{prefix} {message}");
+}
+
+/// Whether to colour a stream: `auto` means a terminal and no (non-empty) NO_COLOR.
+fn use_color(when: ColorWhen, is_terminal: bool) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
 }

@@ -261,7 +261,7 @@ mod tests {
             file_stem("{date}_{time}_{rev}_{slug}", &empty).expect("valid"),
             "20261121_1740_5cd038a8f131"
         );
-        let err = file_stem("{rev}_{slogan}", &sample()).unwrap_err();
+        let err = file_stem("{rev}_{slogan}", &sample()).expect_err("should be rejected");
         assert!(err.contains("unknown placeholder `{slogan}`"), "{err}");
         assert!(file_stem("{rev", &sample()).is_err());
     }

@@ -244,7 +244,7 @@ fn unknown_header_key_is_rejected_where_it_stands() {
         Path::new(PATH),
         "revision = \"aaaa0001\"\ndown_revison = \"b\"\n",
     )
-    .unwrap_err();
+    .expect_err("should be rejected");
     assert_eq!(err.at, Some(LineCol { line: 2, column: 1 }));
 }
 

@@ -289,21 +289,21 @@ mod tests {
 
     #[test]
     fn bad_types_are_rejected_with_what_was_expected() {
-        let err = NeutralType::parse("varchar(abc)").unwrap_err();
+        let err = NeutralType::parse("varchar(abc)").expect_err("should be rejected");
         assert!(
             err.contains("`abc` where a whole number was expected"),
             "{err}"
         );
-        let err = NeutralType::parse("varchar").unwrap_err();
+        let err = NeutralType::parse("varchar").expect_err("should be rejected");
         assert!(err.contains("needs one positive length"), "{err}");
-        let err = NeutralType::parse("numeric(2,5)").unwrap_err();
+        let err = NeutralType::parse("numeric(2,5)").expect_err("should be rejected");
         assert!(err.contains("no larger than it"), "{err}");
-        let err = NeutralType::parse("strnig").unwrap_err();
+        let err = NeutralType::parse("strnig").expect_err("should be rejected");
         assert!(
             err.contains("unknown type `strnig`") && err.contains("native"),
             "{err}"
         );
-        let err = NeutralType::parse("text(5)").unwrap_err();
+        let err = NeutralType::parse("text(5)").expect_err("should be rejected");
         assert!(err.contains("takes no arguments"), "{err}");
     }
 }
