@@ -16,7 +16,16 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = cli.global.color;
-    match run(cli) {
+    let verbose = cli.global.verbose;
+    let started = std::time::Instant::now();
+    let result = run(cli);
+    if verbose >= 2 {
+        eprintln!(
+            "timing: {:.1} ms in all",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             output::report_error(&error.message, color);

@@ -10,15 +10,18 @@ pub(crate) struct Output {
     pub(crate) format: Format,
     pub(crate) color: bool,
     pub(crate) verbose: u8,
+    pub(crate) terminal: bool,
 }
 
 impl Output {
     pub(crate) fn new(global: &GlobalArgs) -> Self {
-        let color = use_color(global.color, std::io::stdout().is_terminal());
+        let terminal = std::io::stdout().is_terminal();
+        let color = use_color(global.color, terminal);
         Output {
             format: global.format,
             color,
             verbose: global.verbose,
+            terminal,
         }
     }
 
@@ -28,10 +31,15 @@ impl Output {
         text: impl FnOnce(&Output) -> String,
         json: impl FnOnce() -> T,
     ) {
-        let mut stdout = std::io::stdout().lock();
+        // stdout is line-buffered: without this, pretty JSON costs one write per line.
+        let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let written = match self.format {
             Format::Text => stdout.write_all(text(self).as_bytes()),
-            Format::Json => serde_json::to_writer_pretty(&mut stdout, &json())
+            // Indented for people at a terminal, compact (and faster) for programs.
+            Format::Json if self.terminal => serde_json::to_writer_pretty(&mut stdout, &json())
+                .map_err(std::io::Error::other)
+                .and_then(|()| stdout.write_all(b"\n")),
+            Format::Json => serde_json::to_writer(&mut stdout, &json())
                 .map_err(std::io::Error::other)
                 .and_then(|()| stdout.write_all(b"\n")),
         };

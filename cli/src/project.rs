@@ -5,11 +5,13 @@ use crate::error::{CliError, CliResult};
 use retort_core::checksum::checksum;
 use retort_core::config::{Config, Environment};
 use retort_core::graph::Graph;
-use retort_core::load::{read_headers, read_revision as read_whole_revision, Revision};
+use retort_core::load::{read_headers_cached, read_revision as read_whole_revision, Revision};
 use retort_core::RevisionHeader;
 use serde_json::json;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
 
 /// A loaded project.
 #[derive(Debug)]
@@ -21,6 +23,7 @@ pub(crate) struct Project {
 impl Project {
     /// Finds and reads `retort.toml` and every revision header, and builds the graph.
     pub(crate) fn load(global: &GlobalArgs) -> CliResult<Project> {
+        let t0 = Instant::now();
         let current_dir = std::env::current_dir()
             .map_err(|e| CliError::runtime(format!("while reading the current directory: {e}")))?;
         let config = Config::discover(global.config.as_deref(), &current_dir, &Environment::from_process())
@@ -46,18 +49,38 @@ impl Project {
                 )));
             }
         }
-        let headers = read_headers(&config.migrations.dir).map_err(CliError::input)?;
+        let cache = config.dir.join(".retort").join("header-cache.json");
+        let headers =
+            read_headers_cached(&config.migrations.dir, &cache).map_err(CliError::input)?;
+        let read = t0.elapsed();
         let graph = Graph::new(headers).map_err(CliError::input)?;
+        if global.verbose >= 2 {
+            eprintln!(
+                "timing: configuration and {} revision headers read in {:.1} ms, graph built in {:.1} ms",
+                graph.len(),
+                read.as_secs_f64() * 1e3,
+                (t0.elapsed() - read).as_secs_f64() * 1e3
+            );
+        }
         Ok(Project { config, graph })
     }
 }
 
 /// A path as people want to read it: relative to the current directory when inside it.
 pub(crate) fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    relative.as_deref().unwrap_or(path).display().to_string()
+    static CURRENT_DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let cwd = CURRENT_DIR.get_or_init(|| std::env::current_dir().ok());
+    // A byte-prefix test (then a separator) is exact here and far cheaper than comparing
+    // components, which matters when history prints 10,000 paths.
+    let relative = cwd.as_deref().and_then(|cwd| {
+        let rest = path
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(cwd.as_os_str().as_encoded_bytes())?;
+        let rest = rest.strip_prefix(std::path::MAIN_SEPARATOR_STR.as_bytes())?;
+        Some(String::from_utf8_lossy(rest).into_owned())
+    });
+    relative.unwrap_or_else(|| path.display().to_string())
 }
 
 /// A whole revision, read for `show`.

@@ -1,0 +1,254 @@
+//! Reading a migrations directory: every revision's header, in parallel, and a whole
+//! revision when it is about to run or be checked.
+
+mod cache;
+
+use crate::location::FileError;
+use crate::revision::sql_file::{parse_sql_header, parse_sql_revision, SqlRevision};
+use crate::revision::toml_file::{parse_toml_header, parse_toml_revision, TomlRevision};
+use crate::revision::{FileFormat, RevisionHeader};
+use cache::{CachedHeader, DirHandle, HeaderCache, Stamp};
+use std::path::{Path, PathBuf};
+
+/// Why a migrations directory could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The directory is missing or unreadable.
+    #[error("while reading the migrations directory {}: {source}", dir.display())]
+    Directory {
+        /// The directory.
+        dir: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// One or more files are malformed; all of them are listed.
+    #[error("{}", list_errors(.0))]
+    Files(Vec<FileError>),
+}
+
+fn list_errors(errors: &[FileError]) -> String {
+    const SHOWN: usize = 20;
+    let mut text = errors
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if errors.len() > SHOWN {
+        text.push_str(&format!(
+            "\n... and {} more malformed revision files",
+            errors.len() - SHOWN
+        ));
+    }
+    text
+}
+
+/// A fully read revision, in either form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Revision {
+    /// A TOML revision with its operations.
+    Toml(TomlRevision),
+    /// A SQL revision with its statements.
+    Sql(SqlRevision),
+}
+
+impl Revision {
+    /// The revision's header.
+    pub fn header(&self) -> &RevisionHeader {
+        match self {
+            Revision::Toml(rev) => &rev.header,
+            Revision::Sql(rev) => &rev.header,
+        }
+    }
+}
+
+/// The form of a file by its extension, or `None` for files that are not revisions.
+pub fn revision_format(path: &Path) -> Option<FileFormat> {
+    let name = path.file_name()?.to_str()?;
+    if name.starts_with('.') {
+        return None;
+    }
+    match path.extension()?.to_str()? {
+        "toml" => Some(FileFormat::Toml),
+        "sql" => Some(FileFormat::Sql),
+        _ => None,
+    }
+}
+
+/// Reads the header of every revision file (`*.toml`, `*.sql`) in `dir`, in parallel.
+///
+/// Other files and subdirectories are ignored. Headers come back sorted by file name;
+/// every malformed file is reported, not only the first.
+pub fn read_headers(dir: &Path) -> Result<Vec<RevisionHeader>, LoadError> {
+    read_headers_with(dir, None)
+}
+
+/// Like [`read_headers`], keeping a header cache in the file `cache` (created as needed,
+/// with a `.gitignore` beside it): unchanged files are then `stat`ed instead of read.
+pub fn read_headers_cached(dir: &Path, cache: &Path) -> Result<Vec<RevisionHeader>, LoadError> {
+    read_headers_with(dir, Some(cache))
+}
+
+fn read_headers_with(
+    dir: &Path,
+    cache_path: Option<&Path>,
+) -> Result<Vec<RevisionHeader>, LoadError> {
+    let names = revision_files(dir)?;
+    let cache = cache_path.map(HeaderCache::open);
+    let cache_len = cache.as_ref().map_or(0, HeaderCache::len);
+    // Each file with the cache entry of the same name, moved out of the cache (no copies).
+    let mut jobs: Vec<(String, FileFormat, Option<CachedHeader>)> = match cache {
+        Some(cache) => {
+            let entries = cache.take_for(names.iter().map(|(name, _)| name.as_str()));
+            names
+                .into_iter()
+                .zip(entries)
+                .map(|((name, format), entry)| (name, format, entry))
+                .collect()
+        }
+        None => names
+            .into_iter()
+            .map(|(name, format)| (name, format, None))
+            .collect(),
+    };
+    let handle = cache_path.and_then(|_| DirHandle::open(dir));
+    let handle = handle.as_ref();
+
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk_size = jobs.len().div_ceil(threads).max(64);
+    let results: Vec<Result<ReadHeader, FileError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = jobs
+            .chunks_mut(chunk_size)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter_mut()
+                        .map(|(name, format, cached)| {
+                            read_header(dir, name, *format, cached.take(), handle)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker.join().unwrap_or_else(|_| {
+                    vec![Err(FileError::whole_file(
+                        dir,
+                        "internal error: a reader thread panicked",
+                    ))]
+                })
+            })
+            .collect()
+    });
+
+    let mut read = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(header) => read.push(header),
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(LoadError::Files(errors));
+    }
+    if let Some(cache_path) = cache_path {
+        if read.iter().any(|r| !r.from_cache) || cache_len != read.len() {
+            let stamped: Vec<_> = read
+                .iter()
+                .filter_map(|r| Some((&r.header, r.stamp?)))
+                .collect();
+            HeaderCache::save(cache_path, &stamped);
+        }
+    }
+    Ok(read.into_iter().map(|r| r.header).collect())
+}
+
+/// The revision files of `dir`, sorted by name.
+fn revision_files(dir: &Path) -> Result<Vec<(String, FileFormat)>, LoadError> {
+    let directory_error = |source| LoadError::Directory {
+        dir: dir.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(directory_error)? {
+        let entry = entry.map_err(directory_error)?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Some(format) = revision_format(Path::new(&name)) else {
+            continue;
+        };
+        if !entry.file_type().map_err(directory_error)?.is_dir() {
+            files.push((name, format));
+        }
+    }
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+struct ReadHeader {
+    header: RevisionHeader,
+    stamp: Option<Stamp>,
+    from_cache: bool,
+}
+
+fn read_header(
+    dir: &Path,
+    name: &str,
+    format: FileFormat,
+    cached: Option<CachedHeader>,
+    handle: Option<&DirHandle>,
+) -> Result<ReadHeader, FileError> {
+    let stamp = handle.and_then(|handle| Stamp::read(handle, name));
+    if let (Some(cached), Some(stamp)) = (cached, stamp) {
+        if let Some(header) = cached.into_header(dir, name, stamp) {
+            return Ok(ReadHeader {
+                header,
+                stamp: Some(stamp),
+                from_cache: true,
+            });
+        }
+    }
+    let path = dir.join(name);
+    let text = read_text(&path)?;
+    let header = match format {
+        FileFormat::Toml => parse_toml_header(&path, &text)?,
+        FileFormat::Sql => parse_sql_header(&path, &text)?,
+    };
+    Ok(ReadHeader {
+        header,
+        stamp,
+        from_cache: false,
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, FileError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| FileError::whole_file(path, format!("cannot read the file: {e}")))
+}
+
+/// Reads and validates a whole revision: every operation or statement.
+pub fn read_revision(header: &RevisionHeader) -> Result<Revision, FileError> {
+    let text = read_text(&header.path)?;
+    let revision = match header.format {
+        FileFormat::Toml => Revision::Toml(parse_toml_revision(&header.path, &text)?),
+        FileFormat::Sql => Revision::Sql(parse_sql_revision(&header.path, &text)?),
+    };
+    if revision.header().id != header.id {
+        return Err(FileError::whole_file(
+            &header.path,
+            format!(
+                "the file changed while retort ran: its revision was `{}`, now `{}`",
+                header.id,
+                revision.header().id
+            ),
+        ));
+    }
+    Ok(revision)
+}
