@@ -49,7 +49,7 @@ impl Project {
                 )));
             }
         }
-        let cache = config.dir.join(".retort").join("header-cache.json");
+        let cache = config.dir.join(".retort").join("header-cache.bin");
         let headers =
             read_headers_cached(&config.migrations.dir, &cache).map_err(CliError::input)?;
         let read = t0.elapsed();

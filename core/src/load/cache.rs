@@ -62,6 +62,8 @@ impl Stamp {
         {
             let stat = rustix::fs::statat(&dir.fd, name, rustix::fs::AtFlags::empty()).ok()?;
             let seconds = u128::try_from(stat.st_mtime).ok()?;
+            // The field's type differs between platforms (u64 here, i64 elsewhere).
+            #[allow(clippy::useless_conversion, clippy::unnecessary_fallible_conversions)]
             let nanos = u128::try_from(stat.st_mtime_nsec).ok()?;
             Some(Stamp {
                 len: u64::try_from(stat.st_size).ok()?,

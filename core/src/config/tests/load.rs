@@ -267,7 +267,7 @@ fn file_template_placeholders_are_checked() {
             2,
             25,
             "unknown placeholder in `[migrations] file_template`: expected `{date}`, `{time}`, \
-             `{rev}`, `{slug}`"
+             `{rev}`, `{slug}`, `{year}`, `{month}`, `{day}`, `{hour}`, `{minute}`, `{second}`"
         )
     );
     let dir = project(&[("retort.toml", "[migrations]\nversion_table = \"  \"\n")]);

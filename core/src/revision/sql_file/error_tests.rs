@@ -218,8 +218,8 @@ fn errors_display_as_path_line_column() {
     assert_eq!(
         e.to_string(),
         format!(
-            "{PATH}:1:20: `ab-cd` is not a valid revision id; expected letters, digits and `_` \
-             only (and not `head`, `heads` or `base`)"
+            "{PATH}:1:20: `ab-cd` is not a valid revision id; expected 1 to 64 letters, \
+             digits and `_` (and not `head`, `heads` or `base`)"
         )
     );
 }

@@ -1,11 +1,12 @@
 //! Helpers shared by the CLI tests: run the real binary in a temporary project.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub, clippy::new_without_default)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The outcome of one `retort` run.
+#[derive(Debug)]
 pub struct Run {
     pub code: i32,
     pub stdout: String,
@@ -47,6 +48,7 @@ impl Run {
 }
 
 /// A temporary retort project made by `retort init`.
+#[derive(Debug)]
 pub struct Project {
     pub dir: tempfile::TempDir,
 }
