@@ -25,9 +25,6 @@ pub(crate) struct GlobalArgs {
     /// Use the [env.NAME] section of the configuration
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) env: Option<String>,
-    /// Load a dialect plugin (repeatable)
-    #[arg(long = "plugin", global = true, value_name = "PATH")]
-    pub(crate) plugins: Vec<PathBuf>,
     /// Say more (repeatable)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,

@@ -10,6 +10,7 @@ pub(crate) struct Output {
     pub(crate) format: Format,
     pub(crate) color: bool,
     pub(crate) verbose: u8,
+    pub(crate) quiet: bool,
     pub(crate) terminal: bool,
 }
 
@@ -21,6 +22,7 @@ impl Output {
             format: global.format,
             color,
             verbose: global.verbose,
+            quiet: global.quiet,
             terminal,
         }
     }

@@ -61,7 +61,13 @@ pub(crate) fn run(out: &Output, dir: Option<&Path>, dialect: InitDialect) -> Cli
     }
     let created: Vec<String> = created.iter().map(|p| p.display().to_string()).collect();
     out.emit(
-        |_| created.iter().map(|p| format!("created {p}\n")).collect(),
+        |out| {
+            if out.quiet {
+                String::new()
+            } else {
+                created.iter().map(|p| format!("created {p}\n")).collect()
+            }
+        },
         || json!({ "created": created }),
     );
     Ok(())
