@@ -1,0 +1,170 @@
+//! The `Dialect` trait and the `Connection` it opens (SPEC 9): everything retort needs
+//! from one database, and nothing else.
+//!
+//! A dialect *renders*: operations to SQL, with no connection, which is what makes offline
+//! (`--sql`) output exact. A connection *executes*. Both traits are object safe and
+//! synchronous, so that drivers can be chosen at run time and loaded as plugins; no type of
+//! a particular database client appears in them.
+
+mod error;
+
+pub use error::{DbError, DialectError};
+
+use crate::db_url::DatabaseUrl;
+use crate::revision::ops::Operation;
+use crate::revision::values::Value;
+use crate::schema::Schema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::time::Duration;
+
+/// What a database can do. Run-time data with defaults, so that a plugin built before a
+/// capability existed answers "no" to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// DDL takes part in transactions (PostgreSQL, SQLite); a failed revision leaves no trace.
+    pub transactional_ddl: bool,
+    /// `create_index` with `where`.
+    pub partial_indexes: bool,
+    /// Column type, nullability and default change in place, without a table rebuild.
+    pub alter_column_in_place: bool,
+    /// Constraints can be added to and dropped from an existing table in place.
+    pub alter_constraints_in_place: bool,
+    /// Table and column comments are stored.
+    pub comments: bool,
+    /// The dialect can create and drop whole databases (`db create`, `db drop`).
+    pub create_database: bool,
+}
+
+impl Capabilities {
+    /// Builds capabilities field by field (the struct is non-exhaustive for plugins' sake).
+    pub fn new() -> Self {
+        Capabilities::default()
+    }
+}
+
+/// One statement ready to run: SQL text and the values bound to its placeholders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    /// The SQL, with the dialect's placeholders (`?`, `$1`) where `params` are bound.
+    pub sql: String,
+    /// Values bound to the placeholders, in order; empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<Value>,
+}
+
+impl Statement {
+    /// A statement without parameters.
+    pub fn new(sql: impl Into<String>) -> Self {
+        Statement { sql: sql.into(), params: Vec::new() }
+    }
+
+    /// A statement with bound parameters.
+    pub fn with_params(sql: impl Into<String>, params: Vec<Value>) -> Self {
+        Statement { sql: sql.into(), params }
+    }
+}
+
+/// How values reach the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenderMode {
+    /// For a live connection: values are bound as parameters, never spliced into SQL.
+    Online,
+    /// For `--sql` output: values are rendered as literals by the dialect's own escaping.
+    Offline,
+}
+
+/// One database family's SQL: identifiers, types, operations, and how to connect.
+pub trait Dialect: Send + Sync + fmt::Debug {
+    /// The dialect's name, as in `-- retort:dialect` and per-dialect tables (`postgres`).
+    fn name(&self) -> &str;
+
+    /// The URL schemes this dialect serves (`postgres`, `postgresql`).
+    fn url_schemes(&self) -> Vec<String>;
+
+    /// The driver's version.
+    fn version(&self) -> String {
+        String::from("unknown")
+    }
+
+    /// What the database can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// An identifier quoted for this dialect, whatever characters it contains.
+    fn quote_identifier(&self, name: &str) -> String;
+
+    /// A possibly schema-qualified table name, quoted.
+    fn qualified_table(&self, schema: Option<&str>, table: &str) -> String {
+        match schema {
+            Some(schema) => format!("{}.{}", self.quote_identifier(schema), self.quote_identifier(table)),
+            None => self.quote_identifier(table),
+        }
+    }
+
+    /// The placeholder for the `index`-th (1-based) bound parameter.
+    fn placeholder(&self, index: usize) -> String {
+        let _ = index;
+        String::from("?")
+    }
+
+    /// A value as an SQL literal (offline output; never used for a live connection).
+    fn render_literal(&self, value: &Value) -> Result<String, DialectError>;
+
+    /// The statements that carry out `op`, given the schema as it is before it (some
+    /// dialects need a table's current shape, e.g. for SQLite's table rebuild).
+    fn render_operation(
+        &self,
+        op: &Operation,
+        before: &Schema,
+        mode: RenderMode,
+    ) -> Result<Vec<Statement>, DialectError>;
+
+    /// Opens a connection to the database `url` names.
+    fn connect(&self, url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError>;
+
+    /// Creates the database `url` names; false if it existed already.
+    fn create_database(&self, url: &DatabaseUrl) -> Result<bool, DbError> {
+        let _ = url;
+        Err(DbError::unsupported(self.name(), "creating databases"))
+    }
+
+    /// Drops the database `url` names; false if it did not exist.
+    fn drop_database(&self, url: &DatabaseUrl) -> Result<bool, DbError> {
+        let _ = url;
+        Err(DbError::unsupported(self.name(), "dropping databases"))
+    }
+}
+
+/// A live connection: executes statements, manages transactions and the migration lock,
+/// and reads the schema back.
+pub trait Connection: Send {
+    /// Runs one statement; returns the number of rows it changed, where the database says.
+    fn execute(&mut self, statement: &Statement) -> Result<u64, DbError>;
+
+    /// Runs a query; every row as a vector of values, in column order.
+    fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError>;
+
+    /// Starts a transaction.
+    fn begin(&mut self) -> Result<(), DbError>;
+
+    /// Commits the transaction.
+    fn commit(&mut self) -> Result<(), DbError>;
+
+    /// Rolls the transaction back.
+    fn rollback(&mut self) -> Result<(), DbError>;
+
+    /// Takes the database-wide migration lock, waiting at most `timeout`.
+    fn lock(&mut self, timeout: Duration) -> Result<(), DbError>;
+
+    /// Releases the migration lock.
+    fn unlock(&mut self) -> Result<(), DbError>;
+
+    /// Whether a table exists (the version table, before it is created).
+    fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError>;
+
+    /// The live schema, in the neutral model.
+    fn introspect(&mut self) -> Result<Schema, DbError>;
+}

@@ -1,0 +1,111 @@
+//! What can go wrong while migrating, and which exit code each deserves.
+
+use crate::dialect::{DbError, DialectError};
+use crate::graph::{PlanError, TargetError};
+use crate::location::FileError;
+use crate::schema::FoldError;
+use std::path::PathBuf;
+
+/// A migration that could not be planned or run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MigrateError {
+    /// The database failed outside any revision (connect, lock, version table).
+    #[error("while {context}: {source}")]
+    Database {
+        /// What retort was doing.
+        context: String,
+        /// The database's error.
+        source: DbError,
+    },
+    /// A statement of a revision failed; nothing of it remains where the database allows.
+    #[error(
+        "revision {revision} ({}) failed at {position}:\n  SQL: {sql}\n  database: {source}{}",
+        file.display(),
+        if *dirty { "\n  The revision is recorded as dirty: fix the database by hand, then run `retort stamp` to record the state it is in." } else { "\n  Nothing of this revision was kept." }
+    )]
+    RevisionFailed {
+        /// The revision id.
+        revision: String,
+        /// Its file.
+        file: PathBuf,
+        /// "operation 2 of 5 (create_index)" or "statement 2 of 5 (line 14)".
+        position: String,
+        /// The failed SQL.
+        sql: String,
+        /// The database's error.
+        source: DbError,
+        /// Whether a dirty row was left behind.
+        dirty: bool,
+    },
+    /// A revision is recorded dirty: a previous run failed part-way.
+    #[error(
+        "revision {revision} is dirty: an earlier run failed part-way{}. Fix the database by hand, then \
+         record its real state with `retort stamp` (e.g. `retort stamp {revision}` if the revision is now \
+         complete, or the revision below it if not)",
+        error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+    )]
+    Dirty {
+        /// The dirty revision.
+        revision: String,
+        /// The failed statement and the database's message, as recorded.
+        error: Option<String>,
+    },
+    /// Applied revisions whose files changed since they ran.
+    #[error(
+        "applied revision files changed since they ran (pass --allow-changed to proceed anyway):\n{}",
+        changed.iter().map(|(id, path)| format!("  {id} ({})", path.display())).collect::<Vec<_>>().join("\n")
+    )]
+    ChangedFiles {
+        /// Revision id and file of each changed revision.
+        changed: Vec<(String, PathBuf)>,
+    },
+    /// A malformed revision file.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A target that does not resolve.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// A plan that cannot be made (e.g. downgrading to a revision that is not applied).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// An operation this dialect cannot render; nothing of the run was executed.
+    #[error("revision {revision} ({}): {source}", file.display())]
+    Unsupported {
+        /// The revision id.
+        revision: String,
+        /// Its file.
+        file: PathBuf,
+        /// What the dialect said.
+        source: DialectError,
+    },
+    /// A SQL revision written for another dialect.
+    #[error("revision {revision} ({}) is written for {wanted}, not {actual}", file.display())]
+    WrongDialect {
+        /// The revision id.
+        revision: String,
+        /// Its file.
+        file: PathBuf,
+        /// Its `-- retort:dialect`.
+        wanted: String,
+        /// The database's dialect.
+        actual: String,
+    },
+    /// The operations do not apply to the schema simulated from the earlier revisions.
+    #[error("revision {revision} ({}): {source}", file.display())]
+    Simulation {
+        /// The revision id.
+        revision: String,
+        /// Its file.
+        file: PathBuf,
+        /// What did not fit.
+        source: FoldError,
+    },
+}
+
+impl MigrateError {
+    /// True for mistakes in the user's input (exit 2); false for runtime failures (exit 1).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, MigrateError::Database { .. } | MigrateError::RevisionFailed { .. } | MigrateError::Dirty { .. })
+    }
+}

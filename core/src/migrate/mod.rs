@@ -1,0 +1,133 @@
+//! The Migrator (SPEC 5, 6, 10): plans with the graph, renders with a dialect, executes
+//! through a connection, and keeps the version table, under the migration lock.
+//!
+//! Usable as a library: an application opens a connection with its dialect, builds a
+//! [`Graph`] from its revisions and calls [`Migrator::upgrade`] at start-up, with the same
+//! locking and checks as the CLI.
+
+mod error;
+mod offline;
+mod prepare;
+mod run;
+mod version_table;
+
+pub use error::MigrateError;
+pub use version_table::{RowState, VersionRow};
+
+use crate::dialect::Dialect;
+use crate::graph::Graph;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+use version_table::VersionTable;
+
+/// How the Migrator runs (from `[migrations]` and the command line).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MigratorSettings {
+    /// The version table's name.
+    pub version_table: String,
+    /// Its schema, where the database has schemas.
+    pub version_table_schema: Option<String>,
+    /// One transaction per revision (true) or one for the whole run.
+    pub transaction_per_migration: bool,
+    /// How long to wait for the migration lock.
+    pub lock_timeout: Duration,
+    /// Proceed although applied revision files changed.
+    pub allow_changed: bool,
+}
+
+impl Default for MigratorSettings {
+    fn default() -> Self {
+        MigratorSettings {
+            version_table: "retort_version".into(),
+            version_table_schema: None,
+            transaction_per_migration: true,
+            lock_timeout: Duration::from_secs(60),
+            allow_changed: false,
+        }
+    }
+}
+
+/// Which way a step goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Applying a revision.
+    Upgrade,
+    /// Reverting one.
+    Downgrade,
+}
+
+/// One revision applied or reverted (SPEC 7.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Applying or reverting.
+    pub direction: Direction,
+    /// The revision id.
+    pub revision: String,
+    /// Its message.
+    pub message: String,
+    /// How long it took; absent for a dry run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ms: Option<u64>,
+}
+
+/// What happens during a run, for progress displays.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Progress<'a> {
+    /// The plan is made: these steps will run.
+    Planned(&'a [Step]),
+    /// A step starts (0-based index into the plan).
+    Started(usize),
+    /// A step finished.
+    Finished(usize, &'a Step),
+}
+
+/// The recorded state of a database: its version-table rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DbState {
+    /// Every row, by revision id (unknown ids included).
+    pub rows: BTreeMap<String, VersionRow>,
+}
+
+impl DbState {
+    /// The ids of every recorded revision.
+    pub fn applied(&self) -> HashSet<String> {
+        self.rows.keys().cloned().collect()
+    }
+
+    /// A dirty row, if any: a run failed part-way.
+    pub fn dirty(&self) -> Option<&VersionRow> {
+        self.rows.values().find(|row| row.state == RowState::Dirty)
+    }
+
+    /// The current heads: applied revisions with no applied child (SPEC 4).
+    pub fn heads(&self, graph: &Graph) -> Vec<String> {
+        graph.current_heads(&self.applied()).into_iter().map(|h| h.id.clone()).collect()
+    }
+}
+
+/// Runs revisions of one graph against databases of one dialect.
+#[derive(Debug)]
+pub struct Migrator<'a> {
+    dialect: &'a dyn Dialect,
+    graph: &'a Graph,
+    settings: MigratorSettings,
+}
+
+impl<'a> Migrator<'a> {
+    /// A migrator for `graph` on `dialect`.
+    pub fn new(dialect: &'a dyn Dialect, graph: &'a Graph, settings: MigratorSettings) -> Self {
+        Migrator { dialect, graph, settings }
+    }
+
+    fn version_table(&self) -> VersionTable<'_> {
+        VersionTable {
+            dialect: self.dialect,
+            schema: self.settings.version_table_schema.as_deref(),
+            table: &self.settings.version_table,
+        }
+    }
+}

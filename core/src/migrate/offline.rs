@@ -1,0 +1,141 @@
+//! Offline mode (`--sql`, SPEC 6): the script an online run would execute, rendered without
+//! a connection from the schema simulated by folding the earlier revisions' operations.
+
+use super::prepare::{Loaded, Unit};
+use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
+use crate::dialect::{DbError, DialectError, RenderMode, Statement};
+use crate::graph::Target;
+use crate::schema::Schema;
+use std::fmt::Write as _;
+
+/// Offline scripts record this time in `applied_at`, so that a script is reproducible.
+const OFFLINE_APPLIED_AT: &str = "1970-01-01T00:00:00Z";
+
+impl Migrator<'_> {
+    /// The SQL script of `upgrade`/`downgrade TARGET` for a database at `from` (`None`:
+    /// base), version-table statements included, values as literals.
+    pub fn offline_script(&self, from: Option<&str>, target: &str, direction: Direction) -> Result<String, MigrateError> {
+        let applied_plan = match from {
+            None => Vec::new(),
+            Some(from) => {
+                let from = self.graph.resolve(from, &[])?;
+                self.graph.plan_upgrade(&Default::default(), &from)?
+            }
+        };
+        let applied = self.load(&applied_plan)?;
+        let mut state = DbState::default();
+        let mut schema = Schema::new();
+        for revision in &applied {
+            state.rows.insert(revision.header().id.clone(), placeholder_row(revision));
+            for unit in revision.units(Direction::Upgrade) {
+                if let Unit::Operation(op) = unit {
+                    // Raw SQL leaves the model incomplete; what it cannot follow is skipped.
+                    let _ = schema.apply(op);
+                }
+            }
+        }
+        let heads = state.heads(self.graph);
+        let resolved: Target = self.graph.resolve(target, &heads)?;
+        let plan = match direction {
+            Direction::Upgrade => self.graph.plan_upgrade(&state.applied(), &resolved)?,
+            Direction::Downgrade => self.graph.plan_downgrade(&state.applied(), &resolved)?,
+        };
+        let loaded = self.load(&plan)?;
+
+        let table = self.version_table();
+        let transactional_ddl = self.dialect.capabilities().transactional_ddl;
+        let mut script = format!(
+            "-- retort offline script: {} to {target} from {} ({} dialect)\n\n",
+            match direction {
+                Direction::Upgrade => "upgrade",
+                Direction::Downgrade => "downgrade",
+            },
+            from.unwrap_or("base"),
+            self.dialect.name()
+        );
+        if from.is_none() && direction == Direction::Upgrade {
+            let create = table.create(RenderMode::Offline).map_err(|e| unsupported_table(&e))?;
+            push_all(&mut script, &create)?;
+            script.push('\n');
+        }
+        for revision in &loaded {
+            let header = revision.header();
+            let _ = writeln!(script, "-- revision {}: {} ({})", header.id, header.message, header.path.display());
+            let transactional = header.transactional && transactional_ddl;
+            let unsupported = |source| MigrateError::Unsupported {
+                revision: header.id.clone(),
+                file: header.path.clone(),
+                source,
+            };
+            if transactional {
+                script.push_str("BEGIN;\n");
+            } else {
+                let mark = match direction {
+                    Direction::Upgrade => table.insert(&row(revision, RowState::Dirty), RenderMode::Offline),
+                    Direction::Downgrade => table.update_state(&header.id, RowState::Dirty, 0, None, RenderMode::Offline),
+                }
+                .map_err(unsupported)?;
+                push_all(&mut script, &[mark])?;
+            }
+            for unit in revision.units(direction) {
+                match unit {
+                    Unit::Sql(statement) => push_all(&mut script, &[Statement::new(statement.sql.clone())])?,
+                    Unit::Operation(op) => {
+                        let statements = self.dialect.render_operation(op, &schema, RenderMode::Offline).map_err(unsupported)?;
+                        push_all(&mut script, &statements)?;
+                        // Where the model cannot follow (raw SQL before), it keeps what it knows.
+                        let _ = schema.apply(op);
+                    }
+                }
+            }
+            let record = match (direction, transactional) {
+                (Direction::Upgrade, true) => table.insert(&row(revision, RowState::Applied), RenderMode::Offline),
+                (Direction::Upgrade, false) => table.update_state(&header.id, RowState::Applied, 0, None, RenderMode::Offline),
+                (Direction::Downgrade, _) => table.delete(&header.id, RenderMode::Offline),
+            }
+            .map_err(unsupported)?;
+            push_all(&mut script, &[record])?;
+            if transactional {
+                script.push_str("COMMIT;\n");
+            }
+            script.push('\n');
+        }
+        Ok(script)
+    }
+}
+
+fn row(revision: &Loaded, state: RowState) -> VersionRow {
+    VersionRow {
+        revision: revision.header().id.clone(),
+        checksum: revision.checksum.clone(),
+        applied_at: OFFLINE_APPLIED_AT.into(),
+        execution_ms: 0,
+        state,
+        error: None,
+    }
+}
+
+fn placeholder_row(revision: &Loaded) -> VersionRow {
+    row(revision, RowState::Applied)
+}
+
+fn unsupported_table(error: &DialectError) -> MigrateError {
+    MigrateError::Database { context: "rendering the version table".into(), source: DbError::new(error.to_string()) }
+}
+
+/// Appends statements, each ended by `;`. Offline statements carry no bound parameters.
+fn push_all(script: &mut String, statements: &[Statement]) -> Result<(), MigrateError> {
+    for statement in statements {
+        if !statement.params.is_empty() {
+            return Err(MigrateError::Database {
+                context: "rendering offline SQL".into(),
+                source: DbError::new(format!(
+                    "the dialect rendered a statement with bound parameters in offline mode: {}",
+                    statement.sql
+                )),
+            });
+        }
+        let _ = writeln!(script, "{};", statement.sql.trim_end().trim_end_matches(';'));
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! Before anything runs: the lock, the version table, and every planned revision read,
+//! checked and rendered once, so that a bad file or an operation the dialect cannot do
+//! stops the run before its first statement.
+
+use super::{DbState, Direction, MigrateError, Migrator};
+use crate::checksum::checksum;
+use crate::dialect::{Connection, DbError, RenderMode, Statement};
+use crate::load::{read_revision, Revision};
+use crate::revision::ops::Operation;
+use crate::revision::RevisionHeader;
+use crate::schema::{Applied, Schema};
+use crate::sql;
+
+/// A revision read and checked, ready to run.
+#[derive(Debug)]
+pub(crate) struct Loaded {
+    pub(crate) revision: Revision,
+    pub(crate) checksum: String,
+}
+
+/// One step of a revision: an operation (rendered when it runs) or a plain statement.
+#[derive(Debug)]
+pub(crate) enum Unit<'r> {
+    Operation(&'r Operation),
+    Sql(&'r sql::Statement),
+}
+
+impl Loaded {
+    pub(crate) fn header(&self) -> &RevisionHeader {
+        self.revision.header()
+    }
+
+    pub(crate) fn units(&self, direction: Direction) -> Vec<Unit<'_>> {
+        match (&self.revision, direction) {
+            (Revision::Toml(rev), Direction::Upgrade) => rev.upgrade.iter().map(Unit::Operation).collect(),
+            (Revision::Toml(rev), Direction::Downgrade) => rev.downgrade.iter().map(Unit::Operation).collect(),
+            (Revision::Sql(rev), Direction::Upgrade) => rev.upgrade.iter().map(Unit::Sql).collect(),
+            (Revision::Sql(rev), Direction::Downgrade) => rev.downgrade.iter().map(Unit::Sql).collect(),
+        }
+    }
+}
+
+/// "operation 2 of 5 (create_index)" or "statement 2 of 5 (line 14)".
+pub(crate) fn position(unit: &Unit<'_>, index: usize, count: usize) -> String {
+    match unit {
+        Unit::Operation(op) => format!("operation {} of {count} ({})", index + 1, op.name()),
+        Unit::Sql(statement) => format!("statement {} of {count} (line {})", index + 1, statement.line),
+    }
+}
+
+pub(crate) fn database(context: &str) -> impl FnOnce(DbError) -> MigrateError + '_ {
+    move |source| MigrateError::Database { context: context.to_string(), source }
+}
+
+impl Migrator<'_> {
+    /// Runs `work` holding the migration lock, and releases it whatever happens.
+    pub(crate) fn locked<T>(
+        &self,
+        conn: &mut dyn Connection,
+        work: impl FnOnce(&mut dyn Connection) -> Result<T, MigrateError>,
+    ) -> Result<T, MigrateError> {
+        conn.lock(self.settings.lock_timeout).map_err(database("taking the migration lock"))?;
+        let result = work(conn);
+        let unlocked = conn.unlock().map_err(database("releasing the migration lock"));
+        let value = result?;
+        unlocked?;
+        Ok(value)
+    }
+
+    /// Reads the recorded state; an absent version table is an empty state.
+    pub fn read_state(&self, conn: &mut dyn Connection) -> Result<DbState, MigrateError> {
+        let table = self.version_table();
+        let exists = conn
+            .table_exists(table.schema, table.table)
+            .map_err(database("looking for the version table"))?;
+        if !exists {
+            return Ok(DbState::default());
+        }
+        let rows = conn.query(&table.select_all()).map_err(database("reading the version table"))?;
+        let rows = table.parse_rows(rows).map_err(database("reading the version table"))?;
+        Ok(DbState { rows })
+    }
+
+    /// Creates the version table if it is missing.
+    pub(crate) fn ensure_version_table(&self, conn: &mut dyn Connection) -> Result<(), MigrateError> {
+        let table = self.version_table();
+        if conn.table_exists(table.schema, table.table).map_err(database("looking for the version table"))? {
+            return Ok(());
+        }
+        let statements = table.create(RenderMode::Online).map_err(|e| MigrateError::Database {
+            context: "creating the version table".into(),
+            source: DbError::new(e.to_string()),
+        })?;
+        run_in_transaction(conn, &statements).map_err(database("creating the version table"))
+    }
+
+    /// Reads the revisions of a plan completely and checks them.
+    pub(crate) fn load(&self, plan: &[&RevisionHeader]) -> Result<Vec<Loaded>, MigrateError> {
+        plan.iter()
+            .map(|header| {
+                let revision = read_revision(header)?;
+                if let Revision::Sql(sql) = &revision {
+                    if let Some(wanted) = &sql.header.dialect {
+                        if wanted != self.dialect.name() {
+                            return Err(MigrateError::WrongDialect {
+                                revision: header.id.clone(),
+                                file: header.path.clone(),
+                                wanted: wanted.clone(),
+                                actual: self.dialect.name().to_string(),
+                            });
+                        }
+                    }
+                }
+                let checksum = checksum(&revision);
+                Ok(Loaded { revision, checksum })
+            })
+            .collect()
+    }
+
+    /// Refuses when an applied revision's file no longer has the recorded checksum.
+    pub(crate) fn check_unchanged(&self, state: &DbState) -> Result<(), MigrateError> {
+        let changed = self.changed_revisions(state)?;
+        if changed.is_empty() || self.settings.allow_changed {
+            Ok(())
+        } else {
+            Err(MigrateError::ChangedFiles { changed })
+        }
+    }
+
+    /// Applied revisions (known to the graph) whose file's checksum differs from the record.
+    pub fn changed_revisions(&self, state: &DbState) -> Result<Vec<(String, std::path::PathBuf)>, MigrateError> {
+        let mut changed = Vec::new();
+        for row in state.rows.values() {
+            let Some(header) = self.graph.get(&row.revision) else { continue };
+            if checksum(&read_revision(header)?) != row.checksum {
+                changed.push((header.id.clone(), header.path.clone()));
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Renders every operation of the plan against the simulated schema, so that an
+    /// operation the dialect cannot do is reported before anything runs. Stops checking
+    /// after raw SQL, whose effect on the schema the model cannot know.
+    pub(crate) fn check_renderable(&self, mut schema: Schema, loaded: &[Loaded], direction: Direction) -> Result<(), MigrateError> {
+        for revision in loaded {
+            for unit in revision.units(direction) {
+                let Unit::Operation(op) = unit else { return Ok(()) };
+                self.dialect.render_operation(op, &schema, RenderMode::Online).map_err(|source| {
+                    MigrateError::Unsupported {
+                        revision: revision.header().id.clone(),
+                        file: revision.header().path.clone(),
+                        source,
+                    }
+                })?;
+                match schema.apply(op) {
+                    Ok(Applied::Exact) => {}
+                    Ok(Applied::Opaque) | Err(_) => return Ok(()),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs statements in one transaction, rolling back on failure.
+pub(crate) fn run_in_transaction(conn: &mut dyn Connection, statements: &[Statement]) -> Result<(), DbError> {
+    conn.begin()?;
+    for statement in statements {
+        if let Err(error) = conn.execute(statement) {
+            let _ = conn.rollback();
+            return Err(error);
+        }
+    }
+    conn.commit()
+}

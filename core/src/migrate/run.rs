@@ -1,0 +1,273 @@
+//! Running a plan: each revision in its own transaction (or one for the run), or, where
+//! DDL cannot be transactional, behind a dirty row that records how far it got.
+
+use super::prepare::{database, position, Loaded, Unit};
+use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
+use crate::dialect::{Connection, DbError, RenderMode, Statement};
+use crate::graph::Target;
+use crate::revision::RevisionHeader;
+use crate::schema::{Applied, Schema};
+use std::time::Instant;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+impl Migrator<'_> {
+    /// `upgrade TARGET` (SPEC 4, 6): applies what the target needs, under the lock.
+    /// With `dry_run`, plans and returns the steps without executing anything.
+    pub fn upgrade(
+        &self,
+        conn: &mut dyn Connection,
+        target: &str,
+        dry_run: bool,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Vec<Step>, MigrateError> {
+        self.run(conn, target, Direction::Upgrade, dry_run, progress)
+    }
+
+    /// `downgrade TARGET` (SPEC 4, 6): reverts what stands above the target, under the lock.
+    pub fn downgrade(
+        &self,
+        conn: &mut dyn Connection,
+        target: &str,
+        dry_run: bool,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Vec<Step>, MigrateError> {
+        self.run(conn, target, Direction::Downgrade, dry_run, progress)
+    }
+
+    fn run(
+        &self,
+        conn: &mut dyn Connection,
+        target: &str,
+        direction: Direction,
+        dry_run: bool,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Vec<Step>, MigrateError> {
+        self.locked(conn, |conn| {
+            if !dry_run {
+                self.ensure_version_table(conn)?;
+            }
+            let state = self.read_state(conn)?;
+            if let Some(dirty) = state.dirty() {
+                return Err(MigrateError::Dirty { revision: dirty.revision.clone(), error: dirty.error.clone() });
+            }
+            let plan = self.plan(&state, target, direction)?;
+            if direction == Direction::Upgrade {
+                self.check_unchanged(&state)?;
+            }
+            let loaded = self.load(&plan)?;
+            let mut schema = conn.introspect().map_err(database("reading the database's schema"))?;
+            self.check_renderable(schema.clone(), &loaded, direction)?;
+            let mut steps: Vec<Step> = loaded
+                .iter()
+                .map(|rev| Step {
+                    direction,
+                    revision: rev.header().id.clone(),
+                    message: rev.header().message.clone(),
+                    ms: None,
+                })
+                .collect();
+            progress(Progress::Planned(&steps));
+            if dry_run {
+                return Ok(steps);
+            }
+            let whole_run = !self.settings.transaction_per_migration
+                && self.dialect.capabilities().transactional_ddl
+                && loaded.iter().all(|rev| rev.header().transactional);
+            if whole_run {
+                conn.begin().map_err(database("starting the run's transaction"))?;
+            }
+            for (index, revision) in loaded.iter().enumerate() {
+                progress(Progress::Started(index));
+                let ms = match self.apply(conn, revision, direction, &mut schema, whole_run) {
+                    Ok(ms) => ms,
+                    Err(error) => {
+                        if whole_run {
+                            let _ = conn.rollback();
+                        }
+                        return Err(error);
+                    }
+                };
+                steps[index].ms = Some(ms);
+                progress(Progress::Finished(index, &steps[index]));
+            }
+            if whole_run {
+                conn.commit().map_err(database("committing the run"))?;
+            }
+            Ok(steps)
+        })
+    }
+
+    fn plan(&self, state: &DbState, target: &str, direction: Direction) -> Result<Vec<&RevisionHeader>, MigrateError> {
+        let heads = state.heads(self.graph);
+        let target = self.graph.resolve(target, &heads)?;
+        let applied = state.applied();
+        Ok(match direction {
+            Direction::Upgrade => self.graph.plan_upgrade(&applied, &target)?,
+            Direction::Downgrade => self.graph.plan_downgrade(&applied, &target)?,
+        })
+    }
+
+    /// Applies or reverts one revision; returns how long it took in milliseconds.
+    fn apply(
+        &self,
+        conn: &mut dyn Connection,
+        revision: &Loaded,
+        direction: Direction,
+        schema: &mut Schema,
+        inside_run_transaction: bool,
+    ) -> Result<u64, MigrateError> {
+        let header = revision.header();
+        let table = self.version_table();
+        let transactional = header.transactional && self.dialect.capabilities().transactional_ddl;
+        let started = Instant::now();
+        let record_error = |e: crate::dialect::DialectError| MigrateError::Database {
+            context: format!("recording revision {}", header.id),
+            source: DbError::new(e.to_string()),
+        };
+        let row = |state: RowState, ms: i64, error: Option<String>| VersionRow {
+            revision: header.id.clone(),
+            checksum: revision.checksum.clone(),
+            applied_at: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
+            execution_ms: ms,
+            state,
+            error,
+        };
+
+        if transactional {
+            if !inside_run_transaction {
+                conn.begin().map_err(database("starting a transaction"))?;
+            }
+        } else {
+            // Without transactional DDL the row goes first, dirty, so that a failure or a
+            // kill leaves a record of the half-done revision.
+            let mark = match direction {
+                Direction::Upgrade => table.insert(&row(RowState::Dirty, 0, None), RenderMode::Online),
+                Direction::Downgrade => table.update_state(&header.id, RowState::Dirty, 0, None, RenderMode::Online),
+            }
+            .map_err(record_error)?;
+            conn.execute(&mark).map_err(database("recording a revision as dirty"))?;
+        }
+
+        let units = revision.units(direction);
+        let count = units.len();
+        for (index, unit) in units.iter().enumerate() {
+            let fail = |sql: &str, source: DbError| MigrateError::RevisionFailed {
+                revision: header.id.clone(),
+                file: header.path.clone(),
+                position: position(unit, index, count),
+                sql: sql.to_string(),
+                source,
+                dirty: !transactional,
+            };
+            let statements = match unit {
+                Unit::Sql(statement) => vec![Statement::new(statement.sql.clone())],
+                Unit::Operation(op) => self.dialect.render_operation(op, schema, RenderMode::Online).map_err(|e| {
+                    MigrateError::Unsupported { revision: header.id.clone(), file: header.path.clone(), source: e }
+                })?,
+            };
+            for statement in &statements {
+                if let Err(source) = conn.execute(statement) {
+                    let error = fail(&statement.sql, source.clone());
+                    if transactional {
+                        if !inside_run_transaction {
+                            let _ = conn.rollback();
+                        }
+                    } else {
+                        let text = format!("{}: {} -- {}", position(unit, index, count), statement.sql, source);
+                        let ms = started.elapsed().as_millis() as i64;
+                        if let Ok(update) = table.update_state(&header.id, RowState::Dirty, ms, Some(&text), RenderMode::Online) {
+                            let _ = conn.execute(&update);
+                        }
+                    }
+                    return Err(error);
+                }
+            }
+            // Keep the model in step; after raw SQL (or a model that no longer fits) read
+            // the real schema back.
+            let exact = match unit {
+                Unit::Operation(op) => matches!(schema.apply(op), Ok(Applied::Exact)),
+                Unit::Sql(_) => false,
+            };
+            if !exact {
+                *schema = conn.introspect().map_err(database("reading the database's schema"))?;
+            }
+        }
+
+        let ms = started.elapsed().as_millis() as u64;
+        let record = match (direction, transactional) {
+            (Direction::Upgrade, true) => table.insert(&row(RowState::Applied, ms as i64, None), RenderMode::Online),
+            (Direction::Upgrade, false) => table.update_state(&header.id, RowState::Applied, ms as i64, None, RenderMode::Online),
+            (Direction::Downgrade, _) => table.delete(&header.id, RenderMode::Online),
+        }
+        .map_err(record_error)?;
+        conn.execute(&record).map_err(database("recording the revision in the version table"))?;
+        if transactional && !inside_run_transaction {
+            conn.commit().map_err(database("committing the revision"))?;
+        }
+        Ok(ms)
+    }
+
+    /// `stamp TARGET [--purge]` (SPEC 4): records the state `upgrade`/`downgrade TARGET`
+    /// would leave, without running anything. Returns the new state.
+    pub fn stamp(&self, conn: &mut dyn Connection, target: &str, purge: bool) -> Result<DbState, MigrateError> {
+        self.locked(conn, |conn| {
+            self.ensure_version_table(conn)?;
+            let table = self.version_table();
+            let recorded = self.read_state(conn)?;
+            // A stamp states what the database holds: dirty rows give way to it.
+            let dirty: Vec<String> =
+                recorded.rows.values().filter(|r| r.state == RowState::Dirty).map(|r| r.revision.clone()).collect();
+            let state = if purge {
+                DbState::default()
+            } else {
+                let mut clean = recorded;
+                clean.rows.retain(|_, row| row.state == RowState::Applied);
+                clean
+            };
+            let heads = state.heads(self.graph);
+            let resolved = self.graph.resolve(target, &heads)?;
+            let applied = state.applied();
+            let already = match &resolved {
+                Target::Base => true,
+                Target::Revisions(ids) => ids.iter().all(|id| applied.contains(id)),
+            };
+            let (add, remove) = if already && !purge {
+                (Vec::new(), self.graph.plan_downgrade(&applied, &resolved)?)
+            } else {
+                (self.graph.plan_upgrade(&applied, &resolved)?, Vec::new())
+            };
+            let loaded = self.load(&add)?;
+            let now = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
+            let mut statements = Vec::new();
+            if purge {
+                statements.push(table.delete_all());
+            }
+            let record_error = |e: crate::dialect::DialectError| MigrateError::Database {
+                context: "recording the stamp".into(),
+                source: DbError::new(e.to_string()),
+            };
+            for revision in &loaded {
+                let row = VersionRow {
+                    revision: revision.header().id.clone(),
+                    checksum: revision.checksum.clone(),
+                    applied_at: now.clone(),
+                    execution_ms: 0,
+                    state: RowState::Applied,
+                    error: None,
+                };
+                statements.push(table.insert(&row, RenderMode::Online).map_err(record_error)?);
+            }
+            for header in &remove {
+                statements.push(table.delete(&header.id, RenderMode::Online).map_err(record_error)?);
+            }
+            if !purge {
+                for revision in &dirty {
+                    statements.insert(0, table.delete(revision, RenderMode::Online).map_err(record_error)?);
+                }
+            }
+            super::prepare::run_in_transaction(conn, &statements).map_err(database("recording the stamp"))?;
+            self.read_state(conn)
+        })
+    }
+}
