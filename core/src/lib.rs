@@ -13,6 +13,7 @@ pub mod graph;
 pub mod load;
 pub mod location;
 pub mod revision;
+pub mod schema;
 pub mod sql;
 
 pub use location::{FileError, LineCol};
