@@ -2,19 +2,23 @@
 //!
 //! Data flows one way, one module per stage:
 //! configuration ([`config`], [`db_url`]) → revision files ([`revision`], [`sql`]) →
-//! the revision graph and its plans ([`graph`]) → (later) a dialect renders → a
-//! connection executes → the version table.
+//! the revision graph and its plans ([`graph`]) → a [`dialect`] renders operations against
+//! the simulated [`schema`] → a connection executes → the version table ([`migrate`]).
 
 pub mod authoring;
 pub mod checksum;
 pub mod config;
 pub mod db_url;
+pub mod dialect;
 pub mod graph;
 pub mod load;
 pub mod location;
+pub mod migrate;
 pub mod revision;
 pub mod schema;
 pub mod sql;
 
+pub use dialect::{Connection, Dialect};
 pub use location::{FileError, LineCol};
+pub use migrate::{Migrator, MigratorSettings};
 pub use revision::{FileFormat, RevisionHeader};

@@ -17,7 +17,11 @@ pub struct DialectError {
 impl DialectError {
     /// An error of `dialect` about `what`, because of `reason`.
     pub fn new(dialect: &str, what: impl Into<String>, reason: impl Into<String>) -> Self {
-        DialectError { dialect: dialect.to_string(), what: what.into(), reason: reason.into() }
+        DialectError {
+            dialect: dialect.to_string(),
+            what: what.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -38,17 +42,29 @@ pub struct DbError {
 impl DbError {
     /// An error with a message.
     pub fn new(message: impl Into<String>) -> Self {
-        DbError { message: message.into(), sqlstate: None, lock_timeout: false }
+        DbError {
+            message: message.into(),
+            sqlstate: None,
+            lock_timeout: false,
+        }
     }
 
     /// An error with a message and the database's SQLSTATE.
     pub fn with_sqlstate(message: impl Into<String>, sqlstate: impl Into<String>) -> Self {
-        DbError { message: message.into(), sqlstate: Some(sqlstate.into()), lock_timeout: false }
+        DbError {
+            message: message.into(),
+            sqlstate: Some(sqlstate.into()),
+            lock_timeout: false,
+        }
     }
 
     /// The migration lock was not granted within the timeout.
     pub fn lock_timeout(message: impl Into<String>) -> Self {
-        DbError { message: message.into(), sqlstate: None, lock_timeout: true }
+        DbError {
+            message: message.into(),
+            sqlstate: None,
+            lock_timeout: true,
+        }
     }
 
     /// Something this dialect does not support.

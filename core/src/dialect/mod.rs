@@ -58,12 +58,18 @@ pub struct Statement {
 impl Statement {
     /// A statement without parameters.
     pub fn new(sql: impl Into<String>) -> Self {
-        Statement { sql: sql.into(), params: Vec::new() }
+        Statement {
+            sql: sql.into(),
+            params: Vec::new(),
+        }
     }
 
     /// A statement with bound parameters.
     pub fn with_params(sql: impl Into<String>, params: Vec<Value>) -> Self {
-        Statement { sql: sql.into(), params }
+        Statement {
+            sql: sql.into(),
+            params,
+        }
     }
 }
 
@@ -99,7 +105,11 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     /// A possibly schema-qualified table name, quoted.
     fn qualified_table(&self, schema: Option<&str>, table: &str) -> String {
         match schema {
-            Some(schema) => format!("{}.{}", self.quote_identifier(schema), self.quote_identifier(table)),
+            Some(schema) => format!(
+                "{}.{}",
+                self.quote_identifier(schema),
+                self.quote_identifier(table)
+            ),
             None => self.quote_identifier(table),
         }
     }

@@ -18,26 +18,9 @@ pub enum MigrateError {
         /// The database's error.
         source: DbError,
     },
-    /// A statement of a revision failed; nothing of it remains where the database allows.
-    #[error(
-        "revision {revision} ({}) failed at {position}:\n  SQL: {sql}\n  database: {source}{}",
-        file.display(),
-        if *dirty { "\n  The revision is recorded as dirty: fix the database by hand, then run `retort stamp` to record the state it is in." } else { "\n  Nothing of this revision was kept." }
-    )]
-    RevisionFailed {
-        /// The revision id.
-        revision: String,
-        /// Its file.
-        file: PathBuf,
-        /// "operation 2 of 5 (create_index)" or "statement 2 of 5 (line 14)".
-        position: String,
-        /// The failed SQL.
-        sql: String,
-        /// The database's error.
-        source: DbError,
-        /// Whether a dirty row was left behind.
-        dirty: bool,
-    },
+    /// A statement of a revision failed.
+    #[error(transparent)]
+    RevisionFailed(Box<RevisionFailure>),
     /// A revision is recorded dirty: a previous run failed part-way.
     #[error(
         "revision {revision} is dirty: an earlier run failed part-way{}. Fix the database by hand, then \
@@ -103,9 +86,36 @@ pub enum MigrateError {
     },
 }
 
+/// A statement of a revision failed; nothing of it remains where the database allows.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "revision {revision} ({}) failed at {position}:\n  SQL: {sql}\n  database: {source}{}",
+    file.display(),
+    if *dirty { "\n  The revision is recorded as dirty: fix the database by hand, then run `retort stamp` to record the state it is in." } else { "\n  Nothing of this revision was kept." }
+)]
+pub struct RevisionFailure {
+    /// The revision id.
+    pub revision: String,
+    /// Its file.
+    pub file: PathBuf,
+    /// "operation 2 of 5 (create_index)" or "statement 2 of 5 (line 14)".
+    pub position: String,
+    /// The failed SQL.
+    pub sql: String,
+    /// The database's error.
+    pub source: DbError,
+    /// Whether a dirty row was left behind.
+    pub dirty: bool,
+}
+
 impl MigrateError {
     /// True for mistakes in the user's input (exit 2); false for runtime failures (exit 1).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(self, MigrateError::Database { .. } | MigrateError::RevisionFailed { .. } | MigrateError::Dirty { .. })
+        !matches!(
+            self,
+            MigrateError::Database { .. }
+                | MigrateError::RevisionFailed { .. }
+                | MigrateError::Dirty { .. }
+        )
     }
 }

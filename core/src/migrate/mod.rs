@@ -11,7 +11,7 @@ mod prepare;
 mod run;
 mod version_table;
 
-pub use error::MigrateError;
+pub use error::{MigrateError, RevisionFailure};
 pub use version_table::{RowState, VersionRow};
 
 use crate::dialect::Dialect;
@@ -105,7 +105,11 @@ impl DbState {
 
     /// The current heads: applied revisions with no applied child (SPEC 4).
     pub fn heads(&self, graph: &Graph) -> Vec<String> {
-        graph.current_heads(&self.applied()).into_iter().map(|h| h.id.clone()).collect()
+        graph
+            .current_heads(&self.applied())
+            .into_iter()
+            .map(|h| h.id.clone())
+            .collect()
     }
 }
 
@@ -120,7 +124,11 @@ pub struct Migrator<'a> {
 impl<'a> Migrator<'a> {
     /// A migrator for `graph` on `dialect`.
     pub fn new(dialect: &'a dyn Dialect, graph: &'a Graph, settings: MigratorSettings) -> Self {
-        Migrator { dialect, graph, settings }
+        Migrator {
+            dialect,
+            graph,
+            settings,
+        }
     }
 
     fn version_table(&self) -> VersionTable<'_> {

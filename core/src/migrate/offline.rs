@@ -14,7 +14,12 @@ const OFFLINE_APPLIED_AT: &str = "1970-01-01T00:00:00Z";
 impl Migrator<'_> {
     /// The SQL script of `upgrade`/`downgrade TARGET` for a database at `from` (`None`:
     /// base), version-table statements included, values as literals.
-    pub fn offline_script(&self, from: Option<&str>, target: &str, direction: Direction) -> Result<String, MigrateError> {
+    pub fn offline_script(
+        &self,
+        from: Option<&str>,
+        target: &str,
+        direction: Direction,
+    ) -> Result<String, MigrateError> {
         let applied_plan = match from {
             None => Vec::new(),
             Some(from) => {
@@ -26,7 +31,9 @@ impl Migrator<'_> {
         let mut state = DbState::default();
         let mut schema = Schema::new();
         for revision in &applied {
-            state.rows.insert(revision.header().id.clone(), placeholder_row(revision));
+            state
+                .rows
+                .insert(revision.header().id.clone(), placeholder_row(revision));
             for unit in revision.units(Direction::Upgrade) {
                 if let Unit::Operation(op) = unit {
                     // Raw SQL leaves the model incomplete; what it cannot follow is skipped.
@@ -54,13 +61,21 @@ impl Migrator<'_> {
             self.dialect.name()
         );
         if from.is_none() && direction == Direction::Upgrade {
-            let create = table.create(RenderMode::Offline).map_err(|e| unsupported_table(&e))?;
+            let create = table
+                .create(RenderMode::Offline)
+                .map_err(|e| unsupported_table(&e))?;
             push_all(&mut script, &create)?;
             script.push('\n');
         }
         for revision in &loaded {
             let header = revision.header();
-            let _ = writeln!(script, "-- revision {}: {} ({})", header.id, header.message, header.path.display());
+            let _ = writeln!(
+                script,
+                "-- revision {}: {} ({})",
+                header.id,
+                header.message,
+                header.path.display()
+            );
             let transactional = header.transactional && transactional_ddl;
             let unsupported = |source| MigrateError::Unsupported {
                 revision: header.id.clone(),
@@ -71,17 +86,30 @@ impl Migrator<'_> {
                 script.push_str("BEGIN;\n");
             } else {
                 let mark = match direction {
-                    Direction::Upgrade => table.insert(&row(revision, RowState::Dirty), RenderMode::Offline),
-                    Direction::Downgrade => table.update_state(&header.id, RowState::Dirty, 0, None, RenderMode::Offline),
+                    Direction::Upgrade => {
+                        table.insert(&row(revision, RowState::Dirty), RenderMode::Offline)
+                    }
+                    Direction::Downgrade => table.update_state(
+                        &header.id,
+                        RowState::Dirty,
+                        0,
+                        None,
+                        RenderMode::Offline,
+                    ),
                 }
                 .map_err(unsupported)?;
                 push_all(&mut script, &[mark])?;
             }
             for unit in revision.units(direction) {
                 match unit {
-                    Unit::Sql(statement) => push_all(&mut script, &[Statement::new(statement.sql.clone())])?,
+                    Unit::Sql(statement) => {
+                        push_all(&mut script, &[Statement::new(statement.sql.clone())])?
+                    }
                     Unit::Operation(op) => {
-                        let statements = self.dialect.render_operation(op, &schema, RenderMode::Offline).map_err(unsupported)?;
+                        let statements = self
+                            .dialect
+                            .render_operation(op, &schema, RenderMode::Offline)
+                            .map_err(unsupported)?;
                         push_all(&mut script, &statements)?;
                         // Where the model cannot follow (raw SQL before), it keeps what it knows.
                         let _ = schema.apply(op);
@@ -89,8 +117,12 @@ impl Migrator<'_> {
                 }
             }
             let record = match (direction, transactional) {
-                (Direction::Upgrade, true) => table.insert(&row(revision, RowState::Applied), RenderMode::Offline),
-                (Direction::Upgrade, false) => table.update_state(&header.id, RowState::Applied, 0, None, RenderMode::Offline),
+                (Direction::Upgrade, true) => {
+                    table.insert(&row(revision, RowState::Applied), RenderMode::Offline)
+                }
+                (Direction::Upgrade, false) => {
+                    table.update_state(&header.id, RowState::Applied, 0, None, RenderMode::Offline)
+                }
                 (Direction::Downgrade, _) => table.delete(&header.id, RenderMode::Offline),
             }
             .map_err(unsupported)?;
@@ -120,7 +152,10 @@ fn placeholder_row(revision: &Loaded) -> VersionRow {
 }
 
 fn unsupported_table(error: &DialectError) -> MigrateError {
-    MigrateError::Database { context: "rendering the version table".into(), source: DbError::new(error.to_string()) }
+    MigrateError::Database {
+        context: "rendering the version table".into(),
+        source: DbError::new(error.to_string()),
+    }
 }
 
 /// Appends statements, each ended by `;`. Offline statements carry no bound parameters.
@@ -135,7 +170,11 @@ fn push_all(script: &mut String, statements: &[Statement]) -> Result<(), Migrate
                 )),
             });
         }
-        let _ = writeln!(script, "{};", statement.sql.trim_end().trim_end_matches(';'));
+        let _ = writeln!(
+            script,
+            "{};",
+            statement.sql.trim_end().trim_end_matches(';')
+        );
     }
     Ok(())
 }

@@ -32,10 +32,16 @@ impl Loaded {
 
     pub(crate) fn units(&self, direction: Direction) -> Vec<Unit<'_>> {
         match (&self.revision, direction) {
-            (Revision::Toml(rev), Direction::Upgrade) => rev.upgrade.iter().map(Unit::Operation).collect(),
-            (Revision::Toml(rev), Direction::Downgrade) => rev.downgrade.iter().map(Unit::Operation).collect(),
+            (Revision::Toml(rev), Direction::Upgrade) => {
+                rev.upgrade.iter().map(Unit::Operation).collect()
+            }
+            (Revision::Toml(rev), Direction::Downgrade) => {
+                rev.downgrade.iter().map(Unit::Operation).collect()
+            }
             (Revision::Sql(rev), Direction::Upgrade) => rev.upgrade.iter().map(Unit::Sql).collect(),
-            (Revision::Sql(rev), Direction::Downgrade) => rev.downgrade.iter().map(Unit::Sql).collect(),
+            (Revision::Sql(rev), Direction::Downgrade) => {
+                rev.downgrade.iter().map(Unit::Sql).collect()
+            }
         }
     }
 }
@@ -44,12 +50,19 @@ impl Loaded {
 pub(crate) fn position(unit: &Unit<'_>, index: usize, count: usize) -> String {
     match unit {
         Unit::Operation(op) => format!("operation {} of {count} ({})", index + 1, op.name()),
-        Unit::Sql(statement) => format!("statement {} of {count} (line {})", index + 1, statement.line),
+        Unit::Sql(statement) => format!(
+            "statement {} of {count} (line {})",
+            index + 1,
+            statement.line
+        ),
     }
 }
 
 pub(crate) fn database(context: &str) -> impl FnOnce(DbError) -> MigrateError + '_ {
-    move |source| MigrateError::Database { context: context.to_string(), source }
+    move |source| MigrateError::Database {
+        context: context.to_string(),
+        source,
+    }
 }
 
 impl Migrator<'_> {
@@ -59,9 +72,12 @@ impl Migrator<'_> {
         conn: &mut dyn Connection,
         work: impl FnOnce(&mut dyn Connection) -> Result<T, MigrateError>,
     ) -> Result<T, MigrateError> {
-        conn.lock(self.settings.lock_timeout).map_err(database("taking the migration lock"))?;
+        conn.lock(self.settings.lock_timeout)
+            .map_err(database("taking the migration lock"))?;
         let result = work(conn);
-        let unlocked = conn.unlock().map_err(database("releasing the migration lock"));
+        let unlocked = conn
+            .unlock()
+            .map_err(database("releasing the migration lock"));
         let value = result?;
         unlocked?;
         Ok(value)
@@ -76,21 +92,33 @@ impl Migrator<'_> {
         if !exists {
             return Ok(DbState::default());
         }
-        let rows = conn.query(&table.select_all()).map_err(database("reading the version table"))?;
-        let rows = table.parse_rows(rows).map_err(database("reading the version table"))?;
+        let rows = conn
+            .query(&table.select_all())
+            .map_err(database("reading the version table"))?;
+        let rows = table
+            .parse_rows(rows)
+            .map_err(database("reading the version table"))?;
         Ok(DbState { rows })
     }
 
     /// Creates the version table if it is missing.
-    pub(crate) fn ensure_version_table(&self, conn: &mut dyn Connection) -> Result<(), MigrateError> {
+    pub(crate) fn ensure_version_table(
+        &self,
+        conn: &mut dyn Connection,
+    ) -> Result<(), MigrateError> {
         let table = self.version_table();
-        if conn.table_exists(table.schema, table.table).map_err(database("looking for the version table"))? {
+        if conn
+            .table_exists(table.schema, table.table)
+            .map_err(database("looking for the version table"))?
+        {
             return Ok(());
         }
-        let statements = table.create(RenderMode::Online).map_err(|e| MigrateError::Database {
-            context: "creating the version table".into(),
-            source: DbError::new(e.to_string()),
-        })?;
+        let statements = table
+            .create(RenderMode::Online)
+            .map_err(|e| MigrateError::Database {
+                context: "creating the version table".into(),
+                source: DbError::new(e.to_string()),
+            })?;
         run_in_transaction(conn, &statements).map_err(database("creating the version table"))
     }
 
@@ -128,10 +156,15 @@ impl Migrator<'_> {
     }
 
     /// Applied revisions (known to the graph) whose file's checksum differs from the record.
-    pub fn changed_revisions(&self, state: &DbState) -> Result<Vec<(String, std::path::PathBuf)>, MigrateError> {
+    pub fn changed_revisions(
+        &self,
+        state: &DbState,
+    ) -> Result<Vec<(String, std::path::PathBuf)>, MigrateError> {
         let mut changed = Vec::new();
         for row in state.rows.values() {
-            let Some(header) = self.graph.get(&row.revision) else { continue };
+            let Some(header) = self.graph.get(&row.revision) else {
+                continue;
+            };
             if checksum(&read_revision(header)?) != row.checksum {
                 changed.push((header.id.clone(), header.path.clone()));
             }
@@ -142,17 +175,24 @@ impl Migrator<'_> {
     /// Renders every operation of the plan against the simulated schema, so that an
     /// operation the dialect cannot do is reported before anything runs. Stops checking
     /// after raw SQL, whose effect on the schema the model cannot know.
-    pub(crate) fn check_renderable(&self, mut schema: Schema, loaded: &[Loaded], direction: Direction) -> Result<(), MigrateError> {
+    pub(crate) fn check_renderable(
+        &self,
+        mut schema: Schema,
+        loaded: &[Loaded],
+        direction: Direction,
+    ) -> Result<(), MigrateError> {
         for revision in loaded {
             for unit in revision.units(direction) {
-                let Unit::Operation(op) = unit else { return Ok(()) };
-                self.dialect.render_operation(op, &schema, RenderMode::Online).map_err(|source| {
-                    MigrateError::Unsupported {
+                let Unit::Operation(op) = unit else {
+                    return Ok(());
+                };
+                self.dialect
+                    .render_operation(op, &schema, RenderMode::Online)
+                    .map_err(|source| MigrateError::Unsupported {
                         revision: revision.header().id.clone(),
                         file: revision.header().path.clone(),
                         source,
-                    }
-                })?;
+                    })?;
                 match schema.apply(op) {
                     Ok(Applied::Exact) => {}
                     Ok(Applied::Opaque) | Err(_) => return Ok(()),
@@ -164,7 +204,10 @@ impl Migrator<'_> {
 }
 
 /// Runs statements in one transaction, rolling back on failure.
-pub(crate) fn run_in_transaction(conn: &mut dyn Connection, statements: &[Statement]) -> Result<(), DbError> {
+pub(crate) fn run_in_transaction(
+    conn: &mut dyn Connection,
+    statements: &[Statement],
+) -> Result<(), DbError> {
     conn.begin()?;
     for statement in statements {
         if let Err(error) = conn.execute(statement) {

@@ -1,6 +1,7 @@
 //! Running a plan: each revision in its own transaction (or one for the run), or, where
 //! DDL cannot be transactional, behind a dirty row that records how far it got.
 
+use super::error::RevisionFailure;
 use super::prepare::{database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
 use crate::dialect::{Connection, DbError, RenderMode, Statement};
@@ -49,14 +50,19 @@ impl Migrator<'_> {
             }
             let state = self.read_state(conn)?;
             if let Some(dirty) = state.dirty() {
-                return Err(MigrateError::Dirty { revision: dirty.revision.clone(), error: dirty.error.clone() });
+                return Err(MigrateError::Dirty {
+                    revision: dirty.revision.clone(),
+                    error: dirty.error.clone(),
+                });
             }
             let plan = self.plan(&state, target, direction)?;
             if direction == Direction::Upgrade {
                 self.check_unchanged(&state)?;
             }
             let loaded = self.load(&plan)?;
-            let mut schema = conn.introspect().map_err(database("reading the database's schema"))?;
+            let mut schema = conn
+                .introspect()
+                .map_err(database("reading the database's schema"))?;
             self.check_renderable(schema.clone(), &loaded, direction)?;
             let mut steps: Vec<Step> = loaded
                 .iter()
@@ -75,7 +81,8 @@ impl Migrator<'_> {
                 && self.dialect.capabilities().transactional_ddl
                 && loaded.iter().all(|rev| rev.header().transactional);
             if whole_run {
-                conn.begin().map_err(database("starting the run's transaction"))?;
+                conn.begin()
+                    .map_err(database("starting the run's transaction"))?;
             }
             for (index, revision) in loaded.iter().enumerate() {
                 progress(Progress::Started(index));
@@ -98,7 +105,12 @@ impl Migrator<'_> {
         })
     }
 
-    fn plan(&self, state: &DbState, target: &str, direction: Direction) -> Result<Vec<&RevisionHeader>, MigrateError> {
+    fn plan(
+        &self,
+        state: &DbState,
+        target: &str,
+        direction: Direction,
+    ) -> Result<Vec<&RevisionHeader>, MigrateError> {
         let heads = state.heads(self.graph);
         let target = self.graph.resolve(target, &heads)?;
         let applied = state.applied();
@@ -128,7 +140,9 @@ impl Migrator<'_> {
         let row = |state: RowState, ms: i64, error: Option<String>| VersionRow {
             revision: header.id.clone(),
             checksum: revision.checksum.clone(),
-            applied_at: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
+            applied_at: OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
             execution_ms: ms,
             state,
             error,
@@ -142,29 +156,41 @@ impl Migrator<'_> {
             // Without transactional DDL the row goes first, dirty, so that a failure or a
             // kill leaves a record of the half-done revision.
             let mark = match direction {
-                Direction::Upgrade => table.insert(&row(RowState::Dirty, 0, None), RenderMode::Online),
-                Direction::Downgrade => table.update_state(&header.id, RowState::Dirty, 0, None, RenderMode::Online),
+                Direction::Upgrade => {
+                    table.insert(&row(RowState::Dirty, 0, None), RenderMode::Online)
+                }
+                Direction::Downgrade => {
+                    table.update_state(&header.id, RowState::Dirty, 0, None, RenderMode::Online)
+                }
             }
             .map_err(record_error)?;
-            conn.execute(&mark).map_err(database("recording a revision as dirty"))?;
+            conn.execute(&mark)
+                .map_err(database("recording a revision as dirty"))?;
         }
 
         let units = revision.units(direction);
         let count = units.len();
         for (index, unit) in units.iter().enumerate() {
-            let fail = |sql: &str, source: DbError| MigrateError::RevisionFailed {
-                revision: header.id.clone(),
-                file: header.path.clone(),
-                position: position(unit, index, count),
-                sql: sql.to_string(),
-                source,
-                dirty: !transactional,
+            let fail = |sql: &str, source: DbError| {
+                MigrateError::RevisionFailed(Box::new(RevisionFailure {
+                    revision: header.id.clone(),
+                    file: header.path.clone(),
+                    position: position(unit, index, count),
+                    sql: sql.to_string(),
+                    source,
+                    dirty: !transactional,
+                }))
             };
             let statements = match unit {
                 Unit::Sql(statement) => vec![Statement::new(statement.sql.clone())],
-                Unit::Operation(op) => self.dialect.render_operation(op, schema, RenderMode::Online).map_err(|e| {
-                    MigrateError::Unsupported { revision: header.id.clone(), file: header.path.clone(), source: e }
-                })?,
+                Unit::Operation(op) => self
+                    .dialect
+                    .render_operation(op, schema, RenderMode::Online)
+                    .map_err(|e| MigrateError::Unsupported {
+                        revision: header.id.clone(),
+                        file: header.path.clone(),
+                        source: e,
+                    })?,
             };
             for statement in &statements {
                 if let Err(source) = conn.execute(statement) {
@@ -174,9 +200,20 @@ impl Migrator<'_> {
                             let _ = conn.rollback();
                         }
                     } else {
-                        let text = format!("{}: {} -- {}", position(unit, index, count), statement.sql, source);
+                        let text = format!(
+                            "{}: {} -- {}",
+                            position(unit, index, count),
+                            statement.sql,
+                            source
+                        );
                         let ms = started.elapsed().as_millis() as i64;
-                        if let Ok(update) = table.update_state(&header.id, RowState::Dirty, ms, Some(&text), RenderMode::Online) {
+                        if let Ok(update) = table.update_state(
+                            &header.id,
+                            RowState::Dirty,
+                            ms,
+                            Some(&text),
+                            RenderMode::Online,
+                        ) {
                             let _ = conn.execute(&update);
                         }
                     }
@@ -190,18 +227,29 @@ impl Migrator<'_> {
                 Unit::Sql(_) => false,
             };
             if !exact {
-                *schema = conn.introspect().map_err(database("reading the database's schema"))?;
+                *schema = conn
+                    .introspect()
+                    .map_err(database("reading the database's schema"))?;
             }
         }
 
         let ms = started.elapsed().as_millis() as u64;
         let record = match (direction, transactional) {
-            (Direction::Upgrade, true) => table.insert(&row(RowState::Applied, ms as i64, None), RenderMode::Online),
-            (Direction::Upgrade, false) => table.update_state(&header.id, RowState::Applied, ms as i64, None, RenderMode::Online),
+            (Direction::Upgrade, true) => {
+                table.insert(&row(RowState::Applied, ms as i64, None), RenderMode::Online)
+            }
+            (Direction::Upgrade, false) => table.update_state(
+                &header.id,
+                RowState::Applied,
+                ms as i64,
+                None,
+                RenderMode::Online,
+            ),
             (Direction::Downgrade, _) => table.delete(&header.id, RenderMode::Online),
         }
         .map_err(record_error)?;
-        conn.execute(&record).map_err(database("recording the revision in the version table"))?;
+        conn.execute(&record)
+            .map_err(database("recording the revision in the version table"))?;
         if transactional && !inside_run_transaction {
             conn.commit().map_err(database("committing the revision"))?;
         }
@@ -210,14 +258,23 @@ impl Migrator<'_> {
 
     /// `stamp TARGET [--purge]` (SPEC 4): records the state `upgrade`/`downgrade TARGET`
     /// would leave, without running anything. Returns the new state.
-    pub fn stamp(&self, conn: &mut dyn Connection, target: &str, purge: bool) -> Result<DbState, MigrateError> {
+    pub fn stamp(
+        &self,
+        conn: &mut dyn Connection,
+        target: &str,
+        purge: bool,
+    ) -> Result<DbState, MigrateError> {
         self.locked(conn, |conn| {
             self.ensure_version_table(conn)?;
             let table = self.version_table();
             let recorded = self.read_state(conn)?;
             // A stamp states what the database holds: dirty rows give way to it.
-            let dirty: Vec<String> =
-                recorded.rows.values().filter(|r| r.state == RowState::Dirty).map(|r| r.revision.clone()).collect();
+            let dirty: Vec<String> = recorded
+                .rows
+                .values()
+                .filter(|r| r.state == RowState::Dirty)
+                .map(|r| r.revision.clone())
+                .collect();
             let state = if purge {
                 DbState::default()
             } else {
@@ -238,7 +295,9 @@ impl Migrator<'_> {
                 (self.graph.plan_upgrade(&applied, &resolved)?, Vec::new())
             };
             let loaded = self.load(&add)?;
-            let now = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
+            let now = OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default();
             let mut statements = Vec::new();
             if purge {
                 statements.push(table.delete_all());
@@ -256,17 +315,31 @@ impl Migrator<'_> {
                     state: RowState::Applied,
                     error: None,
                 };
-                statements.push(table.insert(&row, RenderMode::Online).map_err(record_error)?);
+                statements.push(
+                    table
+                        .insert(&row, RenderMode::Online)
+                        .map_err(record_error)?,
+                );
             }
             for header in &remove {
-                statements.push(table.delete(&header.id, RenderMode::Online).map_err(record_error)?);
+                statements.push(
+                    table
+                        .delete(&header.id, RenderMode::Online)
+                        .map_err(record_error)?,
+                );
             }
             if !purge {
                 for revision in &dirty {
-                    statements.insert(0, table.delete(revision, RenderMode::Online).map_err(record_error)?);
+                    statements.insert(
+                        0,
+                        table
+                            .delete(revision, RenderMode::Online)
+                            .map_err(record_error)?,
+                    );
                 }
             }
-            super::prepare::run_in_transaction(conn, &statements).map_err(database("recording the stamp"))?;
+            super::prepare::run_in_transaction(conn, &statements)
+                .map_err(database("recording the stamp"))?;
             self.read_state(conn)
         })
     }

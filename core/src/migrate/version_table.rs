@@ -58,7 +58,11 @@ impl VersionTable<'_> {
     }
 
     fn columns(&self) -> String {
-        COLUMNS.split(", ").map(|c| self.dialect.quote_identifier(c)).collect::<Vec<_>>().join(", ")
+        COLUMNS
+            .split(", ")
+            .map(|c| self.dialect.quote_identifier(c))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The table as a neutral `create_table`, rendered by the dialect.
@@ -96,7 +100,11 @@ impl VersionTable<'_> {
         Statement::new(format!("SELECT {} FROM {}", self.columns(), self.name()))
     }
 
-    pub(crate) fn insert(&self, row: &VersionRow, mode: RenderMode) -> Result<Statement, DialectError> {
+    pub(crate) fn insert(
+        &self,
+        row: &VersionRow,
+        mode: RenderMode,
+    ) -> Result<Statement, DialectError> {
         let mut bind = Binder::new(self.dialect, mode);
         let values = [
             bind.value(Value::String(row.revision.clone()))?,
@@ -106,7 +114,12 @@ impl VersionTable<'_> {
             bind.value(Value::String(row.state.as_str().into()))?,
             bind.value(row.error.clone().map_or(Value::Null, Value::String))?,
         ];
-        let sql = format!("INSERT INTO {} ({}) VALUES ({})", self.name(), self.columns(), values.join(", "));
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            self.name(),
+            self.columns(),
+            values.join(", ")
+        );
         Ok(bind.finish(sql))
     }
 
@@ -136,7 +149,11 @@ impl VersionTable<'_> {
         Ok(bind.finish(sql))
     }
 
-    pub(crate) fn delete(&self, revision: &str, mode: RenderMode) -> Result<Statement, DialectError> {
+    pub(crate) fn delete(
+        &self,
+        revision: &str,
+        mode: RenderMode,
+    ) -> Result<Statement, DialectError> {
         let mut bind = Binder::new(self.dialect, mode);
         let sql = format!(
             "DELETE FROM {} WHERE {} = {}",
@@ -152,7 +169,10 @@ impl VersionTable<'_> {
     }
 
     /// Parses the rows `select_all` returned.
-    pub(crate) fn parse_rows(&self, rows: Vec<Vec<Value>>) -> Result<BTreeMap<String, VersionRow>, DbError> {
+    pub(crate) fn parse_rows(
+        &self,
+        rows: Vec<Vec<Value>>,
+    ) -> Result<BTreeMap<String, VersionRow>, DbError> {
         let text = |value: &Value| match value {
             Value::String(s) => Some(s.clone()),
             Value::DateTime(s) => Some(s.clone()),
@@ -160,8 +180,14 @@ impl VersionTable<'_> {
         };
         let mut parsed = BTreeMap::new();
         for row in rows {
-            let malformed = || DbError::new(format!("the version table {} holds a row retort cannot read: {row:?}", self.name()));
-            let [revision, checksum, applied_at, execution_ms, state, error] = row.as_slice() else {
+            let malformed = || {
+                DbError::new(format!(
+                    "the version table {} holds a row retort cannot read: {row:?}",
+                    self.name()
+                ))
+            };
+            let [revision, checksum, applied_at, execution_ms, state, error] = row.as_slice()
+            else {
                 return Err(malformed());
             };
             let state = match text(state).as_deref() {
@@ -195,7 +221,11 @@ struct Binder<'d> {
 
 impl<'d> Binder<'d> {
     fn new(dialect: &'d dyn Dialect, mode: RenderMode) -> Self {
-        Binder { dialect, mode, params: Vec::new() }
+        Binder {
+            dialect,
+            mode,
+            params: Vec::new(),
+        }
     }
 
     fn value(&mut self, value: Value) -> Result<String, DialectError> {
