@@ -81,6 +81,9 @@ pub(crate) enum Command {
             allow_hyphen_values = true
         )]
         range: Option<String>,
+        /// Mark the revisions applied to the database (connects to it)
+        #[arg(short = 'i', long = "indicate-current")]
+        indicate_current: bool,
     },
     /// Show the heads of the revision graph
     Heads,
@@ -107,11 +110,80 @@ pub(crate) enum Command {
         #[arg(required = true, num_args = 1..)]
         revisions: Vec<String>,
     },
+    /// Apply revisions up to TARGET (default: head)
+    Upgrade {
+        /// head, heads, a revision, label@head, +N, REV+N
+        #[arg(default_value = "head", allow_hyphen_values = true)]
+        target: String,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Offline: start from this revision instead of base (with --sql)
+        #[arg(long, value_name = "REV", requires = "sql")]
+        from: Option<String>,
+        /// Proceed although applied revision files changed
+        #[arg(long)]
+        allow_changed: bool,
+    },
+    /// Revert revisions down to TARGET
+    Downgrade {
+        /// base, a revision, -N, REV-N
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Offline: start from this revision instead of head (with --sql)
+        #[arg(long, value_name = "REV", requires = "sql")]
+        from: Option<String>,
+    },
+    /// Show the applied heads of the database
+    Current,
+    /// Record the state TARGET without running anything
+    Stamp {
+        /// The state to record
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Empty the version table first (unknown rows included)
+        #[arg(long)]
+        purge: bool,
+        /// Seconds to wait for the migration lock
+        #[arg(long, value_name = "SECONDS")]
+        lock_timeout: Option<u64>,
+    },
+    /// Exit 3 if the graph, the files or the database are not as they should be
+    Check,
+    /// Create or drop the database the URL names
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
         shell: clap_complete::Shell,
     },
+}
+
+/// Flags shared by `upgrade` and `downgrade`.
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Print the SQL instead of running it (offline: no connection)
+    #[arg(long)]
+    pub(crate) sql: bool,
+    /// Connect and plan, and print the steps without executing any
+    #[arg(long, conflicts_with = "sql")]
+    pub(crate) dry_run: bool,
+    /// Seconds to wait for the migration lock (default 60)
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) lock_timeout: Option<u64>,
+}
+
+/// `retort db`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbAction {
+    /// Create the database
+    Create,
+    /// Drop the database
+    Drop,
 }
 
 /// `retort revision`.

@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod database;
 mod error;
 mod output;
 mod project;
@@ -11,6 +12,7 @@ use args::{Cli, Command};
 use clap::{CommandFactory, Parser};
 use error::CliResult;
 use output::Output;
+use retort_core::migrate::Direction;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -63,10 +65,74 @@ fn run(cli: Cli) -> CliResult {
             branch_label,
             revisions,
         ),
-        Command::History { range } => commands::graph::history(
+        Command::History {
+            range,
+            indicate_current,
+        } => {
+            let project = project::Project::load(&cli.global)?;
+            let state = if *indicate_current {
+                Some(commands::migrate::read_state(&project, &cli.global)?)
+            } else {
+                None
+            };
+            commands::graph::history(&out, &project, range.as_deref(), state.as_ref())
+        }
+        Command::Upgrade {
+            target,
+            run,
+            from,
+            allow_changed,
+        } => {
+            let request = commands::migrate::RunRequest {
+                direction: Direction::Upgrade,
+                target,
+                run,
+                from: from.as_deref(),
+                allow_changed: *allow_changed,
+            };
+            commands::migrate::run(
+                &out,
+                &project::Project::load(&cli.global)?,
+                &cli.global,
+                &request,
+            )
+        }
+        Command::Downgrade { target, run, from } => {
+            let request = commands::migrate::RunRequest {
+                direction: Direction::Downgrade,
+                target,
+                run,
+                from: from.as_deref(),
+                allow_changed: true,
+            };
+            commands::migrate::run(
+                &out,
+                &project::Project::load(&cli.global)?,
+                &cli.global,
+                &request,
+            )
+        }
+        Command::Current => {
+            commands::migrate::current(&out, &project::Project::load(&cli.global)?, &cli.global)
+        }
+        Command::Stamp {
+            target,
+            purge,
+            lock_timeout,
+        } => commands::migrate::stamp(
             &out,
             &project::Project::load(&cli.global)?,
-            range.as_deref(),
+            &cli.global,
+            target,
+            *purge,
+            *lock_timeout,
+        ),
+        Command::Check => commands::check::check(&out, &cli.global),
+        Command::Db { action } => commands::migrate::db(
+            &out,
+            &project::Project::load(&cli.global)?,
+            &cli.global,
+            action,
         ),
         Command::Heads => commands::graph::heads(&out, &project::Project::load(&cli.global)?),
         Command::Branches => commands::graph::branches(&out, &project::Project::load(&cli.global)?),

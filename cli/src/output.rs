@@ -27,6 +27,10 @@ impl Output {
         }
     }
 
+    pub(crate) fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+
     /// Prints the command's text result, or its JSON document; exactly one of the two.
     pub(crate) fn emit<T: Serialize>(
         &self,

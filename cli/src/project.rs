@@ -23,47 +23,62 @@ pub(crate) struct Project {
 impl Project {
     /// Finds and reads `retort.toml` and every revision header, and builds the graph.
     pub(crate) fn load(global: &GlobalArgs) -> CliResult<Project> {
-        let t0 = Instant::now();
-        let current_dir = std::env::current_dir()
-            .map_err(|e| CliError::runtime(format!("while reading the current directory: {e}")))?;
-        let config = Config::discover(global.config.as_deref(), &current_dir, &Environment::from_process())
-            .map_err(CliError::input)?
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "no retort.toml in {} or any parent directory: run `retort init` to create a project, \
-                     or name one with --config",
-                    current_dir.display()
-                ))
-            })?;
-        if let Some(name) = &global.env {
-            if !config.environments.contains_key(name) {
-                let known: Vec<&str> = config.environment_names().collect();
-                return Err(CliError::input(format!(
-                    "--env `{name}`: {} has no [env.{name}] section (known: {})",
-                    display_path(&config.path),
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                )));
-            }
-        }
+        let config = load_config(global)?;
+        Project::from_config(config, global.verbose).map_err(CliError::input)
+    }
+
+    /// Reads every revision header and builds the graph; the error is the problem found.
+    pub(crate) fn from_config(config: Config, verbose: u8) -> Result<Project, String> {
+        let started = Instant::now();
         let cache = config.dir.join(".retort").join("header-cache.bin");
         let headers =
-            read_headers_cached(&config.migrations.dir, &cache).map_err(CliError::input)?;
-        let read = t0.elapsed();
-        let graph = Graph::new(headers).map_err(CliError::input)?;
-        if global.verbose >= 2 {
+            read_headers_cached(&config.migrations.dir, &cache).map_err(|e| e.to_string())?;
+        let read = started.elapsed();
+        let graph = Graph::new(headers).map_err(|e| e.to_string())?;
+        if verbose >= 2 {
             eprintln!(
-                "timing: configuration and {} revision headers read in {:.1} ms, graph built in {:.1} ms",
+                "timing: {} revision headers read in {:.1} ms, graph built in {:.1} ms",
                 graph.len(),
                 read.as_secs_f64() * 1e3,
-                (t0.elapsed() - read).as_secs_f64() * 1e3
+                (started.elapsed() - read).as_secs_f64() * 1e3
             );
         }
         Ok(Project { config, graph })
     }
+}
+
+/// Finds and reads `retort.toml` (SPEC 2) and checks `--env`.
+pub(crate) fn load_config(global: &GlobalArgs) -> CliResult<Config> {
+    let current_dir = std::env::current_dir()
+        .map_err(|e| CliError::runtime(format!("while reading the current directory: {e}")))?;
+    let config = Config::discover(
+        global.config.as_deref(),
+        &current_dir,
+        &Environment::from_process(),
+    )
+    .map_err(CliError::input)?
+    .ok_or_else(|| {
+        CliError::input(format!(
+            "no retort.toml in {} or any parent directory: run `retort init` to create a project, \
+                 or name one with --config",
+            current_dir.display()
+        ))
+    })?;
+    if let Some(name) = &global.env {
+        if !config.environments.contains_key(name) {
+            let known: Vec<&str> = config.environment_names().collect();
+            return Err(CliError::input(format!(
+                "--env `{name}`: {} has no [env.{name}] section (known: {})",
+                display_path(&config.path),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+    }
+    Ok(config)
 }
 
 /// A path as people want to read it: relative to the current directory when inside it.

@@ -4,6 +4,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, Project};
 use retort_core::graph::{Graph, Target};
+use retort_core::migrate::DbState;
 use retort_core::RevisionHeader;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -109,7 +110,12 @@ fn verbose_block(out: &Output, graph: &Graph, rev: &RevisionHeader) -> String {
     text
 }
 
-pub(crate) fn history(out: &Output, project: &Project, range: Option<&str>) -> CliResult {
+pub(crate) fn history(
+    out: &Output,
+    project: &Project,
+    range: Option<&str>,
+    state: Option<&DbState>,
+) -> CliResult {
     let graph = &project.graph;
     let revisions = match range {
         None => graph.history(),
@@ -133,15 +139,24 @@ pub(crate) fn history(out: &Output, project: &Project, range: Option<&str>) -> C
             } else {
                 history_line
             };
+            let current: Vec<String> = state.map(|s| s.heads(graph)).unwrap_or_default();
             revisions
                 .iter()
-                .map(|rev| render(out, graph, rev))
+                .map(|rev| {
+                    let mut text = render(out, graph, rev);
+                    if current.contains(&rev.id) {
+                        // Alembic's `-i` marker, after the id's other markers.
+                        let at = text.find(", ").unwrap_or(text.len());
+                        text.insert_str(at, &format!(" {}", out.marker("(current)")));
+                    }
+                    text
+                })
                 .collect()
         },
         || {
             revisions
                 .iter()
-                .map(|rev| history_entry(graph, rev, None))
+                .map(|rev| history_entry(graph, rev, state.map(|s| s.rows.contains_key(&rev.id))))
                 .collect::<Vec<_>>()
         },
     );

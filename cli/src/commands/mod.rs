@@ -1,5 +1,7 @@
 //! One module per group of commands; each takes parsed arguments and prints its result.
 
+pub(crate) mod check;
 pub(crate) mod graph;
 pub(crate) mod init;
+pub(crate) mod migrate;
 pub(crate) mod revision;

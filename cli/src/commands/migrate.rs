@@ -1,0 +1,235 @@
+//! Commands that talk to the database: `upgrade`, `downgrade`, `current`, `stamp`, `db`.
+
+use crate::args::{DbAction, GlobalArgs, RunArgs};
+use crate::database::{migrate_error, Database};
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use crate::project::Project;
+use retort_core::migrate::{DbState, Direction, Progress, Step};
+use serde_json::json;
+use std::io::Write as _;
+
+pub(crate) struct RunRequest<'a> {
+    pub(crate) direction: Direction,
+    pub(crate) target: &'a str,
+    pub(crate) run: &'a RunArgs,
+    pub(crate) from: Option<&'a str>,
+    pub(crate) allow_changed: bool,
+}
+
+pub(crate) fn run(
+    out: &Output,
+    project: &Project,
+    global: &GlobalArgs,
+    request: &RunRequest<'_>,
+) -> CliResult {
+    let database = Database::for_project(project, global)?;
+    let migrator = database.migrator(project, request.run.lock_timeout, request.allow_changed);
+    if request.run.sql {
+        let from = match (request.direction, request.from) {
+            (_, Some(from)) => Some(from),
+            (Direction::Upgrade, None) => None,
+            (Direction::Downgrade, None) => Some("heads"),
+        };
+        let script = migrator
+            .offline_script(from, request.target, request.direction)
+            .map_err(migrate_error)?;
+        out.emit(|_| script.clone(), || json!({ "sql": script }));
+        return Ok(());
+    }
+    let mut conn = database.connect()?;
+    let text = !out.is_json() && !out.quiet;
+    let mut planned: Vec<Step> = Vec::new();
+    let mut report = |event: Progress<'_>| match event {
+        Progress::Planned(steps) => planned = steps.to_vec(),
+        Progress::Finished(_, step) if text => print_step(step),
+        _ => {}
+    };
+    let steps = match request.direction {
+        Direction::Upgrade => migrator.upgrade(
+            conn.as_mut(),
+            request.target,
+            request.run.dry_run,
+            &mut report,
+        ),
+        Direction::Downgrade => migrator.downgrade(
+            conn.as_mut(),
+            request.target,
+            request.run.dry_run,
+            &mut report,
+        ),
+    }
+    .map_err(migrate_error)?;
+    out.emit(
+        |out| {
+            if steps.is_empty() {
+                format!(
+                    "Nothing to do: the database is already at {}.\n",
+                    request.target
+                )
+            } else if request.run.dry_run && !out.quiet {
+                steps
+                    .iter()
+                    .map(|s| format!("would {}\n", step_text(s)))
+                    .collect()
+            } else {
+                // A real run printed its steps as they finished.
+                String::new()
+            }
+        },
+        || json!({ "steps": steps }),
+    );
+    Ok(())
+}
+
+fn step_text(step: &Step) -> String {
+    let verb = match step.direction {
+        Direction::Upgrade => "upgrade",
+        Direction::Downgrade => "downgrade",
+    };
+    let time = step.ms.map(|ms| format!(" ({ms} ms)")).unwrap_or_default();
+    format!("{verb} {}, {}{time}", step.revision, step.message)
+}
+
+fn print_step(step: &Step) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", step_text(step));
+}
+
+fn state_json(project: &Project, state: &DbState) -> serde_json::Value {
+    json!({
+        "heads": state.heads(&project.graph),
+        "applied": state.rows.keys().collect::<Vec<_>>(),
+        "dirty": state.dirty().map(|row| row.revision.clone()),
+    })
+}
+
+fn state_text(out: &Output, project: &Project, state: &DbState) -> String {
+    let heads = state.heads(&project.graph);
+    let mut text = String::new();
+    if heads.is_empty() && state.rows.is_empty() {
+        text.push_str("<base> (no revision applied)\n");
+    }
+    for id in &heads {
+        let head = if project.graph.is_head(id) {
+            format!(" {}", out.marker("(head)"))
+        } else {
+            String::new()
+        };
+        let message = project
+            .graph
+            .get(id)
+            .map(|h| h.message.as_str())
+            .unwrap_or_default();
+        text.push_str(&format!("{}{head}, {message}\n", out.bold(id)));
+    }
+    if let Some(dirty) = state.dirty() {
+        text.push_str(&format!(
+            "{} (dirty){}\n",
+            dirty.revision,
+            dirty
+                .error
+                .as_ref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        ));
+    }
+    let applied = state.applied();
+    let unknown = project.graph.unknown_applied(&applied);
+    if !unknown.is_empty() {
+        text.push_str(&format!(
+            "warning: the version table records revisions this project does not have: {}\n",
+            unknown.join(", ")
+        ));
+    }
+    text
+}
+
+pub(crate) fn current(out: &Output, project: &Project, global: &GlobalArgs) -> CliResult {
+    let database = Database::for_project(project, global)?;
+    let mut conn = database.connect()?;
+    let state = database
+        .migrator(project, None, false)
+        .read_state(conn.as_mut())
+        .map_err(migrate_error)?;
+    out.emit(
+        |out| state_text(out, project, &state),
+        || state_json(project, &state),
+    );
+    Ok(())
+}
+
+pub(crate) fn stamp(
+    out: &Output,
+    project: &Project,
+    global: &GlobalArgs,
+    target: &str,
+    purge: bool,
+    lock_timeout: Option<u64>,
+) -> CliResult {
+    let database = Database::for_project(project, global)?;
+    let mut conn = database.connect()?;
+    let state = database
+        .migrator(project, lock_timeout, false)
+        .stamp(conn.as_mut(), target, purge)
+        .map_err(migrate_error)?;
+    out.emit(
+        |out| state_text(out, project, &state),
+        || state_json(project, &state),
+    );
+    Ok(())
+}
+
+/// The recorded state, for `history -i`.
+pub(crate) fn read_state(project: &Project, global: &GlobalArgs) -> CliResult<DbState> {
+    let database = Database::for_project(project, global)?;
+    let mut conn = database.connect()?;
+    database
+        .migrator(project, None, false)
+        .read_state(conn.as_mut())
+        .map_err(migrate_error)
+}
+
+pub(crate) fn db(
+    out: &Output,
+    project: &Project,
+    global: &GlobalArgs,
+    action: &DbAction,
+) -> CliResult {
+    let database = Database::for_project(project, global)?;
+    let shown = database.url.redacted();
+    let (key, changed, text) = match action {
+        DbAction::Create => {
+            let created = database
+                .dialect
+                .create_database(&database.url)
+                .map_err(|e| CliError::runtime(format!("while creating {shown}: {e}")))?;
+            (
+                "created",
+                created,
+                if created {
+                    format!("created {shown}\n")
+                } else {
+                    format!("{shown} exists already\n")
+                },
+            )
+        }
+        DbAction::Drop => {
+            let dropped = database
+                .dialect
+                .drop_database(&database.url)
+                .map_err(|e| CliError::runtime(format!("while dropping {shown}: {e}")))?;
+            (
+                "dropped",
+                dropped,
+                if dropped {
+                    format!("dropped {shown}\n")
+                } else {
+                    format!("{shown} did not exist\n")
+                },
+            )
+        }
+    };
+    out.emit(|_| text.clone(), || json!({ key: changed }));
+    Ok(())
+}

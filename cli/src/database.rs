@@ -1,0 +1,99 @@
+//! Choosing a dialect for the project's URL and connecting to the database.
+
+use crate::args::GlobalArgs;
+use crate::error::{CliError, CliResult};
+use crate::project::Project;
+use retort_core::db_url::DatabaseUrl;
+use retort_core::migrate::{MigrateError, Migrator, MigratorSettings};
+use retort_core::{Connection, Dialect};
+use std::time::Duration;
+
+/// The dialects linked into this binary (cargo features `sqlite`, ...).
+pub(crate) fn builtin_dialects() -> Vec<Box<dyn Dialect>> {
+    Vec::new()
+}
+
+/// The database a command works on: its URL and the dialect that serves it.
+pub(crate) struct Database {
+    pub(crate) url: DatabaseUrl,
+    pub(crate) dialect: Box<dyn Dialect>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Database({}, {})",
+            self.dialect.name(),
+            self.url.redacted()
+        )
+    }
+}
+
+impl Database {
+    /// Picks the URL (SPEC 2 precedence) and the dialect for its scheme.
+    pub(crate) fn for_project(project: &Project, global: &GlobalArgs) -> CliResult<Database> {
+        let selected = project
+            .config
+            .select_url(global.url.as_deref(), global.env.as_deref())
+            .map_err(CliError::input)?;
+        let url = selected
+            .parse()
+            .map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))?;
+        let scheme = url.scheme().to_string();
+        let dialect = builtin_dialects()
+            .into_iter()
+            .find(|d| d.url_schemes().contains(&scheme))
+            .ok_or_else(|| {
+                let known: Vec<String> = builtin_dialects()
+                    .iter()
+                    .flat_map(|d| d.url_schemes())
+                    .collect();
+                CliError::input(format!(
+                    "no dialect serves the URL scheme `{scheme}` (in {}); known schemes: {}",
+                    url.redacted(),
+                    if known.is_empty() {
+                        "none in this build".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            })?;
+        Ok(Database { url, dialect })
+    }
+
+    /// Opens a connection; failures name the redacted URL.
+    pub(crate) fn connect(&self) -> CliResult<Box<dyn Connection>> {
+        self.dialect.connect(&self.url).map_err(|e| {
+            CliError::runtime(format!("while connecting to {}: {e}", self.url.redacted()))
+        })
+    }
+
+    /// A Migrator for the project's graph with its settings.
+    pub(crate) fn migrator<'a>(
+        &'a self,
+        project: &'a Project,
+        lock_timeout: Option<u64>,
+        allow_changed: bool,
+    ) -> Migrator<'a> {
+        let migrations = &project.config.migrations;
+        let mut settings = MigratorSettings::default();
+        settings.version_table = migrations.version_table.clone();
+        settings.version_table_schema = migrations.version_table_schema.clone();
+        settings.transaction_per_migration = migrations.transaction_per_migration;
+        settings.allow_changed = allow_changed;
+        if let Some(seconds) = lock_timeout {
+            settings.lock_timeout = Duration::from_secs(seconds);
+        }
+        Migrator::new(self.dialect.as_ref(), &project.graph, settings)
+    }
+}
+
+/// A migration error with its exit code (SPEC 7).
+pub(crate) fn migrate_error(error: MigrateError) -> CliError {
+    if error.is_bad_input() {
+        CliError::input(error)
+    } else {
+        CliError::runtime(error)
+    }
+}
