@@ -1,0 +1,313 @@
+//! The Migrator against a real database: runs, failures, races, edits, stamps.
+
+use super::ensure;
+use crate::scratch::{connect, downgrade, state, upgrade, Scratch};
+use retort_core::db_url::DatabaseUrl;
+use retort_core::load::{read_revision, Revision};
+use retort_core::migrate::{Migrator, MigratorSettings};
+use retort_core::schema::Schema;
+use retort_core::Dialect;
+
+const USERS: &str = r#"
+[[upgrade]]
+op = "create_table"
+table = "users"
+columns = [
+  { name = "id", type = "bigint", primary_key = true },
+  { name = "name", type = "varchar(100)", nullable = false },
+]
+
+[[downgrade]]
+op = "drop_table"
+table = "users"
+"#;
+
+const EMAIL: &str = r#"
+[[upgrade]]
+op = "add_column"
+table = "users"
+column = { name = "email", type = "varchar(255)" }
+
+[[upgrade]]
+op = "create_index"
+name = "ix_users_email"
+table = "users"
+columns = ["email"]
+unique = true
+
+[[downgrade]]
+op = "drop_index"
+name = "ix_users_email"
+table = "users"
+
+[[downgrade]]
+op = "drop_column"
+table = "users"
+column = "email"
+"#;
+
+const POSTS: &str = r#"
+[[upgrade]]
+op = "create_table"
+table = "posts"
+columns = [
+  { name = "id", type = "bigint", primary_key = true },
+  { name = "user_id", type = "bigint", nullable = false },
+  { name = "body", type = "text" },
+]
+foreign_keys = [{ name = "fk_posts_user", columns = ["user_id"], references_table = "users", references_columns = ["id"], on_delete = "cascade" }]
+
+[[downgrade]]
+op = "drop_table"
+table = "posts"
+"#;
+
+/// The live schema without the version table.
+pub(crate) fn live_schema(conn: &mut dyn retort_core::Connection) -> Result<Schema, String> {
+    let mut schema = conn
+        .introspect()
+        .map_err(|e| format!("introspecting: {e}"))?;
+    schema.remove_table(&MigratorSettings::default().version_table);
+    Ok(schema)
+}
+
+/// The schema the revisions' upgrade operations describe.
+fn folded(scratch: &Scratch) -> Result<Schema, String> {
+    let graph = scratch.graph()?;
+    let mut ops = Vec::new();
+    for header in graph.revisions() {
+        if let Revision::Toml(rev) = read_revision(header).map_err(|e| e.to_string())? {
+            ops.extend(rev.upgrade);
+        }
+    }
+    Schema::fold(&ops)
+        .map(|(schema, _)| schema)
+        .map_err(|e| e.to_string())
+}
+
+pub(crate) fn upgrade_and_downgrade_round_trip(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    scratch.revision("aaaa0001", None, USERS)?;
+    scratch.revision("aaaa0002", Some("aaaa0001"), EMAIL)?;
+    scratch.revision("aaaa0003", Some("aaaa0002"), POSTS)?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+
+    let steps = upgrade(dialect, &graph, conn.as_mut(), "head")?;
+    let ids: Vec<&str> = steps.iter().map(|s| s.revision.as_str()).collect();
+    ensure(ids == ["aaaa0001", "aaaa0002", "aaaa0003"], || {
+        format!("upgrade ran {ids:?}")
+    })?;
+    let live = live_schema(conn.as_mut())?;
+    let expected = folded(&scratch)?;
+    ensure(live == expected, || {
+        format!("introspected schema differs from the declared one:\nlive: {live:#?}\nexpected: {expected:#?}")
+    })?;
+    let recorded = state(dialect, &graph, conn.as_mut())?;
+    ensure(recorded.rows.len() == 3, || {
+        format!("version table holds {:?}", recorded.rows.keys())
+    })?;
+    ensure(
+        recorded
+            .rows
+            .values()
+            .all(|r| r.checksum.starts_with("sha256:")),
+        || "checksums recorded".into(),
+    )?;
+
+    let again = upgrade(dialect, &graph, conn.as_mut(), "head")?;
+    ensure(again.is_empty(), || {
+        format!("a second upgrade ran {again:?}")
+    })?;
+
+    let down = downgrade(dialect, &graph, conn.as_mut(), "aaaa0001")?;
+    let ids: Vec<&str> = down.iter().map(|s| s.revision.as_str()).collect();
+    ensure(ids == ["aaaa0003", "aaaa0002"], || {
+        format!("downgrade ran {ids:?}")
+    })?;
+    let live = live_schema(conn.as_mut())?;
+    ensure(live.table("posts").is_none(), || {
+        "posts still exists after downgrade".into()
+    })?;
+    ensure(
+        live.table("users")
+            .is_some_and(|t| t.column("email").is_none()),
+        || format!("users after downgrade: {:?}", live.table("users")),
+    )?;
+    downgrade(dialect, &graph, conn.as_mut(), "base")?;
+    ensure(live_schema(conn.as_mut())?.is_empty(), || {
+        "tables left after downgrade base".into()
+    })?;
+    ensure(
+        state(dialect, &graph, conn.as_mut())?.rows.is_empty(),
+        || "rows left after downgrade base".into(),
+    )
+}
+
+pub(crate) fn failing_statement_leaves_no_trace(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    scratch.revision("aaaa0001", None, USERS)?;
+    let broken = r#"
+[[upgrade]]
+op = "create_table"
+table = "half_done"
+columns = [{ name = "id", type = "integer", primary_key = true }]
+
+[[upgrade]]
+op = "execute"
+sql = "INSERT INTO no_such_table (x) VALUES (1)"
+"#;
+    scratch.revision("aaaa0002", Some("aaaa0001"), broken)?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+    let error = upgrade(dialect, &graph, conn.as_mut(), "head")
+        .err()
+        .ok_or("the broken revision succeeded")?;
+    for fragment in ["aaaa0002", "operation 2 of 2 (execute)", "no_such_table"] {
+        ensure(error.contains(fragment), || {
+            format!("the error lacks `{fragment}`: {error}")
+        })?;
+    }
+    let recorded = state(dialect, &graph, conn.as_mut())?;
+    let live = live_schema(conn.as_mut())?;
+    ensure(
+        live.table("users").is_some() && recorded.rows.contains_key("aaaa0001"),
+        || "the good revision was not kept".into(),
+    )?;
+    if dialect.capabilities().transactional_ddl {
+        ensure(live.table("half_done").is_none(), || {
+            "half_done survived the failed revision".into()
+        })?;
+        ensure(!recorded.rows.contains_key("aaaa0002"), || {
+            "the failed revision was recorded".into()
+        })
+    } else {
+        let row = recorded
+            .rows
+            .get("aaaa0002")
+            .ok_or("no dirty row for the failed revision")?;
+        ensure(row.state == retort_core::migrate::RowState::Dirty, || {
+            format!("row state {:?}", row.state)
+        })
+    }
+}
+
+pub(crate) fn concurrent_upgrades_apply_each_revision_once(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    let mut parent: Option<String> = None;
+    for n in 1..=8 {
+        let id = format!("aaaa{n:04}");
+        let body = format!(
+            "[[upgrade]]\nop = \"create_table\"\ntable = \"t{n}\"\ncolumns = [{{ name = \"id\", type = \"integer\", primary_key = true }}]\n"
+        );
+        scratch.revision(&id, parent.as_deref(), &body)?;
+        parent = Some(id);
+    }
+    let graph = scratch.graph()?;
+    let results: Vec<Result<usize, String>> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut conn = connect(dialect, url)?;
+                    upgrade(dialect, &graph, conn.as_mut(), "head").map(|steps| steps.len())
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|r| r.join().unwrap_or_else(|_| Err("a run panicked".into())))
+            .collect()
+    });
+    let mut total = 0;
+    for result in results {
+        total += result?;
+    }
+    ensure(total == 8, || {
+        format!("the two runs applied {total} revisions in all, not 8")
+    })?;
+    let mut conn = connect(dialect, url)?;
+    let recorded = state(dialect, &graph, conn.as_mut())?;
+    ensure(recorded.rows.len() == 8, || {
+        format!("{} rows recorded", recorded.rows.len())
+    })
+}
+
+pub(crate) fn edited_applied_revision_is_refused(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    scratch.revision("aaaa0001", None, USERS)?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+    upgrade(dialect, &graph, conn.as_mut(), "head")?;
+    scratch.revision(
+        "aaaa0001",
+        None,
+        &USERS.replace("varchar(100)", "varchar(200)"),
+    )?;
+    scratch.revision("aaaa0002", Some("aaaa0001"), EMAIL)?;
+    let graph = scratch.graph()?;
+    let error = upgrade(dialect, &graph, conn.as_mut(), "head")
+        .err()
+        .ok_or("an edited applied revision was accepted")?;
+    ensure(
+        error.contains("changed since they ran") && error.contains("aaaa0001"),
+        || format!("unexpected error: {error}"),
+    )?;
+    ensure(
+        state(dialect, &graph, conn.as_mut())?.rows.len() == 1,
+        || "the refused run applied something".into(),
+    )?;
+    let mut settings = MigratorSettings::default();
+    settings.allow_changed = true;
+    Migrator::new(dialect, &graph, settings)
+        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
+        .map_err(|e| format!("--allow-changed did not proceed: {e}"))?;
+    Ok(())
+}
+
+pub(crate) fn stamp_records_without_running(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    scratch.revision("aaaa0001", None, USERS)?;
+    scratch.revision("aaaa0002", Some("aaaa0001"), EMAIL)?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+    let migrator = Migrator::new(dialect, &graph, MigratorSettings::default());
+    let stamped = migrator
+        .stamp(conn.as_mut(), "head", false)
+        .map_err(|e| e.to_string())?;
+    ensure(stamped.rows.len() == 2, || {
+        format!("stamp head recorded {:?}", stamped.rows.keys())
+    })?;
+    ensure(live_schema(conn.as_mut())?.is_empty(), || {
+        "stamp ran a revision".into()
+    })?;
+    ensure(
+        upgrade(dialect, &graph, conn.as_mut(), "head")?.is_empty(),
+        || "upgrade after stamp head did something".into(),
+    )?;
+    let stamped = migrator
+        .stamp(conn.as_mut(), "aaaa0001", false)
+        .map_err(|e| e.to_string())?;
+    ensure(stamped.rows.keys().eq(["aaaa0001"]), || {
+        format!("stamp down recorded {:?}", stamped.rows.keys())
+    })?;
+    let purged = migrator
+        .stamp(conn.as_mut(), "base", true)
+        .map_err(|e| e.to_string())?;
+    ensure(purged.rows.is_empty(), || {
+        format!("stamp --purge base left {:?}", purged.rows.keys())
+    })
+}

@@ -1,0 +1,48 @@
+//! The cases. Each gets a fresh, empty database and says in its error what went wrong.
+
+mod migrator;
+mod values;
+
+use crate::Case;
+
+pub(crate) fn all() -> Vec<Case> {
+    vec![
+        Case {
+            name: "upgrade_and_downgrade_round_trip",
+            run: migrator::upgrade_and_downgrade_round_trip,
+        },
+        Case {
+            name: "failing_statement_leaves_no_trace",
+            run: migrator::failing_statement_leaves_no_trace,
+        },
+        Case {
+            name: "concurrent_upgrades_apply_each_revision_once",
+            run: migrator::concurrent_upgrades_apply_each_revision_once,
+        },
+        Case {
+            name: "edited_applied_revision_is_refused",
+            run: migrator::edited_applied_revision_is_refused,
+        },
+        Case {
+            name: "stamp_records_without_running",
+            run: migrator::stamp_records_without_running,
+        },
+        Case {
+            name: "hostile_identifiers_round_trip",
+            run: values::hostile_identifiers_round_trip,
+        },
+        Case {
+            name: "bulk_insert_hostile_values_read_back",
+            run: values::bulk_insert_hostile_values_read_back,
+        },
+    ]
+}
+
+/// `Err(message)` unless `condition`.
+pub(crate) fn ensure(condition: bool, message: impl FnOnce() -> String) -> Result<(), String> {
+    if condition {
+        Ok(())
+    } else {
+        Err(message())
+    }
+}

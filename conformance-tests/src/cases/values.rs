@@ -1,0 +1,115 @@
+//! Identifiers and values that try to break out of their quotes.
+
+use super::ensure;
+use super::migrator::live_schema;
+use crate::scratch::{connect, upgrade, Scratch};
+use retort_core::db_url::DatabaseUrl;
+use retort_core::dialect::Statement;
+use retort_core::load::{read_revision, Revision};
+use retort_core::revision::values::Value;
+use retort_core::schema::Schema;
+use retort_core::Dialect;
+
+pub(crate) fn hostile_identifiers_round_trip(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    let body = r#"
+[[upgrade]]
+op = "create_table"
+table = 'select "weird" Tablé'
+columns = [
+  { name = "id", type = "integer", primary_key = true },
+  { name = "it's", type = "text" },
+  { name = "Upper Case", type = "varchar(20)", nullable = false, default = "x'y" },
+  { name = "order", type = "integer" },
+  { name = "naïve ✓", type = "boolean" },
+]
+
+[[upgrade]]
+op = "create_index"
+name = 'ix "quoted" index'
+table = 'select "weird" Tablé'
+columns = ["Upper Case", "order"]
+"#;
+    let path = scratch.revision("aaaa0001", None, body)?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+    upgrade(dialect, &graph, conn.as_mut(), "head")?;
+    let live = live_schema(conn.as_mut())?;
+    let header = graph.get("aaaa0001").ok_or("revision missing")?;
+    let Revision::Toml(rev) = read_revision(header).map_err(|e| e.to_string())? else {
+        return Err(format!("{} is not a TOML revision", path.display()));
+    };
+    let (expected, _) = Schema::fold(&rev.upgrade).map_err(|e| e.to_string())?;
+    ensure(live == expected, || {
+        format!("hostile names did not round-trip:\nlive: {live:#?}\nexpected: {expected:#?}")
+    })
+}
+
+pub(crate) fn bulk_insert_hostile_values_read_back(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    let large = "ab'c\"d\\e\n".repeat(20_000);
+    let texts: Vec<String> = vec![
+        "it's".into(),
+        "'; DROP TABLE notes; --".into(),
+        "ünïcödé ✓ 日本語 🚀".into(),
+        String::new(),
+        "back\\slash and \"double\" quotes".into(),
+        large,
+    ];
+    let rows: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| format!("{{ id = {}, body = {} }}", i + 1, toml_string(text)))
+        .chain(std::iter::once(format!("{{ id = {} }}", texts.len() + 1)))
+        .collect();
+    let body = format!(
+        "[[upgrade]]\nop = \"create_table\"\ntable = \"notes\"\ncolumns = [{{ name = \"id\", type = \"integer\", primary_key = true }}, {{ name = \"body\", type = \"text\" }}]\n\n\
+         [[upgrade]]\nop = \"bulk_insert\"\ntable = \"notes\"\nrows = [\n{}\n]\n",
+        rows.join(",\n")
+    );
+    scratch.revision("aaaa0001", None, &body)?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+    upgrade(dialect, &graph, conn.as_mut(), "head")?;
+    let q = |name: &str| dialect.quote_identifier(name);
+    let query = Statement::new(format!(
+        "SELECT {}, {} FROM {} ORDER BY {}",
+        q("id"),
+        q("body"),
+        q("notes"),
+        q("id")
+    ));
+    let read = conn
+        .query(&query)
+        .map_err(|e| format!("reading back: {e}"))?;
+    ensure(read.len() == texts.len() + 1, || {
+        format!("{} rows read back", read.len())
+    })?;
+    for (row, text) in read.iter().zip(&texts) {
+        ensure(row.get(1) == Some(&Value::String(text.clone())), || {
+            format!(
+                "value changed on the way: wrote {:?}, read {:?}",
+                truncate(text),
+                row.get(1).map(|v| truncate(&format!("{v:?}")))
+            )
+        })?;
+    }
+    ensure(
+        read.last().and_then(|r| r.get(1)) == Some(&Value::Null),
+        || "a left-out key did not read back as NULL".into(),
+    )
+}
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn truncate(text: &str) -> String {
+    text.chars().take(60).collect()
+}
