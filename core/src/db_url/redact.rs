@@ -21,11 +21,16 @@ pub(crate) const MASK: &str = "***";
 /// hides too much (part of a host), never too little.
 pub fn redact_url(url: &str) -> String {
     let (head, rest) = split_scheme(url);
-    let (user_info, after_user_info) = redact_user_info(rest);
+    let (user_info, after_user_info) = redact_user_info(rest, !head.is_empty());
     let mut out = String::with_capacity(url.len());
     out.push_str(head);
     out.push_str(&user_info);
     out.push_str(&redact_query(after_user_info));
+    // A fragment has no business in a database URL; it could carry anything.
+    if let Some(hash) = out.find('#') {
+        out.truncate(hash + 1);
+        out.push_str(MASK);
+    }
     out
 }
 
@@ -46,21 +51,31 @@ pub(crate) fn is_scheme(text: &str) -> bool {
 
 /// The user-info part (password masked) and what follows it (`@host...`), or no user-info
 /// and the whole `rest` when there is no `@`.
-fn redact_user_info(rest: &str) -> (String, &str) {
-    let Some(first_at) = rest.find('@') else {
-        return (String::new(), rest);
-    };
-    // A `?` or `#` after the first `@` starts the query or fragment, which may hold `@`s of
-    // its own; every `@` before it may belong to the password.
-    let query_start = rest[first_at..]
-        .find(['?', '#'])
-        .map_or(rest.len(), |i| first_at + i);
-    let at = rest[..query_start].rfind('@').unwrap_or(first_at);
-    let (user_info, after) = rest.split_at(at);
-    match user_info.find(':') {
-        Some(colon) => (format!("{}:{MASK}", &user_info[..colon]), after),
-        None => (user_info.to_string(), after),
+fn redact_user_info(rest: &str, after_scheme: bool) -> (String, &str) {
+    // Everything up to the last `@` may be user-info: an unescaped `@`, `?`, `#` or `/` in a
+    // password included. Masking a little too much (part of a query) is safe; too little
+    // is not.
+    if let Some(at) = rest.rfind('@') {
+        let (user_info, after) = rest.split_at(at);
+        return match user_info.find(':') {
+            Some(colon) => (format!("{}:{MASK}", &user_info[..colon]), after),
+            None => (user_info.to_string(), after),
+        };
     }
+    // No `@`: after `scheme://`, `user:secret` without a host looks like a port that is not
+    // a number.
+    if !after_scheme {
+        return (String::new(), rest);
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if let Some(colon) = authority.rfind(':') {
+        let port = &authority[colon + 1..];
+        if !authority.ends_with(']') && !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()) {
+            return (format!("{}:{MASK}", &authority[..colon]), &rest[end..]);
+        }
+    }
+    (String::new(), rest)
 }
 
 /// `text` with the values of secret query parameters masked.

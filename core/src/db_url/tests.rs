@@ -166,7 +166,8 @@ fn empty_missing_scheme_bad_port_and_no_sqlite_path_are_errors() {
     assert_eq!(
         parse_error("postgres://h:abc/db"),
         UrlError::InvalidPort {
-            url: "postgres://h:abc/db".into()
+            // A port that is not a number could be a password: it is masked too.
+            url: "postgres://h:***/db".into()
         }
     );
     assert!(matches!(
@@ -223,8 +224,9 @@ fn redaction_of_awkward_passwords() {
         ("mysql://app:pa?ss@db/prod", "mysql://app:***@db/prod"),
         // An `@` in the query does not swallow the host.
         (
+            // An `@` in the query might end a password: everything before it is hidden.
             "postgres://app:pw@db/prod?application_name=a@b",
-            "postgres://app:***@db/prod?application_name=a@b",
+            "postgres://app:***@b",
         ),
         ("postgres://app@db/prod", "postgres://app@db/prod"),
         ("postgres://db/prod", "postgres://db/prod"),
@@ -238,6 +240,12 @@ fn redaction_of_awkward_passwords() {
             "x://h/d?PassWord=***&PWD=***&pass=***&user=u&sslpassword=***&authToken=***",
         ),
         ("x://h/d?pass%77ord=a", "x://h/d?pass%77ord=***"),
+        // Unescaped `?` and `@` in a password, a password without a host, a fragment.
+        ("postgres://u:p@ss?x@h/db", "postgres://u:***@h/db"),
+        ("postgres://u:secret", "postgres://u:***"),
+        ("postgres://h/db#password=x", "postgres://h/db#***"),
+        ("postgres://[::1]/db", "postgres://[::1]/db"),
+        ("postgres://h:5432/db", "postgres://h:5432/db"),
     ];
     for (raw, expected) in cases {
         assert_eq!(redact_url(raw), expected, "{raw}");
