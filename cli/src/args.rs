@@ -196,8 +196,11 @@ pub(crate) struct RevisionArgs {
     #[arg(long)]
     pub(crate) sql: bool,
     /// The parent: a revision, `head` (default), `label@head`, or `base` for a new root
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", allow_hyphen_values = true)]
     pub(crate) head: Option<String>,
+    /// Allow --head to name a revision that is not a head (starts a new branch)
+    #[arg(long)]
+    pub(crate) splice: bool,
     /// Start a labelled branch (repeatable)
     #[arg(long, value_name = "LABEL")]
     pub(crate) branch_label: Vec<String>,

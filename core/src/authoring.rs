@@ -196,7 +196,9 @@ pub fn sql_revision_text(revision: &NewRevision) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let _ = writeln!(text, "-- retort:message {message}");
+    if !message.is_empty() {
+        let _ = writeln!(text, "-- retort:message {message}");
+    }
     let _ = writeln!(text, "-- retort:created {}", created_text(revision));
     if !revision.branch_labels.is_empty() {
         let _ = writeln!(

@@ -9,6 +9,8 @@ use retort_core::authoring::{
     file_stem, random_revision_id, sql_revision_text, toml_revision_text, NewRevision,
 };
 use retort_core::graph::Graph;
+use retort_core::revision::sql_file::parse_sql_header;
+use retort_core::revision::toml_file::parse_toml_header;
 use retort_core::revision::{check_branch_label, check_revision_id};
 use serde_json::json;
 use std::io::Write as _;
@@ -16,7 +18,7 @@ use time::OffsetDateTime;
 
 pub(crate) fn revision(out: &Output, project: &Project, args: &RevisionArgs) -> CliResult {
     let graph = &project.graph;
-    let down_revisions = parents(graph, args.head.as_deref())?;
+    let down_revisions = parents(graph, args.head.as_deref(), args.splice)?;
     let depends_on = args
         .depends_on
         .iter()
@@ -75,15 +77,40 @@ pub(crate) fn merge(
             }
         )));
     }
+    for (i, a) in joined.iter().enumerate() {
+        for b in &joined[i + 1..] {
+            for (lower, upper) in [(a, b), (b, a)] {
+                if graph
+                    .history_range(Some(lower), Some(upper))
+                    .is_ok_and(|between| !between.is_empty())
+                {
+                    return Err(CliError::input(format!(
+                        "{lower} is an ancestor of {upper}: a merge joins revisions on separate branches"
+                    )));
+                }
+            }
+        }
+    }
     let new = new_revision(graph, rev_id, message, joined, Vec::new(), branch_labels)?;
     write_revision(out, project, &new, &toml_revision_text(&new), "toml")
 }
 
 /// The parents of a new revision: `--head`, or the single head. Refuses to guess.
-fn parents(graph: &Graph, head: Option<&str>) -> CliResult<Vec<String>> {
+fn parents(graph: &Graph, head: Option<&str>, splice: bool) -> CliResult<Vec<String>> {
     match head {
         Some("base") => Ok(Vec::new()),
-        Some(spec) => Ok(vec![resolve_single(graph, spec)?.id.clone()]),
+        Some("head") if graph.is_empty() => Ok(Vec::new()),
+        Some(spec) => {
+            let parent = resolve_single(graph, spec)?;
+            if !graph.is_head(&parent.id) && !splice {
+                return Err(CliError::input(format!(
+                    "`{spec}` ({}) is not a head: a revision on it starts a new branch. Pass --splice \
+                     to do that deliberately",
+                    parent.id
+                )));
+            }
+            Ok(vec![parent.id.clone()])
+        }
         None => {
             match graph.heads().as_slice() {
                 [] => Ok(Vec::new()),
@@ -171,6 +198,7 @@ fn write_revision(
         .migrations
         .dir
         .join(format!("{stem}.{extension}"));
+    validate_before_writing(project, &path, text)?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -183,5 +211,21 @@ fn write_revision(
         |_| format!("{file}\n"),
         || json!({ "revision": new.id, "file": file }),
     );
+    Ok(())
+}
+
+/// Reads the new file back and checks the graph with it, so that `revision` and `merge`
+/// never write a file that every later command would reject.
+fn validate_before_writing(project: &Project, path: &std::path::Path, text: &str) -> CliResult {
+    let header = if path.extension().is_some_and(|e| e == "sql") {
+        parse_sql_header(path, text)
+    } else {
+        parse_toml_header(path, text)
+    }
+    .map_err(|e| CliError::input(format!("the new revision would be invalid: {e}")))?;
+    let mut headers = project.graph.revisions().to_vec();
+    headers.push(header);
+    Graph::new(headers)
+        .map_err(|e| CliError::input(format!("the new revision would break the graph: {e}")))?;
     Ok(())
 }

@@ -71,7 +71,10 @@ fn redact_user_info(rest: &str, after_scheme: bool) -> (String, &str) {
     let authority = &rest[..end];
     if let Some(colon) = authority.rfind(':') {
         let port = &authority[colon + 1..];
-        if !authority.ends_with(']') && !port.is_empty() && !port.bytes().all(|b| b.is_ascii_digit()) {
+        if !authority.ends_with(']')
+            && !port.is_empty()
+            && !port.bytes().all(|b| b.is_ascii_digit())
+        {
             return (format!("{}:{MASK}", &authority[..colon]), &rest[end..]);
         }
     }

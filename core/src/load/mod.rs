@@ -69,10 +69,13 @@ pub fn revision_format(path: &Path) -> Option<FileFormat> {
     if name.starts_with('.') {
         return None;
     }
-    match path.extension()?.to_str()? {
-        "toml" => Some(FileFormat::Toml),
-        "sql" => Some(FileFormat::Sql),
-        _ => None,
+    let extension = path.extension()?.to_str()?;
+    if extension.eq_ignore_ascii_case("toml") {
+        Some(FileFormat::Toml)
+    } else if extension.eq_ignore_ascii_case("sql") {
+        Some(FileFormat::Sql)
+    } else {
+        None
     }
 }
 
@@ -169,24 +172,39 @@ fn read_headers_with(
     Ok(read.into_iter().map(|r| r.header).collect())
 }
 
-/// The revision files of `dir`, sorted by name.
+/// The revision files of `dir`, sorted by name: regular files (or links to them) named
+/// `*.toml` or `*.sql` in any case. FIFOs, devices and directories are passed over, so that
+/// nothing can make retort hang or read without end.
 fn revision_files(dir: &Path) -> Result<Vec<(String, FileFormat)>, LoadError> {
     let directory_error = |source| LoadError::Directory {
         dir: dir.to_path_buf(),
         source,
     };
     let mut files = Vec::new();
+    let mut bad_names = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(directory_error)? {
         let entry = entry.map_err(directory_error)?;
-        let Ok(name) = entry.file_name().into_string() else {
+        let raw_name = entry.file_name();
+        let Some(format) = revision_format(Path::new(&raw_name)) else {
             continue;
         };
-        let Some(format) = revision_format(Path::new(&name)) else {
+        let file_type = entry.file_type().map_err(directory_error)?;
+        let regular = file_type.is_file()
+            || (file_type.is_symlink()
+                && std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()));
+        if !regular {
             continue;
-        };
-        if !entry.file_type().map_err(directory_error)?.is_dir() {
-            files.push((name, format));
         }
+        match raw_name.into_string() {
+            Ok(name) => files.push((name, format)),
+            Err(raw) => bad_names.push(FileError::whole_file(
+                &dir.join(&raw),
+                "the file name is not valid UTF-8: rename the file",
+            )),
+        }
+    }
+    if !bad_names.is_empty() {
+        return Err(LoadError::Files(bad_names));
     }
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
@@ -228,9 +246,35 @@ fn read_header(
     })
 }
 
+/// Revision files larger than this are refused rather than read (a guard against a link
+/// to something endless); 64 MiB is far beyond any real revision.
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
 fn read_text(path: &Path) -> Result<String, FileError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| FileError::whole_file(path, format!("cannot read the file: {e}")))
+    let cannot =
+        |e: std::io::Error| FileError::whole_file(path, format!("cannot read the file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::whole_file(
+            path,
+            "the file is larger than 64 MiB: not a revision file retort will read",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let text = String::from_utf8_lossy(e.as_bytes());
+        FileError::at_offset(
+            path,
+            &text,
+            e.utf8_error().valid_up_to(),
+            "the file is not valid UTF-8",
+        )
+    })
 }
 
 /// Reads and validates a whole revision: every operation or statement.
