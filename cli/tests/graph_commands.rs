@@ -74,9 +74,18 @@ fn branches_labels_and_merges() {
     let p = Project::new();
     p.revision("aaaa00000001", &[]);
     p.revision("aaaa00000002", &[]);
+    // Branching off a revision that is not a head is deliberate only with --splice.
+    p.run(&["revision", "-m", "x", "--head", "aaaa00000001"])
+        .fails(2, &["not a head", "--splice"]);
     p.revision(
         "bbbb00000001",
-        &["--head", "aaaa00000001", "--branch-label", "billing"],
+        &[
+            "--head",
+            "aaaa00000001",
+            "--splice",
+            "--branch-label",
+            "billing",
+        ],
     );
     p.revision("bbbb00000002", &["--head", "billing@head"]);
 
@@ -133,6 +142,9 @@ fn branches_labels_and_merges() {
         ids(&p.run(&["heads", "--format", "json"]).json()),
         ["cccc00000001"]
     );
+    // A revision and its own ancestor are not branches to join.
+    p.run(&["merge", "-m", "x", "aaaa00000001", "cccc00000001"])
+        .fails(2, &["aaaa00000001 is an ancestor of cccc00000001"]);
     // One head left: nothing to merge.
     p.run(&["merge", "-m", "again", "heads"])
         .fails(2, &["nothing to merge"]);

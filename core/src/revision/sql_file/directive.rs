@@ -183,7 +183,13 @@ pub(super) fn directive<'a>(line: &Line<'a>) -> Option<Directive<'a>> {
     let dashes_at = line.indent();
     let after_dashes = line.text[dashes_at..].strip_prefix("--")?;
     let prefix_at = line.text.len() - after_dashes.trim_start_matches([' ', '\t']).len();
-    let after_prefix = line.text[prefix_at..].strip_prefix(PREFIX)?;
+    // Matched in any case: a miscased `-- RETORT:downgrade` must not pass as a comment and
+    // silently move the downgrade statements into the upgrade section.
+    let candidate = &line.text[prefix_at..];
+    let after_prefix = candidate
+        .get(..PREFIX.len())
+        .filter(|p| p.eq_ignore_ascii_case(PREFIX))
+        .map(|_| &candidate[PREFIX.len()..])?;
     let key_at = line.text.len() - after_prefix.len();
     let after_key = &line.text[key_at..];
     let key_len = after_key
