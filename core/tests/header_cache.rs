@@ -136,6 +136,14 @@ fn a_broken_cache_is_ignored_and_rebuilt() {
     assert_eq!(cached(&dir), fresh);
     std::fs::write(&dir.cache, b"").expect("empty");
     assert_eq!(cached(&dir), fresh);
+    // One changed byte in a well-formed cache (say, in an id) must not be trusted either.
+    std::fs::remove_file(&dir.cache).expect("remove");
+    cached(&dir);
+    let mut bytes = std::fs::read(&dir.cache).expect("cache written");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&dir.cache, bytes).expect("damage");
+    assert_eq!(cached(&dir), fresh);
 }
 
 #[test]

@@ -71,7 +71,7 @@ fn history_line(out: &Output, graph: &Graph, rev: &RevisionHeader) -> String {
     let parents = match rev.down_revisions.as_slice() {
         [] => "<base>".to_string(),
         [one] => one.clone(),
-        many => format!("({})", many.join(", ")),
+        many => many.join(", "),
     };
     format!(
         "{parents} -> {}, {}\n",
@@ -125,11 +125,27 @@ pub(crate) fn history(
                     "-r `{range}`: expected A:B, A: or :B"
                 )));
             };
-            let lower = resolve_one_or_open(graph, lower)?;
-            let upper = resolve_one_or_open(graph, upper)?;
-            graph
-                .history_range(lower.as_deref(), upper.as_deref())
-                .map_err(CliError::input)?
+            if upper.trim() == "base" {
+                return Err(CliError::input(format!(
+                    "-r `{range}`: the upper end cannot be base (nothing lies below it); \
+                     try `:{}` or leave the end open",
+                    lower.trim()
+                )));
+            }
+            let lower_id = resolve_one_or_open(graph, lower)?;
+            let upper_id = resolve_one_or_open(graph, upper)?;
+            let revisions = graph
+                .history_range(lower_id.as_deref(), upper_id.as_deref())
+                .map_err(CliError::input)?;
+            if revisions.is_empty() {
+                return Err(CliError::input(format!(
+                    "-r `{range}`: no revision lies between {} and {}: is the lower end above the upper one, \
+                     or on another branch?",
+                    lower.trim(),
+                    upper.trim()
+                )));
+            }
+            revisions
         }
     };
     out.emit(
@@ -171,7 +187,7 @@ fn resolve_one_or_open(graph: &Graph, spec: &str) -> CliResult<Option<String>> {
             Target::Revisions(ids) => match ids.as_slice() {
                 [one] => Ok(Some(one.clone())),
                 _ => Err(CliError::input(format!(
-                    "`{spec}` names several revisions ({}); a range end must be one revision",
+                    "`{spec}` names several revisions ({}); name one revision",
                     ids.join(", ")
                 ))),
             },

@@ -54,7 +54,13 @@ pub(crate) fn run(out: &Output, dir: Option<&Path>, dialect: InitDialect) -> Cli
     let schema = dir.join("schema.toml");
     std::fs::create_dir_all(&migrations).map_err(|e| io(&migrations, e))?;
     let mut created = vec![config.clone(), migrations];
-    std::fs::write(&config, config_text(dialect)).map_err(|e| io(&config, e))?;
+    // create_new: never write through a (dangling) link to somewhere else.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&config)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, config_text(dialect).as_bytes()))
+        .map_err(|e| io(&config, e))?;
     if !schema.exists() {
         std::fs::write(&schema, SCHEMA_TEXT).map_err(|e| io(&schema, e))?;
         created.push(schema);

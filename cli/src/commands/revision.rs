@@ -155,11 +155,6 @@ fn new_revision(
     };
     for label in branch_labels {
         check_branch_label(label).map_err(|m| CliError::input(format!("--branch-label: {m}")))?;
-        if matches!(label.as_str(), "head" | "heads" | "base") {
-            return Err(CliError::input(format!(
-                "--branch-label `{label}` is a reserved target name"
-            )));
-        }
         if let Some(owner) = graph.labelled(label) {
             return Err(CliError::input(format!(
                 "branch label `{label}` is already declared by {} ({})",

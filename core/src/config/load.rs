@@ -234,6 +234,16 @@ fn check_file_template(value: &SourceValue, expanded: &str) -> Result<(), Config
         }
         offset = open + 1 + name.len() + 1;
     }
+    if !expanded.contains("{rev}") {
+        return Err(value.error(
+            "`[migrations] file_template` must contain `{rev}`, so that no two revisions share a file name",
+        ));
+    }
+    if expanded.contains(['/', '\\']) {
+        return Err(
+            value.error("`[migrations] file_template` names a file, not a path: remove the `/`")
+        );
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 
 use crate::revision::{FileFormat, RevisionHeader};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 #[cfg(not(unix))]
 use std::fs::Metadata;
 use std::path::Path;
@@ -17,6 +18,8 @@ use std::time::{Duration, SystemTime};
 use time::{OffsetDateTime, UtcOffset};
 
 const FORMAT_VERSION: u32 = 1;
+/// The file starts with the SHA-256 of the rest.
+const DIGEST_LEN: usize = 32;
 const RACY_WINDOW: Duration = Duration::from_secs(2);
 
 /// An open migrations directory, for looking up its files' stamps cheaply.
@@ -179,7 +182,14 @@ impl HeaderCache {
         let Ok(bytes) = std::fs::read(path) else {
             return HeaderCache::default();
         };
-        match postcard::from_bytes::<CacheFile>(&bytes) {
+        // A digest guards against a damaged cache, which would otherwise be trusted.
+        let Some((digest, payload)) = bytes.split_at_checked(DIGEST_LEN) else {
+            return HeaderCache::default();
+        };
+        if Sha256::digest(payload).as_slice() != digest {
+            return HeaderCache::default();
+        }
+        match postcard::from_bytes::<CacheFile>(payload) {
             Ok(file)
                 if file.version == FORMAT_VERSION
                     && file.entries.is_sorted_by(|a, b| a.name < b.name) =>
@@ -237,12 +247,14 @@ impl HeaderCache {
             })
             .collect();
         entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
-        let Ok(bytes) = postcard::to_stdvec(&CacheFile {
+        let Ok(payload) = postcard::to_stdvec(&CacheFile {
             version: FORMAT_VERSION,
             entries,
         }) else {
             return;
         };
+        let mut bytes = Sha256::digest(&payload).to_vec();
+        bytes.extend_from_slice(&payload);
         let Some(dir) = path.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
+const NOT_FINITE: &str =
+    "nan and inf are not values every database can store: use a number or { sql = \"...\" }";
+
 /// A column default: a literal, or an SQL expression (`{ sql = "CURRENT_TIMESTAMP" }`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefaultValue {
@@ -62,6 +65,7 @@ impl<'de> Deserialize<'de> for DefaultValue {
         match toml::Value::deserialize(deserializer)? {
             toml::Value::String(s) => Ok(DefaultValue::String(s)),
             toml::Value::Integer(i) => Ok(DefaultValue::Integer(i)),
+            toml::Value::Float(x) if !x.is_finite() => Err(de::Error::custom(NOT_FINITE)),
             toml::Value::Float(x) => Ok(DefaultValue::Float(x)),
             toml::Value::Boolean(b) => Ok(DefaultValue::Boolean(b)),
             toml::Value::Table(table) => match (table.get("sql"), table.len()) {
@@ -107,6 +111,7 @@ impl<'de> Deserialize<'de> for Value {
         match toml::Value::deserialize(deserializer)? {
             toml::Value::String(s) => Ok(Value::String(s)),
             toml::Value::Integer(i) => Ok(Value::Integer(i)),
+            toml::Value::Float(x) if !x.is_finite() => Err(de::Error::custom(NOT_FINITE)),
             toml::Value::Float(x) => Ok(Value::Float(x)),
             toml::Value::Boolean(b) => Ok(Value::Boolean(b)),
             toml::Value::Datetime(dt) => Ok(Value::DateTime(dt.to_string())),
