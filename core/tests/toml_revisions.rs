@@ -440,3 +440,14 @@ fn unknown_constraint_kind_and_referential_action() {
     assert_eq!(at, LineCol { line: 8, column: 8 });
     assert!(message.contains("unknown variant `primary`"), "{message}");
 }
+
+#[test]
+fn a_misspelt_table_is_caught_by_the_header_read_too() {
+    let text = "revision = \"aaaa0001\"\n\n[[upgrad]]\nop = \"drop_table\"\ntable = \"t\"\n";
+    let err = parse_toml_header(Path::new(PATH), text).expect_err("unknown table");
+    assert_eq!(err.at, Some(LineCol { line: 3, column: 3 }), "{err}");
+    assert!(err.message.contains("unknown field `upgrad`"), "{err}");
+    // A line that merely looks like a table inside a multi-line string is fine.
+    let sql = "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"\"\"\nSELECT 1\n[x]\n\"\"\"\n";
+    parse_toml_header(Path::new(PATH), sql).expect("a string line is not a table");
+}

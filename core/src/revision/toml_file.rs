@@ -87,8 +87,11 @@ impl<'de> Deserialize<'de> for IdList {
 /// string containing such a line, or a real error), the whole file is parsed instead,
 /// which also gives the exact error position.
 pub fn parse_toml_header(path: &Path, text: &str) -> Result<RevisionHeader, FileError> {
-    if let Ok(doc) = toml::from_str::<HeaderDoc>(header_prefix(text)) {
-        return doc.into_header(path, text);
+    let prefix = header_prefix(text);
+    if let Ok(doc) = toml::from_str::<HeaderDoc>(prefix) {
+        if !may_hold_unknown_table(&text[prefix.len()..]) {
+            return doc.into_header(path, text);
+        }
     }
     let doc = toml::from_str::<HeaderDoc>(text).map_err(|e| toml_error(path, text, &e))?;
     doc.into_header(path, text)
@@ -129,6 +132,25 @@ fn header_prefix(text: &str) -> &str {
         offset += line.len();
     }
     text
+}
+
+/// Whether a line of `rest` looks like a table other than `[[upgrade]]`/`[[downgrade]]`
+/// (a typo such as `[[upgrad]]`). Only a hint: the caller then parses the whole file,
+/// which tells a real unknown table from such a line inside a multi-line string.
+fn may_hold_unknown_table(rest: &str) -> bool {
+    rest.lines().any(|line| {
+        let Some(inside) = line.trim_start().strip_prefix('[') else {
+            return false;
+        };
+        let name = inside
+            .trim_start_matches('[')
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .trim();
+        let name = name.trim_matches(['"', '\'']);
+        name != "upgrade" && name != "downgrade"
+    })
 }
 
 fn from_spanned_table<T: DeserializeOwned>(
