@@ -18,10 +18,18 @@ pub(crate) struct CreateInfo {
     pub(crate) named_foreign_keys: Vec<(String, Vec<String>, String)>,
     /// The column declared AUTOINCREMENT.
     pub(crate) autoincrement: Option<String>,
+    /// Columns whose neutral type a `/* retort:type=... */` comment gives.
+    pub(crate) type_hints: Vec<(String, String)>,
 }
+
+/// The comment that keeps an autoincrement column's neutral type, which SQLite requires
+/// to be declared exactly `INTEGER` (see [`crate::render`]).
+pub(crate) const TYPE_HINT: &str = "retort:type=";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
+    /// A `/* retort:type=... */` comment.
+    Hint,
     Word,
     Quoted,
     Str,
@@ -60,11 +68,20 @@ fn tokenize(sql: &str) -> Vec<Token> {
                 continue;
             }
             '/' if at(i + 1) == Some('*') => {
-                i += 2;
-                while at(i).is_some() && !(at(i) == Some('*') && at(i + 1) == Some('/')) {
-                    i += 1;
+                let mut j = i + 2;
+                while at(j).is_some() && !(at(j) == Some('*') && at(j + 1) == Some('/')) {
+                    j += 1;
                 }
-                i += 2;
+                let inner = &sql[offset(i + 2)..offset(j)];
+                i = j + 2;
+                if let Some(hint) = inner.trim().strip_prefix(TYPE_HINT) {
+                    tokens.push(Token {
+                        kind: Kind::Hint,
+                        value: hint.trim().to_string(),
+                        start,
+                        end: offset(i),
+                    });
+                }
                 continue;
             }
             '\'' | '"' | '`' | '[' => {
@@ -229,6 +246,8 @@ fn read_item(sql: &str, item: &[Token], info: &mut CreateInfo) {
             }
         } else if is_word(Some(token), "AUTOINCREMENT") {
             info.autoincrement = Some(column.clone());
+        } else if token.kind == Kind::Hint {
+            info.type_hints.push((column.clone(), token.value.clone()));
         }
         if token.kind == Kind::Open {
             position = closing(item, position) + 1;

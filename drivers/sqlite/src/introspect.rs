@@ -57,10 +57,14 @@ fn read_table(
         if pk > 0 {
             key.push((pk, column_name.clone()));
         }
+        let column_type = match info.type_hints.iter().find(|(c, _)| *c == column_name) {
+            Some((_, hint)) => parse_declared(hint),
+            None => parse_declared(&text(&row, 1)),
+        };
         table.columns.push(Column {
             autoincrement: info.autoincrement.as_deref() == Some(column_name.as_str()),
             name: column_name,
-            column_type: parse_declared(&text(&row, 1)),
+            column_type,
             nullable: integer(&row, 2) == 0 && pk == 0,
             default: match row.get(3) {
                 Some(Value::String(default)) => Some(parse_default(default)),

@@ -203,6 +203,21 @@ columns = [
   { name = "s", type = "blob" }, { name = "t", type = { native = "geometry" } },
   { name = "u", type = "boolean", default = false }, { name = "v", type = "text", default = "" },
 ]
+
+[[upgrade]]
+op = "create_table"
+table = "big"
+columns = [{ name = "id", type = "bigint", primary_key = true, autoincrement = true }]
+
+[[upgrade]]
+op = "create_table"
+table = "small"
+columns = [{ name = "id", type = "smallint", primary_key = true, autoincrement = true }, { name = "x", type = "text" }]
+
+[[upgrade]]
+op = "drop_column"
+table = "small"
+column = "x"
 "#);
     apply_checking_round_trip(conn.as_mut(), &all);
 }
@@ -492,5 +507,31 @@ fn create_and_drop_database_manage_the_file() {
     assert_eq!(
         rows(conn.as_mut(), "SELECT 1"),
         vec![vec![Value::Integer(1)]]
+    );
+}
+
+#[test]
+fn a_rebuild_leaves_views_on_the_table_working() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    let all = ops(r#"
+[[upgrade]]
+op = "create_table"
+table = "t"
+columns = [{ name = "a", type = "integer" }, { name = "b", type = "text" }]
+
+[[upgrade]]
+op = "execute"
+sql = "CREATE VIEW v AS SELECT a FROM t; INSERT INTO t VALUES (7, 'x')"
+
+[[upgrade]]
+op = "drop_column"
+table = "t"
+column = "b"
+"#);
+    apply_checking_round_trip(conn.as_mut(), &all);
+    assert_eq!(
+        rows(conn.as_mut(), "SELECT a FROM v"),
+        vec![vec![Value::Integer(7)]]
     );
 }

@@ -316,3 +316,28 @@ fn literals_follow_sqlite_spelling() {
     assert!(!caps.alter_column_in_place && !caps.alter_constraints_in_place && !caps.comments);
     assert_eq!(d.url_schemes(), vec!["sqlite"]);
 }
+
+#[test]
+fn a_bigint_autoincrement_key_is_declared_integer_with_its_type_in_a_comment() {
+    let all = ops(r#"
+[[upgrade]]
+op = "create_table"
+table = "t"
+columns = [{ name = "id", type = "bigint", primary_key = true, autoincrement = true }]
+"#);
+    assert_eq!(
+        sql_of_last(&all),
+        vec!["CREATE TABLE \"t\" (\"id\" INTEGER /* retort:type=bigint */ PRIMARY KEY AUTOINCREMENT NOT NULL)"]
+    );
+    // Validation rejects this in a revision file; the dialect must still refuse it.
+    let mut bad = all.clone();
+    if let Some(retort_core::revision::ops::Operation::CreateTable(create)) = bad.first_mut() {
+        create.columns[0].column_type = retort_core::revision::types::ColumnType::Neutral(
+            retort_core::revision::types::NeutralType::Text,
+        );
+    }
+    let err = SqliteDialect
+        .render_operation(&bad[0], &fold(&[]), RenderMode::Offline)
+        .expect_err("text cannot autoincrement");
+    assert_eq!(err.reason, "SQLite's AUTOINCREMENT needs an integer column");
+}
