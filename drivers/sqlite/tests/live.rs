@@ -535,3 +535,55 @@ column = "b"
         vec![vec![Value::Integer(7)]]
     );
 }
+
+#[test]
+fn hand_written_tables_introspect_with_names_checks_and_defaults() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    conn.execute(&Statement::new("CREATE TABLE p (id INTEGER PRIMARY KEY)"))
+        .expect("p");
+    conn.execute(&Statement::new(
+        "CREATE TABLE [odd] ( -- a comment, with (parens)\n\
+         `a` int CONSTRAINT ck_a CHECK (a IN (1, 2)) /* x, y */ DEFAULT 'x,''y)',\n\
+         b TEXT UNIQUE DEFAULT (lower('Q')) CHECK (b <> ')'),\n\
+         CONSTRAINT \"fk p\" FOREIGN KEY (a) REFERENCES p (id) ON DELETE SET NULL,\n\
+         CONSTRAINT uq UNIQUE (a, b))",
+    ))
+    .expect("odd");
+    let schema = conn.introspect().expect("introspects");
+    let table = schema.table("odd").expect("odd is there");
+    let checks: Vec<_> = table
+        .checks
+        .iter()
+        .map(|c| (c.name.as_deref(), c.expr.as_str()))
+        .collect();
+    assert_eq!(
+        checks,
+        vec![(None, "b <> ')'"), (Some("ck_a"), "a IN (1, 2)")]
+    );
+    let uniques: Vec<_> = table
+        .unique_constraints
+        .iter()
+        .map(|u| (u.name.as_deref(), u.columns.clone()))
+        .collect();
+    assert_eq!(
+        uniques,
+        vec![
+            (None, vec!["b".to_string()]),
+            (Some("uq"), vec!["a".to_string(), "b".to_string()])
+        ]
+    );
+    assert_eq!(table.foreign_keys[0].name.as_deref(), Some("fk p"));
+    assert_eq!(
+        table.columns[0].default,
+        Some(retort_core::revision::values::DefaultValue::String(
+            "x,'y)".into()
+        ))
+    );
+    assert_eq!(
+        table.columns[1].default,
+        Some(retort_core::revision::values::DefaultValue::Sql(
+            "lower('Q')".into()
+        ))
+    );
+}
