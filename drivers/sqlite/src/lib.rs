@@ -1,1 +1,138 @@
-//! The SQLite dialect of retort (rusqlite, bundled SQLite). The driver arrives with the "Run migrations" issue; this crate holds its place in the workspace.
+//! The SQLite dialect of retort (SPEC 9): rendering operations to SQLite SQL, with the
+//! table rebuild where SQLite cannot alter in place, and a rusqlite connection (bundled
+//! SQLite) that executes, locks and introspects.
+
+mod connection;
+mod create_sql;
+mod introspect;
+mod literal;
+mod quote;
+mod render;
+mod types;
+
+pub use connection::SqliteConnection;
+pub use quote::{quote_identifier, quote_string};
+pub use render::REBUILD_PREFIX;
+pub use types::{parse_declared, render_type};
+
+use retort_core::db_url::{DatabaseUrl, SqliteLocation};
+use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Statement};
+use retort_core::revision::ops::Operation;
+use retort_core::revision::values::Value;
+use retort_core::schema::Schema;
+use retort_core::{Connection, Dialect};
+use std::path::PathBuf;
+
+/// The dialect's name.
+pub const SQLITE: &str = "sqlite";
+
+/// The SQLite dialect.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqliteDialect;
+
+impl SqliteDialect {
+    /// The dialect.
+    pub fn new() -> SqliteDialect {
+        SqliteDialect
+    }
+}
+
+impl Dialect for SqliteDialect {
+    fn name(&self) -> &str {
+        SQLITE
+    }
+
+    fn url_schemes(&self) -> Vec<String> {
+        vec![String::from("sqlite")]
+    }
+
+    fn version(&self) -> String {
+        format!(
+            "{} (SQLite {})",
+            env!("CARGO_PKG_VERSION"),
+            rusqlite::version()
+        )
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        let mut capabilities = Capabilities::new();
+        capabilities.transactional_ddl = true;
+        capabilities.partial_indexes = true;
+        capabilities.create_database = true;
+        capabilities
+    }
+
+    fn quote_identifier(&self, name: &str) -> String {
+        quote::quote_identifier(name)
+    }
+
+    fn render_literal(&self, value: &Value) -> Result<String, DialectError> {
+        literal::render_value(value)
+    }
+
+    fn render_operation(
+        &self,
+        op: &Operation,
+        before: &Schema,
+        mode: RenderMode,
+    ) -> Result<Vec<Statement>, DialectError> {
+        render::render_operation(op, before, mode)
+    }
+
+    fn connect(&self, url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError> {
+        Ok(Box::new(SqliteConnection::open(url)?))
+    }
+
+    fn create_database(&self, url: &DatabaseUrl) -> Result<bool, DbError> {
+        let path = file_path(url, "create")?;
+        if path.exists() {
+            return Ok(false);
+        }
+        rusqlite::Connection::open(&path)
+            .and_then(|conn| conn.execute_batch("PRAGMA user_version = 0; VACUUM;"))
+            .map_err(|e| {
+                DbError::new(format!(
+                    "cannot create the SQLite database {}: {e}",
+                    path.display()
+                ))
+            })?;
+        Ok(true)
+    }
+
+    fn drop_database(&self, url: &DatabaseUrl) -> Result<bool, DbError> {
+        let path = file_path(url, "drop")?;
+        if !path.exists() {
+            return Ok(false);
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            let file = PathBuf::from(name);
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(DbError::new(format!(
+                        "cannot delete {}: {e}",
+                        file.display()
+                    )))
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The database file a URL names; an in-memory database cannot be created or dropped.
+fn file_path(url: &DatabaseUrl, verb: &str) -> Result<PathBuf, DbError> {
+    match url.sqlite_location() {
+        Some(SqliteLocation::File(path)) => Ok(path.clone()),
+        Some(SqliteLocation::Memory) => Err(DbError::new(format!(
+            "cannot {verb} an in-memory SQLite database (`sqlite::memory:`); it lives only as long as its connection"
+        ))),
+        None => Err(DbError::new(format!(
+            "the URL {} is not a SQLite URL; expected sqlite://path or sqlite::memory:",
+            url.redacted()
+        ))),
+    }
+}

@@ -1,0 +1,286 @@
+//! The rusqlite connection: statements with bound values, the lock, transactions.
+//!
+//! `PRAGMA foreign_keys` is ignored inside a transaction, and `DROP TABLE` with foreign keys
+//! on deletes child rows, so the lock turns foreign keys off for the whole locked run (the
+//! rebuild drops tables), and each commit checks every foreign key instead.
+
+use retort_core::db_url::{DatabaseUrl, SqliteLocation};
+use retort_core::dialect::{DbError, Statement};
+use retort_core::revision::values::Value;
+use retort_core::schema::Schema;
+use retort_core::Connection;
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use std::time::Duration;
+
+const SAVEPOINT: &str = "retort_revision";
+/// At most this many foreign-key violations are listed in an error.
+const SHOWN_VIOLATIONS: usize = 10;
+
+/// A connection to one SQLite database.
+#[derive(Debug)]
+pub struct SqliteConnection {
+    conn: rusqlite::Connection,
+    /// While locked: whether foreign keys were on before, to restore at unlock.
+    locked: Option<bool>,
+    /// A revision's transaction (a savepoint while locked) is open.
+    in_transaction: bool,
+}
+
+impl SqliteConnection {
+    /// Opens the database `url` names (`sqlite://path` or `sqlite::memory:`).
+    pub fn open(url: &DatabaseUrl) -> Result<SqliteConnection, DbError> {
+        let conn = match url.sqlite_location() {
+            Some(SqliteLocation::Memory) => rusqlite::Connection::open_in_memory(),
+            Some(SqliteLocation::File(path)) => rusqlite::Connection::open(path),
+            None => {
+                return Err(DbError::new(format!(
+                    "the URL {} is not a SQLite URL; expected sqlite://path or sqlite::memory:",
+                    url.redacted()
+                )))
+            }
+        }
+        .map_err(|e| {
+            db_error(
+                &format!("cannot open the SQLite database {}", url.redacted()),
+                &e,
+            )
+        })?;
+        Ok(SqliteConnection::from_rusqlite(conn))
+    }
+
+    /// Wraps an open rusqlite connection.
+    pub fn from_rusqlite(conn: rusqlite::Connection) -> SqliteConnection {
+        SqliteConnection {
+            conn,
+            locked: None,
+            in_transaction: false,
+        }
+    }
+
+    /// The rusqlite connection underneath.
+    pub fn raw(&self) -> &rusqlite::Connection {
+        &self.conn
+    }
+
+    pub(crate) fn batch(&self, sql: &str) -> Result<(), DbError> {
+        self.conn
+            .execute_batch(sql)
+            .map_err(|e| db_error(&format!("`{sql}` failed"), &e))
+    }
+
+    /// Runs `statement` and collects its rows.
+    pub(crate) fn rows(&self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
+        let fail = |e: rusqlite::Error| db_error(&format!("`{}` failed", statement.sql), &e);
+        let mut prepared = self.conn.prepare(&statement.sql).map_err(fail)?;
+        for (index, value) in statement.params.iter().enumerate() {
+            prepared
+                .raw_bind_parameter(index + 1, to_sql(value))
+                .map_err(fail)?;
+        }
+        let width = prepared.column_count();
+        let mut rows = prepared.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            let mut values = Vec::with_capacity(width);
+            for index in 0..width {
+                values.push(from_sql(row.get_ref(index).map_err(fail)?));
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+
+    /// Fails, listing them, if any foreign key is violated; rolls back what `rollback` does.
+    fn check_foreign_keys(&mut self) -> Result<(), DbError> {
+        let violations = self.rows(&Statement::new(
+            "SELECT \"table\", rowid, \"parent\" FROM pragma_foreign_key_check",
+        ))?;
+        if violations.is_empty() {
+            return Ok(());
+        }
+        let listed: Vec<String> = violations
+            .iter()
+            .take(SHOWN_VIOLATIONS)
+            .map(|row| {
+                let cell = |i: usize| row.get(i).map(show).unwrap_or_default();
+                format!(
+                    "row {} of `{}` references a missing row of `{}`",
+                    cell(1),
+                    cell(0),
+                    cell(2)
+                )
+            })
+            .collect();
+        let more = violations.len().saturating_sub(SHOWN_VIOLATIONS);
+        let rolled_back = self.rollback();
+        let mut message = format!(
+            "foreign keys are violated, so the transaction was rolled back: {}",
+            listed.join("; ")
+        );
+        if more > 0 {
+            message.push_str(&format!(" (and {more} more)"));
+        }
+        if let Err(e) = rolled_back {
+            message.push_str(&format!("; rolling back failed too: {e}"));
+        }
+        Err(DbError::new(message))
+    }
+}
+
+impl Connection for SqliteConnection {
+    fn execute(&mut self, statement: &Statement) -> Result<u64, DbError> {
+        self.rows(statement)?;
+        Ok(self.conn.changes())
+    }
+
+    fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
+        self.rows(statement)
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        if self.locked.is_some() {
+            self.batch(&format!("SAVEPOINT {SAVEPOINT}"))?;
+        } else {
+            self.batch("BEGIN")?;
+        }
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.check_foreign_keys()?;
+        if self.locked.is_some() {
+            self.batch(&format!("RELEASE {SAVEPOINT}"))?;
+        } else {
+            self.batch("COMMIT")?;
+        }
+        self.in_transaction = false;
+        Ok(())
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.in_transaction = false;
+        if self.locked.is_some() {
+            self.batch(&format!("ROLLBACK TO {SAVEPOINT}; RELEASE {SAVEPOINT}"))
+        } else {
+            self.batch("ROLLBACK")
+        }
+    }
+
+    fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
+        if self.locked.is_some() {
+            return Err(DbError::new(
+                "the migration lock is already held by this connection",
+            ));
+        }
+        let foreign_keys = matches!(
+            self.rows(&Statement::new("PRAGMA foreign_keys"))?
+                .first()
+                .and_then(|r| r.first()),
+            Some(Value::Integer(1))
+        );
+        self.batch("PRAGMA foreign_keys = OFF")?;
+        let began = self
+            .conn
+            .busy_timeout(timeout)
+            .and_then(|()| self.conn.execute_batch("BEGIN IMMEDIATE"));
+        if let Err(e) = began {
+            let _ = self.batch(if foreign_keys {
+                "PRAGMA foreign_keys = ON"
+            } else {
+                "PRAGMA foreign_keys = OFF"
+            });
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+                return Err(DbError::lock_timeout(format!(
+                    "another process holds a write lock on the SQLite database; waited {:.1} s \
+                     (raise --lock-timeout, or find the process holding it): {e}",
+                    timeout.as_secs_f64()
+                )));
+            }
+            return Err(db_error(
+                "cannot take the migration lock (BEGIN IMMEDIATE)",
+                &e,
+            ));
+        }
+        self.locked = Some(foreign_keys);
+        Ok(())
+    }
+
+    fn unlock(&mut self) -> Result<(), DbError> {
+        let Some(foreign_keys) = self.locked.take() else {
+            return Ok(());
+        };
+        self.in_transaction = false;
+        let committed = self.batch("COMMIT");
+        if committed.is_err() {
+            let _ = self.batch("ROLLBACK");
+        }
+        let restored = if foreign_keys {
+            self.batch("PRAGMA foreign_keys = ON")
+        } else {
+            Ok(())
+        };
+        committed.and(restored)
+    }
+
+    fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
+        let master = match schema {
+            Some(schema) => format!("{}.sqlite_master", crate::quote::quote_identifier(schema)),
+            None => String::from("sqlite_master"),
+        };
+        let rows = self.rows(&Statement::with_params(
+            format!("SELECT 1 FROM {master} WHERE type = 'table' AND name = ?"),
+            vec![Value::String(table.to_string())],
+        ))?;
+        Ok(!rows.is_empty())
+    }
+
+    fn introspect(&mut self) -> Result<Schema, DbError> {
+        crate::introspect::introspect(self)
+    }
+}
+
+fn to_sql(value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::String(text) | Value::DateTime(text) => SqlValue::Text(text.clone()),
+        Value::Integer(i) => SqlValue::Integer(*i),
+        Value::Float(x) => SqlValue::Real(*x),
+        Value::Boolean(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Bytes(bytes) => SqlValue::Blob(bytes.clone()),
+    }
+}
+
+/// A cell back as a value; text that is not UTF-8 comes back as its bytes.
+fn from_sql(value: ValueRef<'_>) -> Value {
+    match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(x) => Value::Float(x),
+        ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => Value::String(text.to_string()),
+            Err(_) => Value::Bytes(bytes.to_vec()),
+        },
+        ValueRef::Blob(bytes) => Value::Bytes(bytes.to_vec()),
+    }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) | Value::DateTime(s) => s.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Null => String::from("NULL"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A database error with SQLite's message and extended result code.
+fn db_error(context: &str, error: &rusqlite::Error) -> DbError {
+    match error {
+        rusqlite::Error::SqliteFailure(code, _) => DbError::with_sqlstate(
+            format!("{context}: {error}"),
+            format!("SQLITE_{:?}/{}", code.code, code.extended_code),
+        ),
+        _ => DbError::new(format!("{context}: {error}")),
+    }
+}

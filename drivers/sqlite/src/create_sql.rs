@@ -1,0 +1,273 @@
+//! What `PRAGMA`s do not tell: constraint names, check expressions and AUTOINCREMENT, read
+//! from the `CREATE TABLE` text SQLite keeps in `sqlite_master`.
+//!
+//! A small tokenizer, not a full parser: it understands quotes, comments and parentheses,
+//! and the shapes `[CONSTRAINT name] UNIQUE (...)`, `CHECK (...)`, `FOREIGN KEY (...)
+//! REFERENCES t`, and column-level `[CONSTRAINT name] CHECK (...)` and `AUTOINCREMENT`.
+
+use retort_core::schema::CheckConstraint;
+
+/// What the `CREATE TABLE` text adds to the pragmas.
+#[derive(Debug, Default)]
+pub(crate) struct CreateInfo {
+    /// Check constraints, table- and column-level, expressions as written.
+    pub(crate) checks: Vec<CheckConstraint>,
+    /// Named unique constraints: name and columns.
+    pub(crate) named_uniques: Vec<(String, Vec<String>)>,
+    /// Named foreign keys: name, columns, referenced table.
+    pub(crate) named_foreign_keys: Vec<(String, Vec<String>, String)>,
+    /// The column declared AUTOINCREMENT.
+    pub(crate) autoincrement: Option<String>,
+    /// Columns whose neutral type a `/* retort:type=... */` comment gives.
+    pub(crate) type_hints: Vec<(String, String)>,
+}
+
+/// The comment that keeps an autoincrement column's neutral type, which SQLite requires
+/// to be declared exactly `INTEGER` (see [`crate::render`]).
+pub(crate) const TYPE_HINT: &str = "retort:type=";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// A `/* retort:type=... */` comment.
+    Hint,
+    Word,
+    Quoted,
+    Str,
+    Open,
+    Close,
+    Comma,
+    Other,
+}
+
+#[derive(Debug)]
+struct Token {
+    kind: Kind,
+    /// The identifier it spells (unquoted), or the raw text.
+    value: String,
+    start: usize,
+    end: usize,
+}
+
+fn tokenize(sql: &str) -> Vec<Token> {
+    let bytes: Vec<(usize, char)> = sql.char_indices().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    let at = |i: usize| bytes.get(i).map(|(_, c)| *c);
+    let offset = |i: usize| bytes.get(i).map(|(o, _)| *o).unwrap_or(sql.len());
+    while let Some(c) = at(i) {
+        let start = offset(i);
+        let (kind, value, next) = match c {
+            c if c.is_whitespace() => {
+                i += 1;
+                continue;
+            }
+            '-' if at(i + 1) == Some('-') => {
+                while at(i).is_some_and(|c| c != '\n') {
+                    i += 1;
+                }
+                continue;
+            }
+            '/' if at(i + 1) == Some('*') => {
+                let mut j = i + 2;
+                while at(j).is_some() && !(at(j) == Some('*') && at(j + 1) == Some('/')) {
+                    j += 1;
+                }
+                let inner = &sql[offset(i + 2)..offset(j)];
+                i = j + 2;
+                if let Some(hint) = inner.trim().strip_prefix(TYPE_HINT) {
+                    tokens.push(Token {
+                        kind: Kind::Hint,
+                        value: hint.trim().to_string(),
+                        start,
+                        end: offset(i),
+                    });
+                }
+                continue;
+            }
+            '\'' | '"' | '`' | '[' => {
+                let close = if c == '[' { ']' } else { c };
+                let mut value = String::new();
+                let mut j = i + 1;
+                while let Some(d) = at(j) {
+                    if d == close {
+                        if close != ']' && at(j + 1) == Some(close) {
+                            value.push(d);
+                            j += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    value.push(d);
+                    j += 1;
+                }
+                let kind = if c == '\'' { Kind::Str } else { Kind::Quoted };
+                (kind, value, j + 1)
+            }
+            '(' => (Kind::Open, String::from("("), i + 1),
+            ')' => (Kind::Close, String::from(")"), i + 1),
+            ',' => (Kind::Comma, String::from(","), i + 1),
+            c if c.is_alphanumeric() || c == '_' || c == '$' => {
+                let mut j = i;
+                while at(j).is_some_and(|d| d.is_alphanumeric() || d == '_' || d == '$') {
+                    j += 1;
+                }
+                (Kind::Word, sql[start..offset(j)].to_string(), j)
+            }
+            other => (Kind::Other, other.to_string(), i + 1),
+        };
+        tokens.push(Token {
+            kind,
+            value,
+            start,
+            end: offset(next),
+        });
+        i = next;
+    }
+    tokens
+}
+
+fn is_word(token: Option<&Token>, word: &str) -> bool {
+    token.is_some_and(|t| t.kind == Kind::Word && t.value.eq_ignore_ascii_case(word))
+}
+
+/// The index of the `)` closing the `(` at `open`.
+fn closing(tokens: &[Token], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (index, token) in tokens.iter().enumerate().skip(open) {
+        match token.kind {
+            Kind::Open => depth += 1,
+            Kind::Close => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return index;
+                }
+            }
+            _ => {}
+        }
+    }
+    tokens.len().saturating_sub(1)
+}
+
+/// Identifiers in the parenthesized list at `open`.
+fn names_in(tokens: &[Token], open: usize) -> Vec<String> {
+    let close = closing(tokens, open);
+    tokens[open + 1..close]
+        .iter()
+        .filter(|t| matches!(t.kind, Kind::Word | Kind::Quoted | Kind::Str))
+        .filter(|t| {
+            !["ASC", "DESC", "COLLATE"]
+                .iter()
+                .any(|w| t.kind == Kind::Word && t.value.eq_ignore_ascii_case(w))
+        })
+        .map(|t| t.value.clone())
+        .collect()
+}
+
+/// Reads a `CREATE TABLE` statement's text.
+pub(crate) fn read_create_table(sql: &str) -> CreateInfo {
+    let tokens = tokenize(sql);
+    let mut info = CreateInfo::default();
+    let Some(open) = tokens.iter().position(|t| t.kind == Kind::Open) else {
+        return info;
+    };
+    let close = closing(&tokens, open);
+    // Split the body at commas of depth one.
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0usize;
+    let mut item_start = open + 1;
+    for (index, token) in tokens.iter().enumerate().take(close).skip(open + 1) {
+        match token.kind {
+            Kind::Open => depth += 1,
+            Kind::Close => depth = depth.saturating_sub(1),
+            Kind::Comma if depth == 0 => {
+                items.push((item_start, index));
+                item_start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push((item_start, close));
+    for (start, end) in items {
+        read_item(sql, &tokens[start..end], &mut info);
+    }
+    info
+}
+
+fn read_item(sql: &str, item: &[Token], info: &mut CreateInfo) {
+    let mut name: Option<String> = None;
+    let mut index = 0;
+    if is_word(item.first(), "CONSTRAINT") {
+        name = item.get(1).map(|t| t.value.clone());
+        index = 2;
+    }
+    let first = item.get(index);
+    if is_word(first, "PRIMARY") {
+        return;
+    }
+    if is_word(first, "UNIQUE") {
+        if let (Some(name), Some(open)) = (name, item.iter().position(|t| t.kind == Kind::Open)) {
+            info.named_uniques.push((name, names_in(item, open)));
+        }
+        return;
+    }
+    if is_word(first, "FOREIGN") {
+        let Some(open) = item.iter().position(|t| t.kind == Kind::Open) else {
+            return;
+        };
+        let references = item.iter().position(|t| is_word(Some(t), "REFERENCES"));
+        if let (Some(name), Some(r)) = (name, references) {
+            if let Some(table) = item.get(r + 1) {
+                info.named_foreign_keys
+                    .push((name, names_in(item, open), table.value.clone()));
+            }
+        }
+        return;
+    }
+    if is_word(first, "CHECK") {
+        if let Some(check) = check_at(sql, item, index, name) {
+            info.checks.push(check);
+        }
+        return;
+    }
+    // A column definition: its name, then constraints.
+    let column = first.map(|t| t.value.clone()).unwrap_or_default();
+    let mut pending: Option<String> = None;
+    let mut position = index + 1;
+    while position < item.len() {
+        let token = &item[position];
+        if is_word(Some(token), "CONSTRAINT") {
+            pending = item.get(position + 1).map(|t| t.value.clone());
+            position += 2;
+            continue;
+        }
+        if is_word(Some(token), "CHECK") {
+            if let Some(check) = check_at(sql, item, position, pending.take()) {
+                info.checks.push(check);
+            }
+        } else if is_word(Some(token), "AUTOINCREMENT") {
+            info.autoincrement = Some(column.clone());
+        } else if token.kind == Kind::Hint {
+            info.type_hints.push((column.clone(), token.value.clone()));
+        }
+        if token.kind == Kind::Open {
+            position = closing(item, position) + 1;
+        } else {
+            position += 1;
+        }
+    }
+}
+
+/// The check whose `CHECK` keyword is at `at`: the text between its parentheses.
+fn check_at(sql: &str, item: &[Token], at: usize, name: Option<String>) -> Option<CheckConstraint> {
+    let open = at + 1;
+    if item.get(open).map(|t| t.kind) != Some(Kind::Open) {
+        return None;
+    }
+    let close = closing(item, open);
+    let from = item.get(open)?.end;
+    let to = item.get(close)?.start;
+    Some(CheckConstraint {
+        name,
+        expr: sql.get(from..to)?.trim().to_string(),
+    })
+}

@@ -1,0 +1,204 @@
+//! Reading the live schema into the model's normal form, three queries per table
+//! (`pragma_table_info`, `pragma_index_list` joined with `pragma_index_info`,
+//! `pragma_foreign_key_list`) plus one for `sqlite_master`, names always bound.
+//!
+//! Limits: check constraints and constraint names come from the `CREATE TABLE` text (see
+//! [`crate::create_sql`]); an expression index lists its expression columns as
+//! `(expression)`; the primary key's constraint name is not read.
+
+use crate::connection::SqliteConnection;
+use crate::create_sql::read_create_table;
+use crate::literal::parse_default;
+use crate::types::parse_declared;
+use retort_core::dialect::{DbError, Statement};
+use retort_core::revision::ops::ReferentialAction;
+use retort_core::revision::values::Value;
+use retort_core::schema::{Column, ForeignKey, Index, PrimaryKey, Schema, Table, UniqueConstraint};
+use std::collections::BTreeMap;
+
+/// Every table but SQLite's own (`sqlite_%`).
+pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
+    let master = conn.rows(&Statement::new(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name",
+    ))?;
+    let mut index_sql: BTreeMap<String, String> = BTreeMap::new();
+    let mut tables = Vec::new();
+    for row in &master {
+        let (kind, name, sql) = (text(row, 0), text(row, 1), text(row, 3));
+        if kind == "index" {
+            index_sql.insert(name, sql);
+        } else if !name.starts_with("sqlite_") {
+            tables.push((name, sql));
+        }
+    }
+    let mut schema = Schema::new();
+    for (name, sql) in tables {
+        schema.insert_table(read_table(conn, &name, &sql, &index_sql)?);
+    }
+    Ok(schema)
+}
+
+fn read_table(
+    conn: &SqliteConnection,
+    name: &str,
+    create_sql: &str,
+    index_sql: &BTreeMap<String, String>,
+) -> Result<Table, DbError> {
+    let bound = |sql: &str| Statement::with_params(sql, vec![Value::String(name.to_string())]);
+    let info = read_create_table(create_sql);
+    let mut table = Table::new(name, Vec::new());
+
+    let mut key: Vec<(i64, String)> = Vec::new();
+    for row in conn.rows(&bound(
+        "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
+    ))? {
+        let column_name = text(&row, 0);
+        let pk = integer(&row, 4);
+        if pk > 0 {
+            key.push((pk, column_name.clone()));
+        }
+        let column_type = match info.type_hints.iter().find(|(c, _)| *c == column_name) {
+            Some((_, hint)) => parse_declared(hint),
+            None => parse_declared(&text(&row, 1)),
+        };
+        table.columns.push(Column {
+            autoincrement: info.autoincrement.as_deref() == Some(column_name.as_str()),
+            name: column_name,
+            column_type,
+            nullable: integer(&row, 2) == 0 && pk == 0,
+            default: match row.get(3) {
+                Some(Value::String(default)) => Some(parse_default(default)),
+                _ => None,
+            },
+            comment: None,
+        });
+    }
+    key.sort();
+    if !key.is_empty() {
+        table.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: key.into_iter().map(|(_, c)| c).collect(),
+        });
+    }
+
+    let mut indexes: BTreeMap<String, (bool, String, Vec<String>)> = BTreeMap::new();
+    for row in conn.rows(&bound(
+        "SELECT il.name, il.\"unique\", il.origin, ii.name \
+         FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
+         ORDER BY il.name, ii.seqno",
+    ))? {
+        let entry = indexes
+            .entry(text(&row, 0))
+            .or_insert_with(|| (integer(&row, 1) == 1, text(&row, 2), Vec::new()));
+        entry.2.push(match row.get(3) {
+            Some(Value::String(column)) => column.clone(),
+            _ => String::from("(expression)"),
+        });
+    }
+    for (index_name, (unique, origin, columns)) in indexes {
+        match origin.as_str() {
+            "u" => {
+                let name = info
+                    .named_uniques
+                    .iter()
+                    .find(|(_, c)| *c == columns)
+                    .map(|(n, _)| n.clone());
+                table
+                    .unique_constraints
+                    .push(UniqueConstraint { name, columns });
+            }
+            "pk" => {}
+            _ => {
+                let predicate = index_sql.get(&index_name).and_then(|sql| predicate_of(sql));
+                table.indexes.push(Index {
+                    name: index_name,
+                    columns,
+                    unique,
+                    predicate,
+                });
+            }
+        }
+    }
+
+    let mut keys: BTreeMap<i64, ForeignKey> = BTreeMap::new();
+    for row in conn.rows(&bound(
+        "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
+         FROM pragma_foreign_key_list(?) ORDER BY id, seq",
+    ))? {
+        let fk = keys.entry(integer(&row, 0)).or_insert_with(|| ForeignKey {
+            name: None,
+            columns: Vec::new(),
+            references_table: text(&row, 1),
+            references_columns: Vec::new(),
+            on_delete: action(&text(&row, 5)),
+            on_update: action(&text(&row, 4)),
+        });
+        fk.columns.push(text(&row, 2));
+        fk.references_columns.push(text(&row, 3));
+    }
+    for mut fk in keys.into_values() {
+        fk.name = info
+            .named_foreign_keys
+            .iter()
+            .find(|(_, columns, target)| *columns == fk.columns && *target == fk.references_table)
+            .map(|(n, _, _)| n.clone());
+        table.foreign_keys.push(fk);
+    }
+    table.checks = info.checks;
+    Ok(table)
+}
+
+/// The `WHERE` predicate of a `CREATE INDEX` text: what follows the column list.
+fn predicate_of(sql: &str) -> Option<String> {
+    let open = sql.find('(')?;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (offset, c) in sql[open..].char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' | '`' => quote = Some(c),
+                '[' => quote = Some(']'),
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        let rest = sql[open + offset + 1..].trim_start();
+                        let keyword = rest.get(..5)?;
+                        return keyword
+                            .eq_ignore_ascii_case("WHERE")
+                            .then(|| rest[5..].trim().to_string());
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
+fn action(text: &str) -> ReferentialAction {
+    match text.to_ascii_uppercase().as_str() {
+        "CASCADE" => ReferentialAction::Cascade,
+        "RESTRICT" => ReferentialAction::Restrict,
+        "SET NULL" => ReferentialAction::SetNull,
+        "SET DEFAULT" => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
+    }
+}
+
+fn text(row: &[Value], index: usize) -> String {
+    match row.get(index) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Integer(i)) => i.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn integer(row: &[Value], index: usize) -> i64 {
+    match row.get(index) {
+        Some(Value::Integer(i)) => *i,
+        _ => 0,
+    }
+}

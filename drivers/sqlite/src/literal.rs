@@ -1,0 +1,108 @@
+//! Values and defaults as SQLite literals (offline output and `DEFAULT` clauses).
+
+use crate::quote::{hex_blob, quote_string};
+use crate::SQLITE;
+use retort_core::dialect::DialectError;
+use retort_core::revision::values::{DefaultValue, Value};
+
+/// A value as an SQL literal: `NULL`, `'text'`, numbers, booleans as `1`/`0`, date-times
+/// as quoted text, bytes as `X'..'`.
+pub(crate) fn render_value(value: &Value) -> Result<String, DialectError> {
+    Ok(match value {
+        Value::Null => "NULL".into(),
+        Value::String(text) | Value::DateTime(text) => quote_string(text),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(x) => render_float(*x)?,
+        Value::Boolean(b) => if *b { "1" } else { "0" }.into(),
+        Value::Bytes(bytes) => hex_blob(bytes),
+    })
+}
+
+/// A float literal that reads back as a float: Rust's `{:?}` always has a `.` or an `e`.
+fn render_float(x: f64) -> Result<String, DialectError> {
+    if x.is_finite() {
+        Ok(format!("{x:?}"))
+    } else {
+        Err(DialectError::new(
+            SQLITE,
+            format!("write the float `{x}` as a literal"),
+            "SQLite has no literal for infinities or NaN; use a finite number or NULL",
+        ))
+    }
+}
+
+/// The text after `DEFAULT`: literals as written (booleans as `TRUE`/`FALSE`, so they read
+/// back as booleans), expressions in parentheses as SQLite requires.
+pub(crate) fn render_default(default: &DefaultValue) -> Result<String, DialectError> {
+    Ok(match default {
+        DefaultValue::String(text) => quote_string(text),
+        DefaultValue::Integer(i) => i.to_string(),
+        DefaultValue::Float(x) => render_float(*x)?,
+        DefaultValue::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        DefaultValue::Sql(expr) => format!("({expr})"),
+    })
+}
+
+/// A default as SQLite reports it (`dflt_value`) back in the model.
+pub(crate) fn parse_default(text: &str) -> DefaultValue {
+    let trimmed = text.trim();
+    if let Some(inner) = trimmed
+        .strip_prefix('(')
+        .and_then(|rest| rest.strip_suffix(')'))
+        .filter(|_| wrapped_whole(trimmed))
+    {
+        return DefaultValue::Sql(inner.to_string());
+    }
+    if let Some(inner) = trimmed
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+        .filter(|inner| !inner.replace("''", "").contains('\''))
+    {
+        return DefaultValue::String(inner.replace("''", "'"));
+    }
+    if trimmed.eq_ignore_ascii_case("true") {
+        return DefaultValue::Boolean(true);
+    }
+    if trimmed.eq_ignore_ascii_case("false") {
+        return DefaultValue::Boolean(false);
+    }
+    if let Ok(i) = trimmed.parse::<i64>() {
+        return DefaultValue::Integer(i);
+    }
+    let looks_float = trimmed.contains(['.', 'e', 'E'])
+        && trimmed
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    if looks_float {
+        if let Ok(x) = trimmed.parse::<f64>() {
+            return DefaultValue::Float(x);
+        }
+    }
+    DefaultValue::Sql(trimmed.to_string())
+}
+
+/// True when the parenthesis opening `text` is closed by its last character (so `(a) + (b)`
+/// is not taken for one parenthesized expression). Quotes are skipped.
+fn wrapped_whole(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let last = text.char_indices().last().map(|(i, _)| i).unwrap_or(0);
+    for (index, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' | '`' => quote = Some(c),
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && index != last {
+                        return false;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    depth == 0
+}

@@ -1,0 +1,36 @@
+//! Quoting: every identifier and every string literal goes through here.
+
+/// `name` as a double-quoted SQLite identifier, inner `"` doubled.
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `text` as a single-quoted SQLite string literal, inner `'` doubled. Text holding a NUL
+/// character, which the SQL tokenizer would stop at, is spelled as a hex blob cast to text.
+pub fn quote_string(text: &str) -> String {
+    if text.contains('\0') {
+        format!("CAST({} AS TEXT)", hex_blob(text.as_bytes()))
+    } else {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+}
+
+/// `bytes` as an `X'..'` blob literal.
+pub(crate) fn hex_blob(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2 + 3);
+    out.push_str("X'");
+    for byte in bytes {
+        out.push_str(&format!("{byte:02X}"));
+    }
+    out.push('\'');
+    out
+}
+
+/// Column names, quoted, separated by `, `.
+pub(crate) fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|n| quote_identifier(n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

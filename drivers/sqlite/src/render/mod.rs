@@ -1,0 +1,196 @@
+//! Operations to SQLite statements: in place where SQLite can, by table rebuild elsewhere.
+
+mod rebuild;
+mod table;
+
+pub use rebuild::REBUILD_PREFIX;
+pub(crate) use table::{create_index_sql, create_table_sql};
+
+use crate::literal::render_value;
+use crate::quote::{quote_identifier, quote_list};
+use crate::SQLITE;
+use rebuild::{missing_table, rebuild};
+use retort_core::dialect::{DialectError, RenderMode, Statement};
+use retort_core::revision::ops::{AddColumn, AlterColumn, BulkInsert, Execute, Operation};
+use retort_core::revision::values::{DefaultValue, Value};
+use retort_core::schema::{Column, Index, Schema, Table};
+use retort_core::sql::{split_statements, SqlFlavor};
+use std::collections::BTreeSet;
+
+/// The statements for `op`, given the schema before it.
+pub(crate) fn render_operation(
+    op: &Operation,
+    before: &Schema,
+    mode: RenderMode,
+) -> Result<Vec<Statement>, DialectError> {
+    let one = |sql: String| Ok(vec![Statement::new(sql)]);
+    match op {
+        Operation::CreateTable(create) => {
+            let mut scratch = Schema::new();
+            scratch.apply(op).map_err(|error| {
+                DialectError::new(
+                    SQLITE,
+                    format!("render `create_table` of table `{}`", create.table),
+                    error.to_string(),
+                )
+            })?;
+            let table = scratch
+                .table(&create.table)
+                .ok_or_else(|| missing_table(op, &create.table))?;
+            one(create_table_sql(table, &table.name)?)
+        }
+        Operation::DropTable(drop) => one(format!("DROP TABLE {}", quote_identifier(&drop.table))),
+        Operation::RenameTable(rename) => one(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            quote_identifier(&rename.table),
+            quote_identifier(&rename.new_name)
+        )),
+        Operation::AddColumn(add) => add_column(op, add, before),
+        Operation::DropColumn(drop) => rebuild(op, &drop.table, before, None),
+        Operation::AlterColumn(alter) => alter_column(op, alter, before),
+        Operation::CreateIndex(create) => one(create_index_sql(
+            &create.table,
+            &Index {
+                name: create.name.clone(),
+                columns: create.columns.clone(),
+                unique: create.unique,
+                predicate: create.predicate.clone(),
+            },
+        )),
+        Operation::DropIndex(drop) => one(format!("DROP INDEX {}", quote_identifier(&drop.name))),
+        Operation::CreateForeignKey(c) => rebuild(op, &c.table, before, None),
+        Operation::CreateUniqueConstraint(c) => rebuild(op, &c.table, before, None),
+        Operation::CreateCheckConstraint(c) => rebuild(op, &c.table, before, None),
+        Operation::DropConstraint(c) => rebuild(op, &c.table, before, None),
+        Operation::Execute(execute) => execute_sql(execute),
+        Operation::BulkInsert(insert) => bulk_insert(insert, mode),
+        other => Err(DialectError::new(
+            SQLITE,
+            format!("render `{}`", other.name()),
+            "this driver does not know the operation; upgrade retort-sqlite",
+        )),
+    }
+}
+
+/// `ALTER TABLE ADD COLUMN` where SQLite allows it: not a key, not unique, and a constant
+/// default wherever the column is NOT NULL. Otherwise a rebuild.
+fn add_column(
+    op: &Operation,
+    add: &AddColumn,
+    before: &Schema,
+) -> Result<Vec<Statement>, DialectError> {
+    let column = &add.column;
+    let constant_default = matches!(
+        column.default,
+        None | Some(
+            DefaultValue::String(_)
+                | DefaultValue::Integer(_)
+                | DefaultValue::Float(_)
+                | DefaultValue::Boolean(_)
+        )
+    );
+    let in_place = !column.primary_key
+        && !column.unique
+        && !column.autoincrement
+        && constant_default
+        && (column.nullable || column.default.is_some());
+    if !in_place {
+        return rebuild(op, &add.table, before, None);
+    }
+    let table = before
+        .table(&add.table)
+        .cloned()
+        .unwrap_or_else(|| Table::new(add.table.clone(), Vec::new()));
+    let model = Column::from_operation(column);
+    Ok(vec![Statement::new(format!(
+        "ALTER TABLE {} ADD COLUMN {}",
+        quote_identifier(&add.table),
+        table::column_sql(&table, &model, false)?
+    ))])
+}
+
+/// A rename alone is `RENAME COLUMN`; type, nullability or default changes rebuild.
+fn alter_column(
+    op: &Operation,
+    alter: &AlterColumn,
+    before: &Schema,
+) -> Result<Vec<Statement>, DialectError> {
+    let reshapes = alter.new_type.is_some()
+        || alter.nullable.is_some()
+        || alter.default.is_some()
+        || alter.drop_default;
+    match (&alter.new_name, reshapes) {
+        (Some(new_name), false) => Ok(vec![Statement::new(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            quote_identifier(&alter.table),
+            quote_identifier(&alter.column),
+            quote_identifier(new_name)
+        ))]),
+        (Some(new_name), true) => {
+            rebuild(op, &alter.table, before, Some((new_name, &alter.column)))
+        }
+        (None, true) => rebuild(op, &alter.table, before, None),
+        (None, false) => Ok(Vec::new()),
+    }
+}
+
+fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
+    let text = execute.sql.for_dialect(SQLITE).ok_or_else(|| {
+        DialectError::new(
+            SQLITE,
+            "render `execute`",
+            "its SQL table has neither `sqlite` nor `default`; add one of them",
+        )
+    })?;
+    let statements = split_statements(text, SqlFlavor::Sqlite).map_err(|error| {
+        DialectError::new(
+            SQLITE,
+            "split the SQL of `execute` into statements",
+            error.to_string(),
+        )
+    })?;
+    Ok(statements
+        .into_iter()
+        .map(|s| Statement::new(s.sql))
+        .collect())
+}
+
+/// One `INSERT` per row over every column any row names; a column a row leaves out is NULL.
+fn bulk_insert(insert: &BulkInsert, mode: RenderMode) -> Result<Vec<Statement>, DialectError> {
+    let columns: Vec<&str> = insert
+        .rows
+        .iter()
+        .flat_map(|row| row.keys().map(String::as_str))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let table = quote_identifier(&insert.table);
+    let mut statements = Vec::with_capacity(insert.rows.len());
+    for row in &insert.rows {
+        if columns.is_empty() {
+            statements.push(Statement::new(format!(
+                "INSERT INTO {table} DEFAULT VALUES"
+            )));
+            continue;
+        }
+        let values: Vec<Value> = columns
+            .iter()
+            .map(|c| row.get(*c).cloned().unwrap_or(Value::Null))
+            .collect();
+        let head = format!("INSERT INTO {table} ({}) VALUES", quote_list(&columns));
+        statements.push(match mode {
+            RenderMode::Online => Statement::with_params(
+                format!("{head} ({})", vec!["?"; values.len()].join(", ")),
+                values,
+            ),
+            RenderMode::Offline => {
+                let literals = values
+                    .iter()
+                    .map(render_value)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Statement::new(format!("{head} ({})", literals.join(", ")))
+            }
+        });
+    }
+    Ok(statements)
+}

@@ -1,0 +1,119 @@
+//! The table rebuild of SQLite's documented 12-step `ALTER TABLE` procedure, for what
+//! SQLite cannot alter in place.
+//!
+//! Runs inside the migration's transaction; the connection turns `foreign_keys` off for the
+//! whole locked run (so that dropping the old table cascades nothing) and checks every
+//! foreign key before each commit. Indexes are recreated and the AUTOINCREMENT counter
+//! carried over. Triggers on the table are dropped with it and **not** recreated: the
+//! rendering has no connection to read them from. Views that name the table keep working
+//! (they refer to it by name, and it keeps its name).
+
+use super::table::{create_index_sql, create_table_sql};
+use crate::quote::{quote_identifier, quote_list, quote_string};
+use crate::SQLITE;
+use retort_core::dialect::{DialectError, Statement};
+use retort_core::revision::ops::Operation;
+use retort_core::schema::{Schema, Table};
+
+/// The prefix of the table a rebuild builds before it takes the old one's name.
+pub const REBUILD_PREFIX: &str = "_retort_new_";
+
+/// The statements that rebuild `table` into the shape `op` gives it.
+///
+/// `renamed` maps a new column name to the old one it is copied from (an `alter_column`
+/// that also renames).
+pub(crate) fn rebuild(
+    op: &Operation,
+    table: &str,
+    before: &Schema,
+    renamed: Option<(&str, &str)>,
+) -> Result<Vec<Statement>, DialectError> {
+    let old = before
+        .table(table)
+        .ok_or_else(|| missing_table(op, table))?;
+    let mut after = before.clone();
+    after.apply(op).map_err(|error| {
+        DialectError::new(
+            SQLITE,
+            format!("render `{}` on table `{table}`", op.name()),
+            error.to_string(),
+        )
+    })?;
+    let new = after.table(table).ok_or_else(|| missing_table(op, table))?;
+    Ok(rebuild_statements(old, new, renamed)?
+        .into_iter()
+        .map(Statement::new)
+        .collect())
+}
+
+fn rebuild_statements(
+    old: &Table,
+    new: &Table,
+    renamed: Option<(&str, &str)>,
+) -> Result<Vec<String>, DialectError> {
+    let temp = format!("{REBUILD_PREFIX}{}", new.name);
+    let mut sql = vec![create_table_sql(new, &temp)?];
+
+    let mut targets = Vec::new();
+    let mut sources = Vec::new();
+    for column in &new.columns {
+        let source = match renamed {
+            Some((new_name, old_name)) if new_name == column.name => old_name,
+            _ => column.name.as_str(),
+        };
+        if old.column(source).is_some() {
+            targets.push(column.name.as_str());
+            sources.push(source);
+        }
+    }
+    if !targets.is_empty() {
+        sql.push(format!(
+            "INSERT INTO {} ({}) SELECT {} FROM {}",
+            quote_identifier(&temp),
+            quote_list(&targets),
+            quote_list(&sources),
+            quote_identifier(&old.name)
+        ));
+    }
+    let counts =
+        old.columns.iter().any(|c| c.autoincrement) && new.columns.iter().any(|c| c.autoincrement);
+    if counts {
+        // Copying explicit ids set the new counter to the largest id; the old counter may
+        // be higher (deleted rows), and ids must never be reused.
+        sql.push(format!(
+            "DELETE FROM sqlite_sequence WHERE name = {}",
+            quote_string(&temp)
+        ));
+        sql.push(format!(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT {}, seq FROM sqlite_sequence WHERE name = {}",
+            quote_string(&temp),
+            quote_string(&old.name)
+        ));
+    }
+    sql.push(format!("DROP TABLE {}", quote_identifier(&old.name)));
+    // Legacy renaming: the modern one re-parses every view and trigger, and fails on any
+    // that names the table dropped a moment ago.
+    sql.push(String::from("PRAGMA legacy_alter_table = ON"));
+    sql.push(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        quote_identifier(&temp),
+        quote_identifier(&new.name)
+    ));
+    sql.push(String::from("PRAGMA legacy_alter_table = OFF"));
+    for index in &new.indexes {
+        sql.push(create_index_sql(&new.name, index));
+    }
+    Ok(sql)
+}
+
+/// The error for an operation on a table the schema does not hold.
+pub(crate) fn missing_table(op: &Operation, table: &str) -> DialectError {
+    DialectError::new(
+        SQLITE,
+        format!("render `{}` on table `{table}`", op.name()),
+        format!(
+            "SQLite rebuilds the table for it and needs its current shape, but the schema \
+             before the operation has no table `{table}`"
+        ),
+    )
+}

@@ -1,0 +1,168 @@
+//! `CREATE TABLE` and `CREATE INDEX` from the model's table: one renderer for
+//! `create_table` and for the rebuild's new table, so both spell a table the same way.
+
+use crate::create_sql::TYPE_HINT;
+use crate::literal::render_default;
+use crate::quote::{quote_identifier, quote_list};
+use crate::types::render_type;
+use crate::SQLITE;
+use retort_core::dialect::DialectError;
+use retort_core::revision::ops::ReferentialAction;
+use retort_core::revision::types::{ColumnType, NeutralType};
+use retort_core::schema::{Column, Index, Table};
+
+/// `CREATE TABLE "name" (...)` with the columns and constraints of `table`.
+pub(crate) fn create_table_sql(table: &Table, name: &str) -> Result<String, DialectError> {
+    let autoincrement = autoincrement_column(table)?;
+    let mut items = Vec::new();
+    for column in &table.columns {
+        items.push(column_sql(
+            table,
+            column,
+            autoincrement == Some(column.name.as_str()),
+        )?);
+    }
+    if let Some(pk) = &table.primary_key {
+        if autoincrement.is_none() {
+            items.push(format!("PRIMARY KEY ({})", quote_list(&pk.columns)));
+        }
+    }
+    for unique in &table.unique_constraints {
+        items.push(format!(
+            "{}UNIQUE ({})",
+            constraint_name(unique.name.as_deref()),
+            quote_list(&unique.columns)
+        ));
+    }
+    for check in &table.checks {
+        items.push(format!(
+            "{}CHECK ({})",
+            constraint_name(check.name.as_deref()),
+            check.expr
+        ));
+    }
+    for fk in &table.foreign_keys {
+        let mut item = format!(
+            "{}FOREIGN KEY ({}) REFERENCES {} ({})",
+            constraint_name(fk.name.as_deref()),
+            quote_list(&fk.columns),
+            quote_identifier(&fk.references_table),
+            quote_list(&fk.references_columns)
+        );
+        if let Some(action) = action_sql(fk.on_delete) {
+            item.push_str(&format!(" ON DELETE {action}"));
+        }
+        if let Some(action) = action_sql(fk.on_update) {
+            item.push_str(&format!(" ON UPDATE {action}"));
+        }
+        items.push(item);
+    }
+    Ok(format!(
+        "CREATE TABLE {} ({})",
+        quote_identifier(name),
+        items.join(", ")
+    ))
+}
+
+/// `CREATE [UNIQUE] INDEX "name" ON "table" (...) [WHERE ...]`.
+pub(crate) fn create_index_sql(table: &str, index: &Index) -> String {
+    let mut sql = format!(
+        "CREATE {}INDEX {} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        quote_identifier(&index.name),
+        quote_identifier(table),
+        quote_list(&index.columns)
+    );
+    if let Some(predicate) = &index.predicate {
+        sql.push_str(&format!(" WHERE {predicate}"));
+    }
+    sql
+}
+
+/// One column definition; the autoincrement column carries the key itself, as SQLite wants.
+pub(crate) fn column_sql(
+    table: &Table,
+    column: &Column,
+    autoincrement: bool,
+) -> Result<String, DialectError> {
+    let declared = if autoincrement {
+        // Only a column declared exactly INTEGER becomes the rowid that AUTOINCREMENT needs;
+        // a comment keeps `smallint` or `bigint` for introspection to read back.
+        match column.column_type {
+            ColumnType::Neutral(NeutralType::Integer) => String::from("INTEGER"),
+            ref other => format!("INTEGER /* {TYPE_HINT}{} */", type_name(other)),
+        }
+    } else {
+        render_type(&column.name, &column.column_type)?
+    };
+    let mut sql = format!("{} {}", quote_identifier(&column.name), declared);
+    if autoincrement {
+        sql.push_str(" PRIMARY KEY AUTOINCREMENT");
+    }
+    if !column.nullable || table.in_primary_key(&column.name) {
+        sql.push_str(" NOT NULL");
+    }
+    if let Some(default) = &column.default {
+        sql.push_str(&format!(" DEFAULT {}", render_default(default)?));
+    }
+    Ok(sql)
+}
+
+/// The autoincrement column, if any; SQLite allows it only as the whole primary key and
+/// of an integer type.
+fn autoincrement_column(table: &Table) -> Result<Option<&str>, DialectError> {
+    let Some(column) = table.columns.iter().find(|c| c.autoincrement) else {
+        return Ok(None);
+    };
+    let reject = |reason: &str| {
+        Err(DialectError::new(
+            SQLITE,
+            format!(
+                "make column `{}` of table `{}` autoincrement",
+                column.name, table.name
+            ),
+            reason.to_string(),
+        ))
+    };
+    if table.columns.iter().filter(|c| c.autoincrement).count() > 1 {
+        return reject("SQLite allows one autoincrement column per table");
+    }
+    let is_whole_key = table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == column.name);
+    if !is_whole_key {
+        return reject("SQLite's AUTOINCREMENT needs the column to be the whole primary key");
+    }
+    let integer = matches!(
+        column.column_type,
+        ColumnType::Neutral(NeutralType::SmallInt | NeutralType::Integer | NeutralType::BigInt)
+    );
+    if !integer {
+        return reject("SQLite's AUTOINCREMENT needs an integer column");
+    }
+    Ok(Some(column.name.as_str()))
+}
+
+fn type_name(column_type: &ColumnType) -> String {
+    match column_type {
+        ColumnType::Neutral(neutral) => neutral.to_string(),
+        _ => String::from("integer"),
+    }
+}
+
+fn constraint_name(name: Option<&str>) -> String {
+    name.map(|n| format!("CONSTRAINT {} ", quote_identifier(n)))
+        .unwrap_or_default()
+}
+
+/// The action's SQL; `None` for `NO ACTION`, SQLite's default, which is left unsaid.
+fn action_sql(action: ReferentialAction) -> Option<&'static str> {
+    match action {
+        ReferentialAction::Cascade => Some("CASCADE"),
+        ReferentialAction::Restrict => Some("RESTRICT"),
+        ReferentialAction::SetNull => Some("SET NULL"),
+        ReferentialAction::SetDefault => Some("SET DEFAULT"),
+        ReferentialAction::NoAction => None,
+    }
+}
