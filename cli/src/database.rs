@@ -10,7 +10,11 @@ use std::time::Duration;
 
 /// The dialects linked into this binary (cargo features `sqlite`, ...).
 pub(crate) fn builtin_dialects() -> Vec<Box<dyn Dialect>> {
-    Vec::new()
+    #[allow(unused_mut)]
+    let mut dialects: Vec<Box<dyn Dialect>> = Vec::new();
+    #[cfg(feature = "sqlite")]
+    dialects.push(Box::new(retort_sqlite::SqliteDialect::new()));
+    dialects
 }
 
 /// The database a command works on: its URL and the dialect that serves it.

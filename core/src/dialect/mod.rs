@@ -120,6 +120,13 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         String::from("?")
     }
 
+    /// Statements an offline script runs before anything else (e.g. SQLite's
+    /// `PRAGMA foreign_keys = OFF`, which a table rebuild needs and which cannot be set
+    /// inside a transaction).
+    fn script_prologue(&self) -> Vec<Statement> {
+        Vec::new()
+    }
+
     /// A value as an SQL literal (offline output; never used for a live connection).
     fn render_literal(&self, value: &Value) -> Result<String, DialectError>;
 

@@ -60,6 +60,7 @@ impl Migrator<'_> {
             from.unwrap_or("base"),
             self.dialect.name()
         );
+        push_all(&mut script, &self.dialect.script_prologue())?;
         if from.is_none() && direction == Direction::Upgrade {
             let create = table
                 .create(RenderMode::Offline)

@@ -54,6 +54,12 @@ impl Dialect for SqliteDialect {
         )
     }
 
+    fn script_prologue(&self) -> Vec<Statement> {
+        // A table rebuild drops the old table; with foreign keys on, that cascades to child
+        // rows, and the pragma cannot be changed inside a transaction.
+        vec![Statement::new("PRAGMA foreign_keys = OFF")]
+    }
+
     fn capabilities(&self) -> Capabilities {
         let mut capabilities = Capabilities::new();
         capabilities.transactional_ddl = true;

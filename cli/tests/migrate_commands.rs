@@ -1,0 +1,179 @@
+//! `upgrade`, `downgrade`, `current`, `stamp`, `check`, `history -i` and `db` on a real
+//! SQLite file, run as a user runs them.
+
+mod common;
+
+use common::Project;
+
+const USERS: &str = "revision = \"aaaa00000001\"\nmessage = \"create users\"\ncreated = 2026-11-01T09:00:00Z\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"users\"\ncolumns = [{ name = \"id\", type = \"bigint\", primary_key = true }, { name = \"email\", type = \"varchar(255)\", nullable = false }]\n\n[[downgrade]]\nop = \"drop_table\"\ntable = \"users\"\n";
+
+const POSTS: &str = "revision = \"aaaa00000002\"\ndown_revision = \"aaaa00000001\"\nmessage = \"create posts\"\ncreated = 2026-11-02T09:00:00Z\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"posts\"\ncolumns = [{ name = \"id\", type = \"bigint\", primary_key = true }, { name = \"title\", type = \"text\" }]\n\n[[downgrade]]\nop = \"drop_table\"\ntable = \"posts\"\n";
+
+fn project() -> Project {
+    let p = Project::new();
+    p.write("1.toml", USERS);
+    p.write("2.toml", POSTS);
+    p
+}
+
+#[test]
+fn upgrade_current_downgrade_on_sqlite() {
+    let p = project();
+    let up = p.run(&["upgrade"]);
+    let text = up.ok();
+    assert!(
+        text.contains("upgrade aaaa00000001, create users"),
+        "{text}"
+    );
+    assert!(
+        text.contains("upgrade aaaa00000002, create posts"),
+        "{text}"
+    );
+    assert!(
+        p.path().join("app.db").is_file(),
+        "the SQLite file was created next to retort.toml"
+    );
+
+    let current = p.run(&["current", "--format", "json"]).json();
+    assert_eq!(current["heads"], serde_json::json!(["aaaa00000002"]));
+    assert_eq!(
+        current["applied"],
+        serde_json::json!(["aaaa00000001", "aaaa00000002"])
+    );
+    assert_eq!(current["dirty"], serde_json::Value::Null);
+    assert!(p
+        .run(&["current"])
+        .ok()
+        .starts_with("aaaa00000002 (head), create posts"));
+
+    let again = p.run(&["upgrade"]);
+    assert!(again.ok().contains("Nothing to do"), "{}", again.stdout);
+
+    let history = p.run(&["history", "-i"]);
+    assert!(
+        history
+            .ok()
+            .contains("aaaa00000002 (head) (current), create posts"),
+        "{}",
+        history.stdout
+    );
+    let json = p.run(&["history", "-i", "--format", "json"]).json();
+    assert_eq!(json[0]["applied"], true);
+
+    let down = p.run(&["downgrade", "-1", "--format", "json"]).json();
+    assert_eq!(down["steps"][0]["revision"], "aaaa00000002");
+    assert_eq!(down["steps"][0]["direction"], "downgrade");
+    assert!(down["steps"][0]["ms"].is_u64());
+    let current = p.run(&["current", "--format", "json"]).json();
+    assert_eq!(current["heads"], serde_json::json!(["aaaa00000001"]));
+    p.run(&["downgrade", "base"]).ok();
+    assert!(p.run(&["current"]).ok().contains("<base>"));
+    p.run(&["downgrade", "aaaa00000001"])
+        .fails(2, &["aaaa00000001", "not applied"]);
+}
+
+#[test]
+fn dry_run_and_offline_sql_change_nothing() {
+    let p = project();
+    let dry = p.run(&["upgrade", "--dry-run", "--format", "json"]).json();
+    assert_eq!(dry["steps"].as_array().map(Vec::len), Some(2));
+    assert!(
+        dry["steps"][0].get("ms").is_none(),
+        "no ms in a dry run: {dry}"
+    );
+    let sql = p.run(&["upgrade", "--sql"]);
+    let script = sql.ok();
+    assert!(script.contains("CREATE TABLE \"users\""), "{script}");
+    assert!(
+        script.contains("INSERT INTO \"retort_version\""),
+        "{script}"
+    );
+    assert!(script.contains("'aaaa00000002'"), "{script}");
+    let current = p.run(&["current", "--format", "json"]).json();
+    assert_eq!(current["applied"], serde_json::json!([]));
+}
+
+#[test]
+fn stamp_and_check() {
+    let p = project();
+    let check = p.run(&["check", "--format", "json"]);
+    assert_eq!(check.code, 3, "{}", check.stderr);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("one JSON document");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["problems"][0]["kind"], "not_at_head");
+
+    let stamped = p.run(&["stamp", "head", "--format", "json"]).json();
+    assert_eq!(stamped["heads"], serde_json::json!(["aaaa00000002"]));
+    p.run(&["check"]).ok();
+
+    // An applied file edited afterwards: check and upgrade both refuse, naming it.
+    p.write("1.toml", &USERS.replace("varchar(255)", "varchar(200)"));
+    p.run(&["check"]).fails(3, &["check found 1 problem"]);
+    let check = p.run(&["check", "--format", "json"]);
+    assert!(check.stdout.contains("changed_file"), "{}", check.stdout);
+    p.run(&["upgrade"])
+        .fails(2, &["changed since they ran", "aaaa00000001"]);
+
+    let purged = p
+        .run(&["stamp", "base", "--purge", "--format", "json"])
+        .json();
+    assert_eq!(purged["applied"], serde_json::json!([]));
+}
+
+#[test]
+fn a_failing_revision_is_reported_and_leaves_no_trace() {
+    let p = project();
+    p.write(
+        "3.toml",
+        "revision = \"aaaa00000003\"\ndown_revision = \"aaaa00000002\"\nmessage = \"broken\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"half\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n\n[[upgrade]]\nop = \"execute\"\nsql = \"INSERT INTO nowhere VALUES (1)\"\n",
+    );
+    p.run(&["upgrade"]).fails(
+        1,
+        &[
+            "revision aaaa00000003",
+            "3.toml",
+            "operation 2 of 2 (execute)",
+            "INSERT INTO nowhere",
+            "no such table",
+        ],
+    );
+    let current = p.run(&["current", "--format", "json"]).json();
+    assert_eq!(
+        current["heads"],
+        serde_json::json!(["aaaa00000002"]),
+        "the good revisions stay"
+    );
+    let sql = p.run(&["upgrade", "--dry-run"]);
+    assert!(
+        sql.ok().contains("would upgrade aaaa00000003"),
+        "{}",
+        sql.stdout
+    );
+}
+
+#[test]
+fn unknown_schemes_and_bad_urls_are_bad_input_without_passwords() {
+    let p = project();
+    p.run(&["current", "--url", "oracle://scott:tiger@db/orcl"])
+        .fails(2, &["oracle", "scott:***"]);
+    let run = p.run(&["current", "--url", "postgres://u:hunter2"]);
+    assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
+    assert_ne!(run.code, 0);
+}
+
+#[test]
+fn db_create_and_drop() {
+    let p = project();
+    let created = p.run(&["db", "create", "--format", "json"]).json();
+    assert_eq!(created["created"], true);
+    assert!(p.path().join("app.db").is_file());
+    assert_eq!(
+        p.run(&["db", "create", "--format", "json"]).json()["created"],
+        false
+    );
+    assert_eq!(
+        p.run(&["db", "drop", "--format", "json"]).json()["dropped"],
+        true
+    );
+    assert!(!p.path().join("app.db").exists());
+}
