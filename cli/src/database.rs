@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// The dialects linked into this binary (cargo features `sqlite`, ...).
 pub(crate) fn builtin_dialects() -> Vec<Box<dyn Dialect>> {
-    #[allow(unused_mut)]
+    #[allow(unused_mut, clippy::vec_init_then_push)] // one push per enabled feature
     let mut dialects: Vec<Box<dyn Dialect>> = Vec::new();
     #[cfg(feature = "sqlite")]
     dialects.push(Box::new(retort_sqlite::SqliteDialect::new()));
