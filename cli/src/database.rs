@@ -9,8 +9,9 @@ use retort_core::{Connection, Dialect};
 use std::time::Duration;
 
 /// The dialects linked into this binary (cargo features `sqlite`, ...).
+// One push per enabled driver feature; with none enabled the vector stays empty.
+#[allow(unused_mut, clippy::vec_init_then_push)]
 pub(crate) fn builtin_dialects() -> Vec<Box<dyn Dialect>> {
-    #[allow(unused_mut, clippy::vec_init_then_push)] // one push per enabled feature
     let mut dialects: Vec<Box<dyn Dialect>> = Vec::new();
     #[cfg(feature = "sqlite")]
     dialects.push(Box::new(retort_sqlite::SqliteDialect::new()));
