@@ -177,3 +177,78 @@ fn db_create_and_drop() {
     );
     assert!(!p.path().join("app.db").exists());
 }
+
+/// The `sqlite3` shell's output for `sql` on the database file `db`.
+fn sqlite3(db: &std::path::Path, sql: &str) -> String {
+    let output = std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("run sqlite3");
+    assert!(
+        output.status.success(),
+        "sqlite3 failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn offline_sql_run_by_the_sqlite3_shell_matches_an_online_run() {
+    if std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED offline_sql_run_by_the_sqlite3_shell_matches_an_online_run: no sqlite3 shell on PATH");
+        return;
+    }
+    let p = project();
+    p.write(
+        "3.toml",
+        "revision = \"aaaa00000003\"\ndown_revision = \"aaaa00000002\"\nmessage = \"rebuild and data\"\n\n[[upgrade]]\nop = \"bulk_insert\"\ntable = \"users\"\nrows = [{ id = 1, email = \"o'neil@example.com\" }, { id = 2, email = \"'; DROP TABLE users; --\" }]\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"email\"\ntype = \"text\"\n\n[[upgrade]]\nop = \"create_index\"\nname = \"ix_posts_title\"\ntable = \"posts\"\ncolumns = [\"title\"]\nwhere = \"title IS NOT NULL\"\n",
+    );
+    let script = p.run(&["upgrade", "--sql"]).ok().to_string();
+    let offline = p.path().join("offline.db");
+    let piped = std::process::Command::new("sqlite3")
+        .arg(&offline)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run the script");
+    assert!(
+        piped.status.success() && piped.stderr.is_empty(),
+        "sqlite3: {}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+
+    p.run(&["upgrade"]).ok();
+    let online = p.path().join("app.db");
+    assert_eq!(sqlite3(&offline, ".schema"), sqlite3(&online, ".schema"));
+    let rows = "SELECT revision, checksum, state, error FROM retort_version ORDER BY revision";
+    assert_eq!(sqlite3(&offline, rows), sqlite3(&online, rows));
+    let data = "SELECT id, email FROM users ORDER BY id";
+    assert_eq!(sqlite3(&offline, data), sqlite3(&online, data));
+    assert!(sqlite3(&online, data).contains("'; DROP TABLE users; --"));
+    // And retort reads the offline-made database as fully migrated.
+    let current = p
+        .run(&[
+            "--url",
+            &format!("sqlite://{}", offline.display()),
+            "current",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(current["heads"], serde_json::json!(["aaaa00000003"]));
+}
