@@ -1,6 +1,7 @@
 //! The cases. Each gets a fresh, empty database and says in its error what went wrong.
 
 mod migrator;
+mod operations;
 mod values;
 
 use crate::Case;
