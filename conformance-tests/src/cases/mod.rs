@@ -29,6 +29,10 @@ pub(crate) fn all() -> Vec<Case> {
             run: migrator::stamp_records_without_running,
         },
         Case {
+            name: "every_operation_and_type_round_trips",
+            run: operations::every_operation_and_type_round_trips,
+        },
+        Case {
             name: "hostile_identifiers_round_trip",
             run: values::hostile_identifiers_round_trip,
         },
