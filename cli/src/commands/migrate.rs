@@ -7,7 +7,8 @@ use crate::output::Output;
 use crate::project::Project;
 use retort_core::migrate::{DbState, Direction, Progress, Step};
 use serde_json::json;
-use std::io::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::time::Instant;
 
 pub(crate) struct RunRequest<'a> {
     pub(crate) direction: Direction,
@@ -39,10 +40,29 @@ pub(crate) fn run(
     }
     let mut conn = database.connect()?;
     let text = !out.is_json() && !out.quiet;
+    // A status line on stderr for longer runs, and only on a terminal (SPEC 6).
+    let live = text && std::io::stderr().is_terminal();
+    let started = Instant::now();
     let mut planned: Vec<Step> = Vec::new();
     let mut report = |event: Progress<'_>| match event {
         Progress::Planned(steps) => planned = steps.to_vec(),
-        Progress::Finished(_, step) if text => print_step(step),
+        Progress::Started(index) if live && planned.len() > PROGRESS_FROM => {
+            let step = &planned[index];
+            eprint!(
+                "\r\x1b[2K[{}/{}] {} {} ({:.1} s)",
+                index + 1,
+                planned.len(),
+                verb(step.direction),
+                step.revision,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Progress::Finished(_, step) if text => {
+            if live {
+                eprint!("\r\x1b[2K");
+            }
+            print_step(step);
+        }
         _ => {}
     };
     let steps = match request.direction {
@@ -82,11 +102,18 @@ pub(crate) fn run(
     Ok(())
 }
 
-fn step_text(step: &Step) -> String {
-    let verb = match step.direction {
+/// Runs of more revisions than this show a status line on a terminal.
+const PROGRESS_FROM: usize = 3;
+
+fn verb(direction: Direction) -> &'static str {
+    match direction {
         Direction::Upgrade => "upgrade",
         Direction::Downgrade => "downgrade",
-    };
+    }
+}
+
+fn step_text(step: &Step) -> String {
+    let verb = verb(step.direction);
     let time = step.ms.map(|ms| format!(" ({ms} ms)")).unwrap_or_default();
     format!("{verb} {}, {}{time}", step.revision, step.message)
 }
