@@ -2,6 +2,9 @@
 //! revision when it is about to run or be checked.
 
 mod cache;
+mod embedded;
+
+pub use embedded::EmbeddedMigrations;
 
 use crate::location::FileError;
 use crate::revision::sql_file::{parse_sql_header, parse_sql_revision, SqlRevision};

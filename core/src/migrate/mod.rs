@@ -16,6 +16,9 @@ pub use version_table::{RowState, VersionRow};
 
 use crate::dialect::Dialect;
 use crate::graph::Graph;
+use crate::load::{read_revision, EmbeddedMigrations, Revision};
+use crate::location::FileError;
+use crate::revision::RevisionHeader;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
@@ -119,6 +122,7 @@ pub struct Migrator<'a> {
     dialect: &'a dyn Dialect,
     graph: &'a Graph,
     settings: MigratorSettings,
+    embedded: Option<EmbeddedMigrations>,
 }
 
 impl<'a> Migrator<'a> {
@@ -128,6 +132,22 @@ impl<'a> Migrator<'a> {
             dialect,
             graph,
             settings,
+            embedded: None,
+        }
+    }
+
+    /// Reads revisions from files compiled into the program instead of the disk; build
+    /// the graph from [`EmbeddedMigrations::headers`].
+    pub fn with_embedded(mut self, migrations: EmbeddedMigrations) -> Self {
+        self.embedded = Some(migrations);
+        self
+    }
+
+    /// The whole revision behind `header`, embedded or from its file.
+    pub(crate) fn read(&self, header: &RevisionHeader) -> Result<Revision, FileError> {
+        match self.embedded.and_then(|embedded| embedded.revision(header)) {
+            Some(revision) => revision,
+            None => read_revision(header),
         }
     }
 

@@ -5,7 +5,7 @@
 use super::{DbState, Direction, MigrateError, Migrator};
 use crate::checksum::checksum;
 use crate::dialect::{Connection, DbError, RenderMode, Statement};
-use crate::load::{read_revision, Revision};
+use crate::load::Revision;
 use crate::revision::ops::Operation;
 use crate::revision::RevisionHeader;
 use crate::schema::{Applied, Schema};
@@ -126,7 +126,7 @@ impl Migrator<'_> {
     pub(crate) fn load(&self, plan: &[&RevisionHeader]) -> Result<Vec<Loaded>, MigrateError> {
         plan.iter()
             .map(|header| {
-                let revision = read_revision(header)?;
+                let revision = self.read(header)?;
                 if let Revision::Sql(sql) = &revision {
                     if let Some(wanted) = &sql.header.dialect {
                         if wanted != self.dialect.name() {
@@ -165,7 +165,7 @@ impl Migrator<'_> {
             let Some(header) = self.graph.get(&row.revision) else {
                 continue;
             };
-            if checksum(&read_revision(header)?) != row.checksum {
+            if checksum(&self.read(header)?) != row.checksum {
                 changed.push((header.id.clone(), header.path.clone()));
             }
         }
