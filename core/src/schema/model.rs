@@ -31,6 +31,11 @@ pub struct Table {
     /// Table comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Triggers on the table, as the database stores them (its own SQL). Only introspection
+    /// fills this, so that a dialect that rebuilds the table can create them again;
+    /// operations never do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<String>,
 }
 
 /// A column; keys and uniqueness live on the table.
@@ -150,6 +155,7 @@ impl Table {
             checks: Vec::new(),
             foreign_keys: Vec::new(),
             comment: None,
+            triggers: Vec::new(),
         }
     }
 

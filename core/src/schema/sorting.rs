@@ -18,6 +18,7 @@ impl Table {
             }
         }
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.triggers.sort();
         self.unique_constraints
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
         self.checks

@@ -19,21 +19,26 @@ use std::collections::BTreeMap;
 /// Every table but SQLite's own (`sqlite_%`).
 pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
     let master = conn.rows(&Statement::new(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name",
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'trigger') ORDER BY name",
     ))?;
     let mut index_sql: BTreeMap<String, String> = BTreeMap::new();
+    let mut triggers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut tables = Vec::new();
     for row in &master {
         let (kind, name, sql) = (text(row, 0), text(row, 1), text(row, 3));
         if kind == "index" {
             index_sql.insert(name, sql);
+        } else if kind == "trigger" {
+            triggers.entry(text(row, 2)).or_default().push(sql);
         } else if !name.starts_with("sqlite_") {
             tables.push((name, sql));
         }
     }
     let mut schema = Schema::new();
     for (name, sql) in tables {
-        schema.insert_table(read_table(conn, &name, &sql, &index_sql)?);
+        let mut table = read_table(conn, &name, &sql, &index_sql)?;
+        table.triggers = triggers.remove(&name).unwrap_or_default();
+        schema.insert_table(table);
     }
     Ok(schema)
 }

@@ -53,3 +53,44 @@ fn the_shop_upgrades_downgrades_and_upgrades_again() {
         assert_eq!(tables(conn.as_mut()), after_up);
     }
 }
+
+#[test]
+fn a_table_rebuild_keeps_the_tables_triggers() {
+    let project = tempfile::tempdir().expect("temp dir");
+    let write =
+        |name: &str, text: &str| std::fs::write(project.path().join(name), text).expect("write");
+    write(
+        "1.toml",
+        "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"users\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"email\", type = \"varchar(100)\" }]\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"audit\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"msg\", type = \"text\" }]\n",
+    );
+    write(
+        "2.toml",
+        "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TRIGGER users_audit AFTER INSERT ON users BEGIN INSERT INTO audit (msg) VALUES (NEW.email); END\"\n",
+    );
+    // Changing a column's type rebuilds `users` (in the same run as the trigger's creation).
+    write(
+        "3.toml",
+        "revision = \"aaaa0003\"\ndown_revision = \"aaaa0002\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"email\"\ntype = \"text\"\n",
+    );
+    let graph = Graph::new(read_headers(project.path()).expect("headers")).expect("graph");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    Migrator::new(&SqliteDialect, &graph, MigratorSettings::default())
+        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
+        .unwrap_or_else(|e| panic!("upgrade: {e}"));
+    let triggers = rows(
+        conn.as_mut(),
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    );
+    assert_eq!(triggers, vec![vec![Value::String("users_audit".into())]]);
+    rows(
+        conn.as_mut(),
+        "INSERT INTO users (email) VALUES ('a@example.com') RETURNING id",
+    );
+    let audit = rows(conn.as_mut(), "SELECT msg FROM audit");
+    assert_eq!(
+        audit,
+        vec![vec![Value::String("a@example.com".into())]],
+        "the trigger still fires"
+    );
+}

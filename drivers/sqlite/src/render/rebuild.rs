@@ -4,9 +4,10 @@
 //! Runs inside the migration's transaction; the connection turns `foreign_keys` off for the
 //! whole locked run (so that dropping the old table cascades nothing) and checks every
 //! foreign key before each commit. Indexes are recreated and the AUTOINCREMENT counter
-//! carried over. Triggers on the table are dropped with it and **not** recreated: the
-//! rendering has no connection to read them from. Views that name the table keep working
-//! (they refer to it by name, and it keeps its name).
+//! carried over. Triggers on the table are dropped with it and created again from the
+//! schema's record of them (introspection reads them; a trigger that no longer fits the
+//! new shape fails the migration, which rolls back). Views that name the table keep
+//! working (they refer to it by name, and it keeps its name).
 
 use super::table::{create_index_sql, create_table_sql};
 use crate::quote::{quote_identifier, quote_list, quote_string};
@@ -103,6 +104,7 @@ fn rebuild_statements(
     for index in &new.indexes {
         sql.push(create_index_sql(&new.name, index));
     }
+    sql.extend(new.triggers.iter().cloned());
     Ok(sql)
 }
 
