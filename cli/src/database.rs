@@ -3,6 +3,7 @@
 use crate::args::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::project::Project;
+use retort_core::config::Config;
 use retort_core::db_url::DatabaseUrl;
 use retort_core::migrate::{MigrateError, Migrator, MigratorSettings};
 use retort_core::{Connection, Dialect};
@@ -38,8 +39,12 @@ impl std::fmt::Debug for Database {
 impl Database {
     /// Picks the URL (SPEC 2 precedence) and the dialect for its scheme.
     pub(crate) fn for_project(project: &Project, global: &GlobalArgs) -> CliResult<Database> {
-        let selected = project
-            .config
+        Database::for_config(&project.config, global)
+    }
+
+    /// Like [`Database::for_project`], before the graph is loaded.
+    pub(crate) fn for_config(config: &Config, global: &GlobalArgs) -> CliResult<Database> {
+        let selected = config
             .select_url(global.url.as_deref(), global.env.as_deref())
             .map_err(CliError::input)?;
         let url = selected
@@ -81,17 +86,27 @@ impl Database {
         lock_timeout: Option<u64>,
         allow_changed: bool,
     ) -> Migrator<'a> {
-        let migrations = &project.config.migrations;
-        let mut settings = MigratorSettings::default();
-        settings.version_table = migrations.version_table.clone();
-        settings.version_table_schema = migrations.version_table_schema.clone();
-        settings.transaction_per_migration = migrations.transaction_per_migration;
-        settings.allow_changed = allow_changed;
-        if let Some(seconds) = lock_timeout {
-            settings.lock_timeout = Duration::from_secs(seconds);
-        }
+        let settings = settings(&project.config, lock_timeout, allow_changed);
         Migrator::new(self.dialect.as_ref(), &project.graph, settings)
     }
+}
+
+/// The Migrator's settings from `[migrations]` and the command line.
+pub(crate) fn settings(
+    config: &Config,
+    lock_timeout: Option<u64>,
+    allow_changed: bool,
+) -> MigratorSettings {
+    let migrations = &config.migrations;
+    let mut settings = MigratorSettings::default();
+    settings.version_table = migrations.version_table.clone();
+    settings.version_table_schema = migrations.version_table_schema.clone();
+    settings.transaction_per_migration = migrations.transaction_per_migration;
+    settings.allow_changed = allow_changed;
+    if let Some(seconds) = lock_timeout {
+        settings.lock_timeout = Duration::from_secs(seconds);
+    }
+    settings
 }
 
 /// A migration error with its exit code (SPEC 7).

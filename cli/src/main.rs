@@ -112,9 +112,7 @@ fn run(cli: Cli) -> CliResult {
                 &request,
             )
         }
-        Command::Current => {
-            commands::migrate::current(&out, &project::Project::load(&cli.global)?, &cli.global)
-        }
+        Command::Current => commands::migrate::current(&out, &cli.global),
         Command::Stamp {
             target,
             purge,

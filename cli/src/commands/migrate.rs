@@ -1,11 +1,11 @@
 //! Commands that talk to the database: `upgrade`, `downgrade`, `current`, `stamp`, `db`.
 
 use crate::args::{DbAction, GlobalArgs, RunArgs};
-use crate::database::{migrate_error, Database};
+use crate::database::{migrate_error, settings, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
-use crate::project::Project;
-use retort_core::migrate::{DbState, Direction, Progress, Step};
+use crate::project::{load_config, Project};
+use retort_core::migrate::{read_recorded_state, DbState, Direction, Progress, Step};
 use serde_json::json;
 use std::io::{IsTerminal, Write as _};
 use std::time::Instant;
@@ -172,16 +172,29 @@ fn state_text(out: &Output, project: &Project, state: &DbState) -> String {
     text
 }
 
-pub(crate) fn current(out: &Output, project: &Project, global: &GlobalArgs) -> CliResult {
-    let database = Database::for_project(project, global)?;
-    let mut conn = database.connect()?;
-    let state = database
-        .migrator(project, None, false)
-        .read_state(conn.as_mut())
-        .map_err(migrate_error)?;
+/// `current` reads the database on one thread while the graph loads on another: each
+/// takes several milliseconds on a large project (SQLite parses its whole schema on the
+/// first query), and `current` should answer in under ten.
+pub(crate) fn current(out: &Output, global: &GlobalArgs) -> CliResult {
+    let config = load_config(global)?;
+    let database = Database::for_config(&config, global)?;
+    let settings = settings(&config, None, false);
+    let (project, state) = std::thread::scope(|scope| {
+        let graph = scope.spawn(|| Project::from_config(config.clone(), global.verbose));
+        let state = database.connect().and_then(|mut conn| {
+            read_recorded_state(database.dialect.as_ref(), &settings, conn.as_mut())
+                .map_err(migrate_error)
+        });
+        let project = graph
+            .join()
+            .unwrap_or_else(|_| Err("internal error: the graph loader panicked".into()));
+        (project, state)
+    });
+    let project = project.map_err(CliError::input)?;
+    let state = state?;
     out.emit(
-        |out| state_text(out, project, &state),
-        || state_json(project, &state),
+        |out| state_text(out, &project, &state),
+        || state_json(&project, &state),
     );
     Ok(())
 }

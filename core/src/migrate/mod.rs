@@ -12,6 +12,7 @@ mod run;
 mod version_table;
 
 pub use error::{MigrateError, RevisionFailure};
+pub use prepare::read_recorded_state;
 pub use version_table::{RowState, VersionRow};
 
 use crate::dialect::Dialect;

@@ -2,8 +2,10 @@
 //! checked and rendered once, so that a bad file or an operation the dialect cannot do
 //! stops the run before its first statement.
 
-use super::{DbState, Direction, MigrateError, Migrator};
+use super::version_table::VersionTable;
+use super::{DbState, Direction, MigrateError, Migrator, MigratorSettings};
 use crate::checksum::checksum;
+use crate::dialect::Dialect;
 use crate::dialect::{Connection, DbError, RenderMode, Statement};
 use crate::load::Revision;
 use crate::revision::ops::Operation;
@@ -85,20 +87,7 @@ impl Migrator<'_> {
 
     /// Reads the recorded state; an absent version table is an empty state.
     pub fn read_state(&self, conn: &mut dyn Connection) -> Result<DbState, MigrateError> {
-        let table = self.version_table();
-        let exists = conn
-            .table_exists(table.schema, table.table)
-            .map_err(database("looking for the version table"))?;
-        if !exists {
-            return Ok(DbState::default());
-        }
-        let rows = conn
-            .query(&table.select_all())
-            .map_err(database("reading the version table"))?;
-        let rows = table
-            .parse_rows(rows)
-            .map_err(database("reading the version table"))?;
-        Ok(DbState { rows })
+        read_recorded_state(self.dialect, &self.settings, conn)
     }
 
     /// Creates the version table if it is missing.
@@ -216,4 +205,33 @@ pub(crate) fn run_in_transaction(
         }
     }
     conn.commit()
+}
+
+/// Reads the recorded state of a database (SPEC 5) without a graph: what `current` needs,
+/// so that it can read the database while the graph loads. An absent version table is an
+/// empty state.
+pub fn read_recorded_state(
+    dialect: &dyn Dialect,
+    settings: &MigratorSettings,
+    conn: &mut dyn Connection,
+) -> Result<DbState, MigrateError> {
+    let table = VersionTable {
+        dialect,
+        schema: settings.version_table_schema.as_deref(),
+        table: &settings.version_table,
+    };
+
+    let exists = conn
+        .table_exists(table.schema, table.table)
+        .map_err(database("looking for the version table"))?;
+    if !exists {
+        return Ok(DbState::default());
+    }
+    let rows = conn
+        .query(&table.select_all())
+        .map_err(database("reading the version table"))?;
+    let rows = table
+        .parse_rows(rows)
+        .map_err(database("reading the version table"))?;
+    Ok(DbState { rows })
 }
