@@ -25,7 +25,11 @@ columns = [
   { name = "Upper Case", type = "varchar(20)", nullable = false, default = "x'y" },
   { name = "order", type = "integer" },
   { name = "naïve ✓", type = "boolean" },
+  { name = "Parent Id", type = "integer" },
 ]
+unique = [{ name = "uq \"it's\" unique", columns = ["it's"] }]
+checks = [{ name = "ck 'order' ≥ 0", expr = "\"order\" >= 0" }]
+foreign_keys = [{ name = "fk \"self\"", columns = ["Parent Id"], references_table = 'select "weird" Tablé', references_columns = ["id"] }]
 
 [[upgrade]]
 op = "create_index"
