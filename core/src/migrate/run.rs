@@ -60,6 +60,10 @@ impl Migrator<'_> {
                 self.check_unchanged(&state)?;
             }
             let loaded = self.load(&plan)?;
+            if loaded.is_empty() {
+                progress(Progress::Planned(&[]));
+                return Ok(Vec::new());
+            }
             let mut schema = conn
                 .introspect()
                 .map_err(database("reading the database's schema"))?;
