@@ -181,10 +181,17 @@ pub(crate) fn current(out: &Output, global: &GlobalArgs) -> CliResult {
     let settings = settings(&config, None, false);
     let (project, state) = std::thread::scope(|scope| {
         let graph = scope.spawn(|| Project::from_config(config.clone(), global.verbose));
+        let reading = Instant::now();
         let state = database.connect().and_then(|mut conn| {
             read_recorded_state(database.dialect.as_ref(), &settings, conn.as_mut())
                 .map_err(migrate_error)
         });
+        if global.verbose >= 2 {
+            eprintln!(
+                "timing: database state read in {:.1} ms",
+                reading.elapsed().as_secs_f64() * 1e3
+            );
+        }
         let project = graph
             .join()
             .unwrap_or_else(|_| Err("internal error: the graph loader panicked".into()));
