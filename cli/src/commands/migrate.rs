@@ -82,12 +82,14 @@ pub(crate) fn run(
     .map_err(migrate_error)?;
     out.emit(
         |out| {
-            if steps.is_empty() {
+            if out.quiet {
+                String::new()
+            } else if steps.is_empty() {
                 format!(
                     "Nothing to do: the database is already at {}.\n",
                     request.target
                 )
-            } else if request.run.dry_run && !out.quiet {
+            } else if request.run.dry_run {
                 steps
                     .iter()
                     .map(|s| format!("would {}\n", step_text(s)))
