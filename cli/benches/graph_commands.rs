@@ -9,38 +9,15 @@
 //! The files are given two seconds to settle first: the header cache never trusts a file
 //! modified within two seconds, and a real project's files are not seconds old.
 
-use std::fmt::Write as _;
+mod workload;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use workload::revision_file;
 
 const REVISIONS: usize = 10_000;
 const RUNS: usize = 15;
-
-fn revision_file(id: &str, parents: &[String], n: usize) -> String {
-    let mut text = format!("revision = \"{id}\"\n");
-    match parents {
-        [] => {}
-        [one] => {
-            let _ = writeln!(text, "down_revision = \"{one}\"");
-        }
-        many => {
-            let list: Vec<String> = many.iter().map(|p| format!("\"{p}\"")).collect();
-            let _ = writeln!(text, "down_revision = [{}]", list.join(", "));
-        }
-    }
-    let _ = write!(
-        text,
-        "message = \"revision {n}\"\ncreated = 2026-01-01T00:00:00Z\n\n\
-         [[upgrade]]\nop = \"create_table\"\ntable = \"t{n}\"\ncolumns = [\n  \
-         {{ name = \"id\", type = \"bigint\", primary_key = true }},\n  \
-         {{ name = \"name\", type = \"varchar(100)\", nullable = false }},\n  \
-         {{ name = \"created_at\", type = \"timestamptz\" }},\n]\n\n\
-         [[upgrade]]\nop = \"create_index\"\nname = \"ix_t{n}_name\"\ntable = \"t{n}\"\ncolumns = [\"name\"]\n\n\
-         [[downgrade]]\nop = \"drop_table\"\ntable = \"t{n}\"\n"
-    );
-    text
-}
 
 /// Writes a project; `branch_every` = 0 for a linear chain. Otherwise every
 /// `branch_every` revisions a side branch opens from the main line, takes every odd

@@ -17,11 +17,14 @@
 //!
 //! If `/usr/bin/sqlite3` is missing, the comparison is skipped and said so.
 
+mod workload;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use workload::revision_file;
 
 const REVISIONS: usize = 1_000;
 const UPGRADE_RUNS: usize = 9;
@@ -31,24 +34,6 @@ const SQLITE3: &str = "/usr/bin/sqlite3";
 const SAVEPOINT: &str = "retort_revision";
 const RATIO_TARGET: f64 = 1.3;
 const CURRENT_TARGET_MS: f64 = 10.0;
-
-fn revision_file(id: &str, parent: Option<&str>, n: usize) -> String {
-    let mut text = format!("revision = \"{id}\"\n");
-    if let Some(parent) = parent {
-        let _ = writeln!(text, "down_revision = \"{parent}\"");
-    }
-    let _ = write!(
-        text,
-        "message = \"revision {n}\"\ncreated = 2026-01-01T00:00:00Z\n\n\
-         [[upgrade]]\nop = \"create_table\"\ntable = \"t{n}\"\ncolumns = [\n  \
-         {{ name = \"id\", type = \"bigint\", primary_key = true }},\n  \
-         {{ name = \"name\", type = \"varchar(100)\", nullable = false }},\n  \
-         {{ name = \"created_at\", type = \"timestamptz\" }},\n]\n\n\
-         [[upgrade]]\nop = \"create_index\"\nname = \"ix_t{n}_name\"\ntable = \"t{n}\"\ncolumns = [\"name\"]\n\n\
-         [[downgrade]]\nop = \"drop_table\"\ntable = \"t{n}\"\n"
-    );
-    text
-}
 
 fn generate(dir: &Path) -> std::io::Result<()> {
     let migrations = dir.join("migrations");
@@ -62,7 +47,7 @@ fn generate(dir: &Path) -> std::io::Result<()> {
         let id = format!("{n:012x}");
         std::fs::write(
             migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
-            revision_file(&id, parent.as_deref(), n),
+            revision_file(&id, parent.as_slice(), n),
         )?;
         parent = Some(id);
     }
