@@ -149,12 +149,43 @@ impl Migrator<'_> {
         &self,
         state: &DbState,
     ) -> Result<Vec<(String, std::path::PathBuf)>, MigrateError> {
+        let recorded: Vec<(&str, &RevisionHeader)> = state
+            .rows
+            .values()
+            .filter_map(|row| Some((row.checksum.as_str(), self.graph.get(&row.revision)?)))
+            .collect();
+        // Every applied file is read and parsed: spread over the cores, as headers are.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let chunk_size = recorded.len().div_ceil(threads).max(32);
+        let results: Vec<Result<bool, MigrateError>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = recorded
+                .chunks(chunk_size)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|(sum, header)| Ok(checksum(&self.read(header)?) != *sum))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    worker.join().unwrap_or_else(|_| {
+                        vec![Err(MigrateError::Database {
+                            context: "comparing checksums".into(),
+                            source: DbError::new("internal error: a checksum thread panicked"),
+                        })]
+                    })
+                })
+                .collect()
+        });
         let mut changed = Vec::new();
-        for row in state.rows.values() {
-            let Some(header) = self.graph.get(&row.revision) else {
-                continue;
-            };
-            if checksum(&self.read(header)?) != row.checksum {
+        for ((_, header), result) in recorded.iter().zip(results) {
+            if result? {
                 changed.push((header.id.clone(), header.path.clone()));
             }
         }
