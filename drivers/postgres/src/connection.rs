@@ -188,6 +188,13 @@ fn from_text(text: Option<&str>, ty: Option<&Type>) -> Value {
             .map(Value::Float)
             .unwrap_or_else(|_| as_string()),
         Some(&Type::BOOL) => Value::Boolean(text == "t"),
+        Some(&Type::DATE) => Value::DateTime(text.to_string()),
+        Some(&Type::TIMESTAMP) => Value::DateTime(text.replacen(' ', "T", 1)),
+        Some(&Type::TIMESTAMPTZ) => Value::DateTime(rfc3339_offset(&text.replacen(' ', "T", 1))),
+        Some(&Type::BYTEA) => text
+            .strip_prefix("\\x")
+            .and_then(decode_hex)
+            .map_or_else(as_string, Value::Bytes),
         _ => as_string(),
     }
 }
@@ -309,4 +316,27 @@ pub(crate) fn drop_database(url: &DatabaseUrl) -> Result<bool, DbError> {
         Err(e) if e.sqlstate.as_deref() == Some("3D000") => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// `...+00` (PostgreSQL's text offset) as `...Z`, `+05:30` kept, `+05` as `+05:00`.
+fn rfc3339_offset(text: &str) -> String {
+    let split = text.rfind(['+', '-']).filter(|&i| i > 10);
+    match split {
+        Some(i) if text[i..] == *"+00" || text[i..] == *"+00:00" => format!("{}Z", &text[..i]),
+        Some(i) if text.len() - i == 3 => format!("{text}:00"),
+        _ => text.to_string(),
+    }
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect()
 }

@@ -58,7 +58,8 @@ pub(crate) fn bulk_insert(
             RenderMode::Offline => {
                 let literals = values
                     .iter()
-                    .map(render_value)
+                    .zip(&types)
+                    .map(|(value, column_type)| literal(value, *column_type))
                     .collect::<Result<Vec<_>, _>>()?;
                 Statement::new(format!("{head} ({})", literals.join(", ")))
             }
@@ -86,4 +87,14 @@ fn placeholder(
             render_type(column, column_type)?
         ),
     })
+}
+
+/// A value as a literal; a string into a `blob` column is its UTF-8 bytes, never read as
+/// `bytea` escapes.
+fn literal(value: &Value, column_type: Option<&ColumnType>) -> Result<String, DialectError> {
+    let blob = matches!(column_type, Some(ColumnType::Neutral(NeutralType::Blob)));
+    match value {
+        Value::String(_) if blob => Ok(format!("convert_to({}, 'UTF8')", render_value(value)?)),
+        _ => render_value(value),
+    }
 }
