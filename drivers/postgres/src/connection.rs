@@ -1,0 +1,342 @@
+//! A live PostgreSQL connection (the synchronous `postgres` crate, without TLS).
+
+use crate::introspect;
+use crate::params::{Cell, Param};
+use crate::quote::quote_identifier;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, Config, NoTls, SimpleQueryMessage};
+use retort_core::db_url::DatabaseUrl;
+use retort_core::dialect::{DbError, Statement};
+use retort_core::revision::values::Value;
+use retort_core::schema::Schema;
+use retort_core::Connection;
+use std::time::Duration;
+
+/// The advisory-lock key of retort's migration lock (`retort` in ASCII).
+pub const LOCK_KEY: i64 = 0x7265_746f_7274;
+
+/// A connection to one PostgreSQL database.
+pub struct PostgresConnection {
+    client: Client,
+    /// The URL, redacted, for messages.
+    label: String,
+}
+
+impl std::fmt::Debug for PostgresConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresConnection")
+            .field("url", &self.label)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The client configuration a URL describes; `database` overrides the URL's database.
+fn config(url: &DatabaseUrl, database: Option<&str>) -> Result<Config, DbError> {
+    let mut config = Config::new();
+    config.host(url.host().unwrap_or("localhost"));
+    config.port(url.port_or_default().unwrap_or(5432));
+    if let Some(user) = url.user() {
+        config.user(user);
+    } else if let Ok(user) = std::env::var("USER") {
+        config.user(&user);
+    }
+    if let Some(password) = url.expose_password() {
+        config.password(password);
+    }
+    if let Some(name) = database.or(url.database()) {
+        config.dbname(name);
+    }
+    config.application_name("retort");
+    let mut options = Vec::new();
+    for (key, value) in url.query_params() {
+        match key.as_str() {
+            "options" => options.push(value.clone()),
+            "schema" | "search_path" => options.push(format!("-csearch_path={value}")),
+            "application_name" => {
+                config.application_name(value);
+            }
+            "connect_timeout" => {
+                let seconds = value.parse::<u64>().map_err(|_| {
+                    DbError::new(format!(
+                        "connect_timeout in {} is `{value}`, not a number of seconds",
+                        url.redacted()
+                    ))
+                })?;
+                config.connect_timeout(Duration::from_secs(seconds));
+            }
+            // TLS is not supported yet; `sslmode=disable|prefer` need none.
+            _ => {}
+        }
+    }
+    if !options.is_empty() {
+        config.options(&options.join(" "));
+    }
+    Ok(config)
+}
+
+fn connect_client(url: &DatabaseUrl, database: Option<&str>) -> Result<Client, DbError> {
+    config(url, database)?
+        .connect(NoTls)
+        .map_err(|e| db_error(&format!("cannot connect to {}", url.redacted()), &e))
+}
+
+/// A `postgres` error as a [`DbError`]: `context`, the server's message and its SQLSTATE.
+pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
+    match error.as_db_error() {
+        Some(db) => {
+            let mut message = format!("{context}: {}", db.message());
+            if let Some(detail) = db.detail() {
+                message.push_str(&format!(" ({detail})"));
+            }
+            DbError::with_sqlstate(message, db.code().code())
+        }
+        None => DbError::new(format!("{context}: {error}")),
+    }
+}
+
+impl PostgresConnection {
+    /// Connects to the database `url` names.
+    pub fn open(url: &DatabaseUrl) -> Result<PostgresConnection, DbError> {
+        Ok(PostgresConnection {
+            client: connect_client(url, None)?,
+            label: url.redacted(),
+        })
+    }
+
+    /// The underlying client, for what the trait does not cover.
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    fn batch(&mut self, sql: &str, what: &str) -> Result<(), DbError> {
+        self.client
+            .batch_execute(sql)
+            .map_err(|e| db_error(what, &e))
+    }
+
+    /// Rows of a query, every column decoded into a [`Value`].
+    pub(crate) fn rows(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
+        let failed = |e: &postgres::Error| db_error("query failed", e);
+        let prepared = self
+            .client
+            .prepare(&statement.sql)
+            .map_err(|e| failed(&e))?;
+        let decodable = prepared
+            .columns()
+            .iter()
+            .all(|c| <Cell as postgres::types::FromSql>::accepts(c.type_()));
+        if !decodable && statement.params.is_empty() {
+            let types: Vec<Type> = prepared
+                .columns()
+                .iter()
+                .map(|c| c.type_().clone())
+                .collect();
+            return self.text_rows(&statement.sql, &types);
+        }
+        let params: Vec<Param> = statement.params.iter().map(Param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        let rows = self
+            .client
+            .query(&prepared, &refs)
+            .map_err(|e| failed(&e))?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        row.try_get::<_, Cell>(i)
+                            .map(|cell| cell.0)
+                            .map_err(|e| failed(&e))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A parameterless query through the text protocol, for column types without a binary
+    /// decoder (`numeric`, `time`, `interval`...): those read back as their text.
+    fn text_rows(&mut self, sql: &str, types: &[Type]) -> Result<Vec<Vec<Value>>, DbError> {
+        let messages = self
+            .client
+            .simple_query(sql)
+            .map_err(|e| db_error("query failed", &e))?;
+        let mut rows = Vec::new();
+        for message in messages {
+            if let SimpleQueryMessage::Row(row) = message {
+                rows.push(
+                    (0..row.len())
+                        .map(|i| from_text(row.get(i), types.get(i)))
+                        .collect(),
+                );
+            }
+        }
+        Ok(rows)
+    }
+}
+
+fn from_text(text: Option<&str>, ty: Option<&Type>) -> Value {
+    let Some(text) = text else {
+        return Value::Null;
+    };
+    let as_string = || Value::String(text.to_string());
+    match ty {
+        Some(&Type::INT2 | &Type::INT4 | &Type::INT8) => text
+            .parse()
+            .map(Value::Integer)
+            .unwrap_or_else(|_| as_string()),
+        Some(&Type::FLOAT4 | &Type::FLOAT8) => text
+            .parse()
+            .map(Value::Float)
+            .unwrap_or_else(|_| as_string()),
+        Some(&Type::BOOL) => Value::Boolean(text == "t"),
+        Some(&Type::DATE) => Value::DateTime(text.to_string()),
+        Some(&Type::TIMESTAMP) => Value::DateTime(text.replacen(' ', "T", 1)),
+        Some(&Type::TIMESTAMPTZ) => Value::DateTime(rfc3339_offset(&text.replacen(' ', "T", 1))),
+        Some(&Type::BYTEA) => text
+            .strip_prefix("\\x")
+            .and_then(decode_hex)
+            .map_or_else(as_string, Value::Bytes),
+        _ => as_string(),
+    }
+}
+
+impl Connection for PostgresConnection {
+    fn execute(&mut self, statement: &Statement) -> Result<u64, DbError> {
+        if statement.params.is_empty() {
+            // The simple protocol: several statements and no preparation, as `psql` runs them.
+            self.batch(&statement.sql, "statement failed")?;
+            return Ok(0);
+        }
+        let params: Vec<Param> = statement.params.iter().map(Param).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
+        self.client
+            .execute(statement.sql.as_str(), &refs)
+            .map_err(|e| db_error("statement failed", &e))
+    }
+
+    fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
+        self.rows(statement)
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.batch("BEGIN", "cannot start a transaction")
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.batch("COMMIT", "cannot commit")
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.batch("ROLLBACK", "cannot roll back")
+    }
+
+    fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
+        // Session-level, outside any transaction, so that `CREATE INDEX CONCURRENTLY` in a
+        // non-transactional revision does not wait for the lock holder's own transaction.
+        let millis = timeout.as_millis().clamp(1, i32::MAX as u128);
+        self.batch(
+            &format!("SET lock_timeout = {millis}"),
+            "cannot set lock_timeout",
+        )?;
+        let taken = self
+            .client
+            .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY]);
+        let reset = self.batch("RESET lock_timeout", "cannot reset lock_timeout");
+        match taken {
+            Ok(_) => reset,
+            Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
+                Err(DbError::lock_timeout(format!(
+                    "another retort run holds the migration lock (advisory lock {LOCK_KEY}) on {}; gave up after {} s (--lock-timeout)",
+                    self.label,
+                    timeout.as_secs_f64()
+                )))
+            }
+            Err(e) => Err(db_error("cannot take the migration lock", &e)),
+        }
+    }
+
+    fn unlock(&mut self) -> Result<(), DbError> {
+        self.client
+            .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
+            .map(|_| ())
+            .map_err(|e| db_error("cannot release the migration lock", &e))
+    }
+
+    fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
+        // `to_regclass` resolves an unqualified name through the search_path.
+        let name = match schema {
+            Some(schema) => format!("{}.{}", quote_identifier(schema), quote_identifier(table)),
+            None => quote_identifier(table),
+        };
+        let row = self
+            .client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+            .map_err(|e| db_error("cannot look the table up", &e))?;
+        row.try_get(0)
+            .map_err(|e| db_error("cannot look the table up", &e))
+    }
+
+    fn introspect(&mut self) -> Result<Schema, DbError> {
+        introspect::introspect(self)
+    }
+}
+
+/// Runs `sql` on the maintenance database (`postgres`, or the URL's `maintenance_db`).
+fn on_maintenance(url: &DatabaseUrl, sql: &str) -> Result<(), DbError> {
+    let maintenance = url.query_param("maintenance_db").unwrap_or("postgres");
+    let mut client = connect_client(url, Some(maintenance))?;
+    client
+        .batch_execute(sql)
+        .map_err(|e| db_error(&format!("on {}", url.redacted()), &e))
+}
+
+fn database_name(url: &DatabaseUrl) -> Result<&str, DbError> {
+    url.database().ok_or_else(|| {
+        DbError::new(format!(
+            "the URL {} names no database; expected postgres://user@host/DATABASE",
+            url.redacted()
+        ))
+    })
+}
+
+/// `CREATE DATABASE`; false if it existed.
+pub(crate) fn create_database(url: &DatabaseUrl) -> Result<bool, DbError> {
+    let name = database_name(url)?;
+    match on_maintenance(url, &format!("CREATE DATABASE {}", quote_identifier(name))) {
+        Ok(()) => Ok(true),
+        Err(e) if e.sqlstate.as_deref() == Some("42P04") => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `DROP DATABASE`; false if it did not exist.
+pub(crate) fn drop_database(url: &DatabaseUrl) -> Result<bool, DbError> {
+    let name = database_name(url)?;
+    match on_maintenance(url, &format!("DROP DATABASE {}", quote_identifier(name))) {
+        Ok(()) => Ok(true),
+        Err(e) if e.sqlstate.as_deref() == Some("3D000") => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `...+00` (PostgreSQL's text offset) as `...Z`, `+05:30` kept, `+05` as `+05:00`.
+fn rfc3339_offset(text: &str) -> String {
+    let split = text.rfind(['+', '-']).filter(|&i| i > 10);
+    match split {
+        Some(i) if text[i..] == *"+00" || text[i..] == *"+00:00" => format!("{}Z", &text[..i]),
+        Some(i) if text.len() - i == 3 => format!("{text}:00"),
+        _ => text.to_string(),
+    }
+}
+
+fn decode_hex(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect()
+}

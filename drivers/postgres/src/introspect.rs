@@ -1,0 +1,236 @@
+//! Reading the live schema into the model's normal form through the catalogs: four
+//! queries (tables, columns, constraints, indexes) whatever the number of tables, for the
+//! first schema of the search_path (`current_schema()`).
+//!
+//! Constraints retort named because the user did not (comment `retort:unnamed`), and those
+//! bearing PostgreSQL's own default names, read back as unnamed. A check constraint's
+//! expression comes from its comment where retort wrote one, else from
+//! `pg_get_constraintdef`.
+
+use crate::connection::{db_error, PostgresConnection};
+use crate::literal::parse_default;
+use crate::render::{default_constraint_name, CHECK_MARK, UNNAMED_CHECK_MARK, UNNAMED_MARK};
+use crate::types::parse_catalog_type;
+use postgres::Row;
+use retort_core::dialect::DbError;
+use retort_core::revision::ops::ReferentialAction;
+use retort_core::schema::{
+    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Schema, Table, UniqueConstraint,
+};
+use std::collections::BTreeMap;
+
+const TABLES: &str = "SELECT c.oid, c.relname::text, obj_description(c.oid, 'pg_class')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')";
+
+const COLUMNS: &str = "SELECT a.attrelid, a.attname::text, format_type(a.atttypid, a.atttypmod),
+  a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
+  col_description(a.attrelid, a.attnum)
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum";
+
+const CONSTRAINTS: &str = "SELECT con.conrelid, con.conname::text, con.contype::text,
+  ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, pos)
+        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.pos),
+  ref.relname::text,
+  ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, pos)
+        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.pos),
+  con.confdeltype::text, con.confupdtype::text, pg_get_constraintdef(con.oid),
+  obj_description(con.oid, 'pg_constraint')
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class ref ON ref.oid = con.confrelid
+WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'c', 'f')";
+
+const INDEXES: &str = "SELECT i.indrelid, ic.relname::text, i.indisunique,
+  pg_get_expr(i.indpred, i.indrelid),
+  ARRAY(SELECT CASE WHEN k.num = 0 THEN pg_get_indexdef(i.indexrelid, k.pos::int, true)
+                    ELSE (SELECT a.attname::text FROM pg_attribute a
+                          WHERE a.attrelid = i.indrelid AND a.attnum = k.num) END
+        FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, pos)
+        WHERE k.pos <= i.indnkeyatts ORDER BY k.pos)
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema()
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con
+                  WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+                    AND con.contype IN ('p', 'u', 'x'))";
+
+/// The tables of the current schema.
+pub(crate) fn introspect(conn: &mut PostgresConnection) -> Result<Schema, DbError> {
+    let client = conn.client();
+    let mut run = |sql: &str| {
+        client
+            .query(sql, &[])
+            .map_err(|e| db_error("cannot read the schema from the catalogs", &e))
+    };
+    let table_rows = run(TABLES)?;
+    let column_rows = run(COLUMNS)?;
+    let constraint_rows = run(CONSTRAINTS)?;
+    let index_rows = run(INDEXES)?;
+
+    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
+    for row in &table_rows {
+        let mut table = Table::new(get::<String>(row, 1)?, Vec::new());
+        table.comment = get(row, 2)?;
+        tables.insert(get(row, 0)?, table);
+    }
+    for row in &column_rows {
+        let Some(table) = tables.get_mut(&get::<u32>(row, 0)?) else {
+            continue;
+        };
+        let column_type = parse_catalog_type(&get::<String>(row, 2)?);
+        let default: Option<String> = get(row, 4)?;
+        let identity = get::<String>(row, 5)?;
+        let serial = default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("));
+        table.columns.push(Column {
+            name: get(row, 1)?,
+            nullable: !get::<bool>(row, 3)?,
+            default: default
+                .filter(|_| !serial)
+                .map(|d| parse_default(&d, &column_type)),
+            autoincrement: serial || !identity.is_empty(),
+            comment: get(row, 6)?,
+            column_type,
+        });
+    }
+    for row in &constraint_rows {
+        let Some(table) = tables.get_mut(&get::<u32>(row, 0)?) else {
+            continue;
+        };
+        read_constraint(table, row)?;
+    }
+    for row in &index_rows {
+        let Some(table) = tables.get_mut(&get::<u32>(row, 0)?) else {
+            continue;
+        };
+        table.indexes.push(Index {
+            name: get(row, 1)?,
+            unique: get(row, 2)?,
+            predicate: get(row, 3)?,
+            columns: get(row, 4)?,
+        });
+    }
+    Ok(tables.into_values().collect())
+}
+
+fn read_constraint(table: &mut Table, row: &Row) -> Result<(), DbError> {
+    let name: String = get(row, 1)?;
+    let kind: String = get(row, 2)?;
+    let columns: Vec<String> = get(row, 3)?;
+    let comment: Option<String> = get(row, 9)?;
+    let marked_unnamed = comment.as_deref() == Some(UNNAMED_MARK);
+    let named = |suffix: &str, columns: &[String]| {
+        let unnamed =
+            marked_unnamed || name == default_constraint_name(&table.name, columns, suffix);
+        (!unnamed).then(|| name.clone())
+    };
+    match kind.as_str() {
+        "p" => {
+            table.primary_key = Some(PrimaryKey {
+                name: named("pkey", &[]),
+                columns,
+            })
+        }
+        "u" => table.unique_constraints.push(UniqueConstraint {
+            name: named("key", &columns),
+            columns,
+        }),
+        "f" => table.foreign_keys.push(ForeignKey {
+            name: named("fkey", &columns),
+            columns,
+            references_table: get::<Option<String>>(row, 4)?.unwrap_or_default(),
+            references_columns: get(row, 5)?,
+            on_delete: action(&get::<String>(row, 6)?),
+            on_update: action(&get::<String>(row, 7)?),
+        }),
+        _ => {
+            let kept = comment.as_deref().and_then(|c| {
+                c.strip_prefix(UNNAMED_CHECK_MARK)
+                    .map(|rest| (None, rest))
+                    .or_else(|| {
+                        c.strip_prefix(CHECK_MARK)
+                            .map(|rest| (Some(name.clone()), rest))
+                    })
+                    .and_then(|(name, rest)| {
+                        rest.strip_prefix('\n').map(|expr| (name, expr.to_string()))
+                    })
+            });
+            let (name, expr) = match kept {
+                Some(found) => found,
+                None => {
+                    let definition: String = get(row, 8)?;
+                    (Some(name), deparsed_check(&definition))
+                }
+            };
+            table.checks.push(CheckConstraint { name, expr });
+        }
+    }
+    Ok(())
+}
+
+/// `CHECK ((a > 0))` → `a > 0`.
+fn deparsed_check(definition: &str) -> String {
+    let mut expr = definition
+        .trim()
+        .strip_prefix("CHECK ")
+        .unwrap_or(definition)
+        .trim();
+    expr = expr.strip_suffix(" NOT VALID").unwrap_or(expr);
+    while let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
+        if !balanced(inner) {
+            break;
+        }
+        expr = inner;
+    }
+    expr.to_string()
+}
+
+/// True when the parentheses of `text` pair up (quotes ignored for brevity of intent:
+/// deparsed checks quote identifiers with `"`, literals with `'`).
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i64;
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    depth == 0
+}
+
+fn action(code: &str) -> ReferentialAction {
+    match code {
+        "c" => ReferentialAction::Cascade,
+        "r" => ReferentialAction::Restrict,
+        "n" => ReferentialAction::SetNull,
+        "d" => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
+    }
+}
+
+fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, DbError> {
+    row.try_get(index)
+        .map_err(|e| db_error("the catalogs returned an unexpected row", &e))
+}

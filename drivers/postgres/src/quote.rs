@@ -1,0 +1,32 @@
+//! Quoting: every identifier and every string literal goes through here.
+
+/// `name` as a double-quoted PostgreSQL identifier, inner `"` doubled.
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// `text` as a standard-conforming string literal (`standard_conforming_strings = on`, the
+/// default since PostgreSQL 9.1): inner `'` doubled, backslashes taken literally.
+pub fn quote_string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// `bytes` as a hex `bytea` literal, `'\x..'::bytea`.
+pub(crate) fn bytea_literal(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2 + 12);
+    out.push_str("'\\x");
+    for byte in bytes {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out.push_str("'::bytea");
+    out
+}
+
+/// Column names, quoted, separated by `, `.
+pub(crate) fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|n| quote_identifier(n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
