@@ -16,6 +16,8 @@ pub(crate) fn builtin_dialects() -> Vec<Box<dyn Dialect>> {
     let mut dialects: Vec<Box<dyn Dialect>> = Vec::new();
     #[cfg(feature = "sqlite")]
     dialects.push(Box::new(retort_sqlite::SqliteDialect::new()));
+    #[cfg(feature = "postgres")]
+    dialects.push(Box::new(retort_postgres::PostgresDialect::new()));
     dialects
 }
 
