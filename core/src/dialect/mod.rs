@@ -36,6 +36,9 @@ pub struct Capabilities {
     pub comments: bool,
     /// The dialect can create and drop whole databases (`db create`, `db drop`).
     pub create_database: bool,
+    /// Statements can run outside a transaction while the migration lock is held, so that
+    /// `transactional = false` revisions (e.g. `CREATE INDEX CONCURRENTLY`) can run.
+    pub non_transactional_revisions: bool,
 }
 
 impl Capabilities {

@@ -4,8 +4,10 @@
 use super::error::RevisionFailure;
 use super::prepare::{database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
+use crate::dialect::Dialect;
 use crate::dialect::{Connection, DbError, RenderMode, Statement};
 use crate::graph::Target;
+use crate::revision::ops::Operation;
 use crate::revision::RevisionHeader;
 use crate::schema::{Applied, Schema};
 use std::time::Instant;
@@ -60,14 +62,16 @@ impl Migrator<'_> {
                 self.check_unchanged(&state)?;
             }
             let loaded = self.load(&plan)?;
+            self.check_transactional(&loaded)?;
             if loaded.is_empty() {
                 progress(Progress::Planned(&[]));
                 return Ok(Vec::new());
             }
-            let mut schema = conn
+            let schema = conn
                 .introspect()
                 .map_err(database("reading the database's schema"))?;
             self.check_renderable(schema.clone(), &loaded, direction)?;
+            let mut schema = LiveSchema::new(schema);
             let mut steps: Vec<Step> = loaded
                 .iter()
                 .map(|rev| Step {
@@ -109,6 +113,27 @@ impl Migrator<'_> {
         })
     }
 
+    /// `transactional = false` revisions need a dialect that can run outside a transaction
+    /// under the lock; elsewhere they are refused before anything runs.
+    fn check_transactional(&self, loaded: &[Loaded]) -> Result<(), MigrateError> {
+        if self.dialect.capabilities().non_transactional_revisions {
+            return Ok(());
+        }
+        match loaded.iter().find(|rev| !rev.header().transactional) {
+            None => Ok(()),
+            Some(rev) => Err(MigrateError::Unsupported {
+                revision: rev.header().id.clone(),
+                file: rev.header().path.clone(),
+                source: crate::dialect::DialectError::new(
+                    self.dialect.name(),
+                    "run a revision outside a transaction",
+                    "the migration lock is itself a transaction on this database; remove \
+                     `transactional = false` (its DDL is transactional anyway)",
+                ),
+            }),
+        }
+    }
+
     fn plan(
         &self,
         state: &DbState,
@@ -125,91 +150,107 @@ impl Migrator<'_> {
     }
 
     /// Applies or reverts one revision; returns how long it took in milliseconds.
+    ///
+    /// In a transaction, any failure rolls the revision back, whatever step failed; outside
+    /// one, the dirty row records how far it got.
     fn apply(
         &self,
         conn: &mut dyn Connection,
         revision: &Loaded,
         direction: Direction,
-        schema: &mut Schema,
+        schema: &mut LiveSchema,
         inside_run_transaction: bool,
     ) -> Result<u64, MigrateError> {
         let header = revision.header();
-        let table = self.version_table();
         let transactional = header.transactional && self.dialect.capabilities().transactional_ddl;
         let started = Instant::now();
-        let record_error = |e: crate::dialect::DialectError| MigrateError::Database {
-            context: format!("recording revision {}", header.id),
-            source: DbError::new(e.to_string()),
-        };
-        let row = |state: RowState, ms: i64, error: Option<String>| VersionRow {
-            revision: header.id.clone(),
-            checksum: revision.checksum.clone(),
-            applied_at: OffsetDateTime::now_utc()
-                .format(&Rfc3339)
-                .unwrap_or_default(),
-            execution_ms: ms,
-            state,
-            error,
-        };
-
         if transactional {
             if !inside_run_transaction {
-                conn.begin().map_err(database("starting a transaction"))?;
+                conn.begin().map_err(database(&format!(
+                    "starting the transaction of revision {}",
+                    header.id
+                )))?;
+            }
+            let result =
+                self.run_and_record(conn, revision, direction, schema, started, transactional);
+            match result {
+                Ok(ms) if !inside_run_transaction => match conn.commit() {
+                    Ok(()) => Ok(ms),
+                    Err(error) => {
+                        // The revision must not survive a failed commit (a driver may
+                        // already have rolled it back; a second rollback is harmless).
+                        let _ = conn.rollback();
+                        Err(database(&format!(
+                            "committing revision {} ({}); nothing of it was kept",
+                            header.id,
+                            header.path.display()
+                        ))(error))
+                    }
+                },
+                Ok(ms) => Ok(ms),
+                Err(error) => {
+                    if !inside_run_transaction {
+                        let _ = conn.rollback();
+                    }
+                    Err(error)
+                }
             }
         } else {
-            // Without transactional DDL the row goes first, dirty, so that a failure or a
-            // kill leaves a record of the half-done revision.
+            // Without a transaction the row goes first, dirty, so that a failure or a kill
+            // leaves a record of the half-done revision.
+            let table = self.version_table();
             let mark = match direction {
-                Direction::Upgrade => {
-                    table.insert(&row(RowState::Dirty, 0, None), RenderMode::Online)
-                }
+                Direction::Upgrade => table.insert(
+                    &self.row(revision, RowState::Dirty, 0, None),
+                    RenderMode::Online,
+                ),
                 Direction::Downgrade => {
                     table.update_state(&header.id, RowState::Dirty, 0, None, RenderMode::Online)
                 }
             }
-            .map_err(record_error)?;
+            .map_err(|e| record_error(header, e))?;
             conn.execute(&mark)
                 .map_err(database("recording a revision as dirty"))?;
+            self.run_and_record(conn, revision, direction, schema, started, transactional)
         }
+    }
 
+    /// Runs a revision's statements and records the result in the version table.
+    fn run_and_record(
+        &self,
+        conn: &mut dyn Connection,
+        revision: &Loaded,
+        direction: Direction,
+        schema: &mut LiveSchema,
+        started: Instant,
+        transactional: bool,
+    ) -> Result<u64, MigrateError> {
+        let header = revision.header();
+        let table = self.version_table();
         let units = revision.units(direction);
         let count = units.len();
         for (index, unit) in units.iter().enumerate() {
-            let fail = |sql: &str, source: DbError| {
-                MigrateError::RevisionFailed(Box::new(RevisionFailure {
-                    revision: header.id.clone(),
-                    file: header.path.clone(),
-                    position: position(unit, index, count),
-                    sql: sql.to_string(),
-                    source,
-                    dirty: !transactional,
-                }))
-            };
             let statements = match unit {
-                Unit::Sql(statement) => vec![Statement::new(statement.sql.clone())],
-                Unit::Operation(op) => self
-                    .dialect
-                    .render_operation(op, schema, RenderMode::Online)
-                    .map_err(|e| MigrateError::Unsupported {
-                        revision: header.id.clone(),
-                        file: header.path.clone(),
-                        source: e,
-                    })?,
+                Unit::Sql(statement) => {
+                    schema.mark_stale();
+                    vec![Statement::new(statement.sql.clone())]
+                }
+                Unit::Operation(op) => {
+                    let current = schema.for_operation(conn, op, self.dialect)?;
+                    self.dialect
+                        .render_operation(op, current, RenderMode::Online)
+                        .map_err(|e| MigrateError::Unsupported {
+                            revision: header.id.clone(),
+                            file: header.path.clone(),
+                            source: e,
+                        })?
+                }
             };
             for statement in &statements {
                 if let Err(source) = conn.execute(statement) {
-                    let error = fail(&statement.sql, source.clone());
-                    if transactional {
-                        if !inside_run_transaction {
-                            let _ = conn.rollback();
-                        }
-                    } else {
-                        let text = format!(
-                            "{}: {} -- {}",
-                            position(unit, index, count),
-                            statement.sql,
-                            source
-                        );
+                    let position = position(unit, index, count);
+                    if !transactional {
+                        let text = format!("{position}: {} -- {source}", statement.sql);
                         let ms = started.elapsed().as_millis() as i64;
                         if let Ok(update) = table.update_state(
                             &header.id,
@@ -221,27 +262,26 @@ impl Migrator<'_> {
                             let _ = conn.execute(&update);
                         }
                     }
-                    return Err(error);
+                    return Err(MigrateError::RevisionFailed(Box::new(RevisionFailure {
+                        revision: header.id.clone(),
+                        file: header.path.clone(),
+                        position,
+                        sql: statement.sql.clone(),
+                        source,
+                        dirty: !transactional,
+                    })));
                 }
             }
-            // Keep the model in step; after raw SQL (or a model that no longer fits) read
-            // the real schema back.
-            let exact = match unit {
-                Unit::Operation(op) => matches!(schema.apply(op), Ok(Applied::Exact)),
-                Unit::Sql(_) => false,
-            };
-            if !exact {
-                *schema = conn
-                    .introspect()
-                    .map_err(database("reading the database's schema"))?;
+            if let Unit::Operation(op) = unit {
+                schema.follow(op);
             }
         }
-
         let ms = started.elapsed().as_millis() as u64;
         let record = match (direction, transactional) {
-            (Direction::Upgrade, true) => {
-                table.insert(&row(RowState::Applied, ms as i64, None), RenderMode::Online)
-            }
+            (Direction::Upgrade, true) => table.insert(
+                &self.row(revision, RowState::Applied, ms as i64, None),
+                RenderMode::Online,
+            ),
             (Direction::Upgrade, false) => table.update_state(
                 &header.id,
                 RowState::Applied,
@@ -251,13 +291,31 @@ impl Migrator<'_> {
             ),
             (Direction::Downgrade, _) => table.delete(&header.id, RenderMode::Online),
         }
-        .map_err(record_error)?;
-        conn.execute(&record)
-            .map_err(database("recording the revision in the version table"))?;
-        if transactional && !inside_run_transaction {
-            conn.commit().map_err(database("committing the revision"))?;
-        }
+        .map_err(|e| record_error(header, e))?;
+        conn.execute(&record).map_err(database(&format!(
+            "recording revision {} in the version table",
+            header.id
+        )))?;
         Ok(ms)
+    }
+
+    fn row(
+        &self,
+        revision: &Loaded,
+        state: RowState,
+        ms: i64,
+        error: Option<String>,
+    ) -> VersionRow {
+        VersionRow {
+            revision: revision.header().id.clone(),
+            checksum: revision.checksum.clone(),
+            applied_at: OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
+            execution_ms: ms,
+            state,
+            error,
+        }
     }
 
     /// `stamp TARGET [--purge]` (SPEC 4): records the state `upgrade`/`downgrade TARGET`
@@ -346,5 +404,73 @@ impl Migrator<'_> {
                 .map_err(database("recording the stamp"))?;
             self.read_state(conn)
         })
+    }
+}
+
+fn record_error(header: &RevisionHeader, error: crate::dialect::DialectError) -> MigrateError {
+    MigrateError::Database {
+        context: format!("recording revision {}", header.id),
+        source: DbError::new(error.to_string()),
+    }
+}
+
+/// The live schema during a run: read once, kept in step by folding, and read again when
+/// the model cannot follow (after raw SQL) or an operation needs the table's exact shape.
+#[derive(Debug)]
+pub(crate) struct LiveSchema {
+    schema: Schema,
+    stale: bool,
+}
+
+impl LiveSchema {
+    pub(crate) fn new(schema: Schema) -> Self {
+        LiveSchema {
+            schema,
+            stale: false,
+        }
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    /// The schema to render `op` against. Operations a dialect carries out by rebuilding a
+    /// table always see the database's real shape (triggers and checks as the database
+    /// rewrote them after renames, changes made by raw SQL), never a stale model.
+    fn for_operation(
+        &mut self,
+        conn: &mut dyn Connection,
+        op: &Operation,
+        dialect: &dyn Dialect,
+    ) -> Result<&Schema, MigrateError> {
+        if self.stale || needs_current_shape(op, dialect) {
+            self.schema = conn
+                .introspect()
+                .map_err(database("reading the database's schema"))?;
+            self.stale = false;
+        }
+        Ok(&self.schema)
+    }
+
+    fn follow(&mut self, op: &Operation) {
+        if !matches!(self.schema.apply(op), Ok(Applied::Exact)) {
+            self.stale = true;
+        }
+    }
+}
+
+/// Whether rendering `op` needs the table's exact current shape on this dialect: a
+/// rebuild for what it cannot alter in place.
+pub(crate) fn needs_current_shape(op: &Operation, dialect: &dyn Dialect) -> bool {
+    let capabilities = dialect.capabilities();
+    match op {
+        Operation::AlterColumn(_) | Operation::DropColumn(_) | Operation::AddColumn(_) => {
+            !capabilities.alter_column_in_place
+        }
+        Operation::CreateForeignKey(_)
+        | Operation::CreateUniqueConstraint(_)
+        | Operation::CreateCheckConstraint(_)
+        | Operation::DropConstraint(_) => !capabilities.alter_constraints_in_place,
+        _ => false,
     }
 }

@@ -59,6 +59,7 @@ impl Dialect for PostgresDialect {
         capabilities.alter_constraints_in_place = true;
         capabilities.comments = true;
         capabilities.create_database = true;
+        capabilities.non_transactional_revisions = true;
         capabilities
     }
 
