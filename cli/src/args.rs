@@ -146,7 +146,7 @@ pub(crate) enum Command {
         #[arg(long)]
         purge: bool,
         /// Seconds to wait for the migration lock
-        #[arg(long, value_name = "SECONDS")]
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=604_800))]
         lock_timeout: Option<u64>,
     },
     /// Exit 3 if the graph, the files or the database are not as they should be
@@ -173,7 +173,7 @@ pub(crate) struct RunArgs {
     #[arg(long, conflicts_with = "sql")]
     pub(crate) dry_run: bool,
     /// Seconds to wait for the migration lock (default 60)
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=604_800))]
     pub(crate) lock_timeout: Option<u64>,
 }
 

@@ -252,3 +252,119 @@ fn offline_sql_run_by_the_sqlite3_shell_matches_an_online_run() {
         .json();
     assert_eq!(current["heads"], serde_json::json!(["aaaa00000003"]));
 }
+
+fn sqlite3_available() -> bool {
+    std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok()
+}
+
+#[test]
+fn a_revision_failing_at_commit_leaves_nothing_behind() {
+    if !sqlite3_available() {
+        eprintln!(
+            "SKIPPED a_revision_failing_at_commit_leaves_nothing_behind: no sqlite3 shell on PATH"
+        );
+        return;
+    }
+    let p = Project::new();
+    let db = p.path().join("app.db");
+    // A foreign key to a non-unique column: SQLite's foreign-key check fails at commit.
+    sqlite3(&db, "CREATE TABLE p(id INTEGER PRIMARY KEY, code TEXT); CREATE TABLE c(x TEXT REFERENCES p(code));");
+    p.write("1.toml", "revision = \"aaaa00000001\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\ncolumns = [{ name = \"a\", type = \"integer\" }]\n");
+    for _ in 0..2 {
+        let run = p.run(&["upgrade"]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("foreign key mismatch"),
+            "{}",
+            run.stderr
+        );
+        // Whichever commit failed (the version table's or the revision's), nothing stays.
+        let tables = sqlite3(
+            &db,
+            "SELECT name FROM sqlite_master WHERE name IN ('t', 'retort_version') ORDER BY name",
+        );
+        assert_eq!(tables, "", "something of the failed run was kept");
+    }
+}
+
+#[test]
+fn transactional_false_is_refused_on_sqlite_before_anything_runs() {
+    let p = project();
+    p.write(
+        "3.sql",
+        "-- retort:revision aaaa00000003\n-- retort:down_revision aaaa00000002\n-- retort:transactional false\n-- retort:upgrade\nCREATE TABLE t3 (a INTEGER);\nVACUUM;\n",
+    );
+    p.run(&["upgrade"])
+        .fails(2, &["aaaa00000003", "transactional = false"]);
+    let current = p.run(&["current", "--format", "json"]).json();
+    assert_eq!(current["applied"], serde_json::json!([]), "nothing ran");
+}
+
+#[test]
+fn a_failing_offline_script_stops_before_the_rebuild_drops_the_table() {
+    if !sqlite3_available() {
+        eprintln!("SKIPPED a_failing_offline_script_stops_before_the_rebuild_drops_the_table: no sqlite3 shell");
+        return;
+    }
+    let p = Project::new();
+    p.write("1.toml", "revision = \"aaaa00000001\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"parent\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"name\", type = \"text\" }]\n");
+    p.write("2.toml", "revision = \"aaaa00000002\"\ndown_revision = \"aaaa00000001\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"parent\"\ncolumn = \"name\"\nnullable = false\n");
+    p.run(&["upgrade", "aaaa00000001"]).ok();
+    let db = p.path().join("app.db");
+    sqlite3(&db, "INSERT INTO parent (name) VALUES ('p1'), (NULL)");
+    let script = p
+        .run(&["upgrade", "--sql", "--from", "aaaa00000001"])
+        .ok()
+        .to_string();
+    assert!(
+        script.starts_with("-- retort") && script.contains("\n.bail on\n"),
+        "{script}"
+    );
+    let piped = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run the script");
+    assert!(
+        !piped.status.success(),
+        "the script should stop at the NOT NULL failure"
+    );
+    assert_eq!(
+        sqlite3(&db, "SELECT count(*) FROM parent"),
+        "2\n",
+        "the rows survive"
+    );
+    let current = p.run(&["current", "--format", "json"]).json();
+    assert_eq!(current["heads"], serde_json::json!(["aaaa00000001"]));
+}
+
+#[test]
+fn db_drop_refuses_a_file_that_is_not_a_database_and_urls_never_leak_passwords() {
+    let p = project();
+    std::fs::write(p.path().join("notes.txt"), "precious").expect("write");
+    p.run(&["db", "drop", "--url", "sqlite://notes.txt"])
+        .fails(1, &["not a SQLite database"]);
+    assert!(p.path().join("notes.txt").is_file());
+    let run = p.run(&["current", "--url", "sqlite://u:hunter2@nonexistent/x.db"]);
+    assert!(
+        !run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"),
+        "{}",
+        run.stderr
+    );
+    p.run(&["upgrade", "--lock-timeout", "99999999999"])
+        .fails(2, &["lock-timeout"]);
+}

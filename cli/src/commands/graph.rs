@@ -161,8 +161,14 @@ pub(crate) fn history(
                 .map(|rev| {
                     let mut text = render(out, graph, rev);
                     if current.contains(&rev.id) {
-                        // Alembic's `-i` marker, after the id's other markers.
-                        let at = text.find(", ").unwrap_or(text.len());
+                        // Alembic's `-i` marker, after the id's other markers: before the
+                        // message on a history line, at the end of the first line of a block.
+                        let at = if text.starts_with("Rev: ") {
+                            text.find('\n').unwrap_or(text.len())
+                        } else {
+                            let id_at = text.find(" -> ").map_or(0, |i| i + 4);
+                            text[id_at..].find(", ").map_or(text.len(), |i| id_at + i)
+                        };
                         text.insert_str(at, &format!(" {}", out.marker("(current)")));
                     }
                     text

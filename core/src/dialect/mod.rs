@@ -123,10 +123,10 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         String::from("?")
     }
 
-    /// Statements an offline script runs before anything else (e.g. SQLite's
-    /// `PRAGMA foreign_keys = OFF`, which a table rebuild needs and which cannot be set
-    /// inside a transaction).
-    fn script_prologue(&self) -> Vec<Statement> {
+    /// Lines an offline script starts with, written verbatim (client directives such as
+    /// the `sqlite3` shell's `.bail on`, which stops the script at the first error, and
+    /// statements with their terminators).
+    fn script_prologue(&self) -> Vec<String> {
         Vec::new()
     }
 

@@ -2,10 +2,11 @@
 //! a connection from the schema simulated by folding the earlier revisions' operations.
 
 use super::prepare::{Loaded, Unit};
+use super::run::needs_current_shape;
 use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
 use crate::dialect::{DbError, DialectError, RenderMode, Statement};
 use crate::graph::Target;
-use crate::schema::Schema;
+use crate::schema::{Applied, Schema};
 use std::fmt::Write as _;
 
 /// Offline scripts record this time in `applied_at`, so that a script is reproducible.
@@ -30,14 +31,16 @@ impl Migrator<'_> {
         let applied = self.load(&applied_plan)?;
         let mut state = DbState::default();
         let mut schema = Schema::new();
+        // False once raw SQL ran: the model may then miss what it did to a table.
+        let mut exact = true;
         for revision in &applied {
             state
                 .rows
                 .insert(revision.header().id.clone(), placeholder_row(revision));
             for unit in revision.units(Direction::Upgrade) {
-                if let Unit::Operation(op) = unit {
-                    // Raw SQL leaves the model incomplete; what it cannot follow is skipped.
-                    let _ = schema.apply(op);
+                match unit {
+                    Unit::Operation(op) => exact &= matches!(schema.apply(op), Ok(Applied::Exact)),
+                    Unit::Sql(_) => exact = false,
                 }
             }
         }
@@ -60,7 +63,10 @@ impl Migrator<'_> {
             from.unwrap_or("base"),
             self.dialect.name()
         );
-        push_all(&mut script, &self.dialect.script_prologue())?;
+        for line in self.dialect.script_prologue() {
+            script.push_str(&line);
+            script.push('\n');
+        }
         if from.is_none() && direction == Direction::Upgrade {
             let create = table
                 .create(RenderMode::Offline)
@@ -104,16 +110,25 @@ impl Migrator<'_> {
             for unit in revision.units(direction) {
                 match unit {
                     Unit::Sql(statement) => {
-                        push_all(&mut script, &[Statement::new(statement.sql.clone())])?
+                        exact = false;
+                        push_all(&mut script, &[Statement::new(statement.sql.clone())])?;
                     }
                     Unit::Operation(op) => {
+                        if !exact && needs_current_shape(op, self.dialect) {
+                            return Err(unsupported(DialectError::new(
+                                self.dialect.name(),
+                                format!("render `{}` offline", op.name()),
+                                "it rebuilds the table from its known shape, and raw SQL that ran \
+                                 earlier may have changed that shape in ways offline mode cannot \
+                                 see; run this upgrade online, or render the script with a later --from",
+                            )));
+                        }
                         let statements = self
                             .dialect
                             .render_operation(op, &schema, RenderMode::Offline)
                             .map_err(unsupported)?;
                         push_all(&mut script, &statements)?;
-                        // Where the model cannot follow (raw SQL before), it keeps what it knows.
-                        let _ = schema.apply(op);
+                        exact &= matches!(schema.apply(op), Ok(Applied::Exact));
                     }
                 }
             }

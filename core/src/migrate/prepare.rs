@@ -229,13 +229,15 @@ pub(crate) fn run_in_transaction(
     statements: &[Statement],
 ) -> Result<(), DbError> {
     conn.begin()?;
-    for statement in statements {
-        if let Err(error) = conn.execute(statement) {
-            let _ = conn.rollback();
-            return Err(error);
-        }
+    let result = statements
+        .iter()
+        .try_for_each(|statement| conn.execute(statement).map(|_| ()))
+        .and_then(|()| conn.commit());
+    if result.is_err() {
+        // Whatever failed, statement or commit, nothing of it may stay.
+        let _ = conn.rollback();
     }
-    conn.commit()
+    result
 }
 
 /// Reads the recorded state of a database (SPEC 5) without a graph: what `current` needs,

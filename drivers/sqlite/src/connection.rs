@@ -40,11 +40,23 @@ impl SqliteConnection {
             }
         }
         .map_err(|e| {
-            db_error(
+            // SQLite's message repeats the path, which came from the URL: redact it too.
+            let mut error = db_error(
                 &format!("cannot open the SQLite database {}", url.redacted()),
                 &e,
-            )
+            );
+            error.message = retort_core::db_url::redact_url(&error.message);
+            error
         })?;
+        // A double-quoted name that matches no column must be an error, not a string
+        // literal (SQLite's legacy fallback turns typos into constants).
+        for setting in [
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_DQS_DDL,
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_DQS_DML,
+        ] {
+            conn.set_db_config(setting, false)
+                .map_err(|e| db_error("while configuring the SQLite connection", &e))?;
+        }
         Ok(SqliteConnection::from_rusqlite(conn))
     }
 
@@ -92,9 +104,17 @@ impl SqliteConnection {
 
     /// Fails, listing them, if any foreign key is violated; rolls back what `rollback` does.
     fn check_foreign_keys(&mut self) -> Result<(), DbError> {
-        let violations = self.rows(&Statement::new(
+        let violations = match self.rows(&Statement::new(
             "SELECT \"table\", rowid, \"parent\" FROM pragma_foreign_key_check",
-        ))?;
+        )) {
+            Ok(violations) => violations,
+            Err(error) => {
+                // A check that cannot run (e.g. a foreign key to a non-unique column) must
+                // not let the transaction through either.
+                let _ = self.rollback();
+                return Err(error);
+            }
+        };
         if violations.is_empty() {
             return Ok(());
         }

@@ -54,10 +54,15 @@ impl Dialect for SqliteDialect {
         )
     }
 
-    fn script_prologue(&self) -> Vec<Statement> {
-        // A table rebuild drops the old table; with foreign keys on, that cascades to child
-        // rows, and the pragma cannot be changed inside a transaction.
-        vec![Statement::new("PRAGMA foreign_keys = OFF")]
+    fn script_prologue(&self) -> Vec<String> {
+        vec![
+            // For the sqlite3 shell: stop at the first error, so that a failed statement
+            // of a table rebuild can never be followed by the DROP of the old table.
+            String::from(".bail on"),
+            // A rebuild drops the old table; with foreign keys on, that cascades to child
+            // rows, and the pragma cannot be changed inside a transaction.
+            String::from("PRAGMA foreign_keys = OFF;"),
+        ]
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -109,6 +114,18 @@ impl Dialect for SqliteDialect {
         let path = file_path(url, "drop")?;
         if !path.exists() {
             return Ok(false);
+        }
+        // Only a SQLite database (or an empty file, as SQLite creates) is deleted: a URL
+        // that names some other file by mistake must not cost its contents.
+        let mut header = [0u8; 16];
+        let read = std::fs::File::open(&path)
+            .and_then(|mut file| std::io::Read::read(&mut file, &mut header))
+            .map_err(|e| DbError::new(format!("cannot read {}: {e}", path.display())))?;
+        if read > 0 && header[..read.min(16)] != b"SQLite format 3\0"[..read.min(16)] {
+            return Err(DbError::new(format!(
+                "{} is not a SQLite database; retort does not delete it",
+                path.display()
+            )));
         }
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut name = path.clone().into_os_string();

@@ -235,7 +235,7 @@ columns = [
   { name = "Größe ü", type = "text", unique = true },
   { name = "a,b (c)", type = "integer", default = 1 },
 ]
-checks = [{ name = 'ck "x"', expr = '"a,b (c)" > 0' }]
+checks = [{ name = 'ck "x"', expr = '"select" > 0' }]
 
 [[upgrade]]
 op = "create_table"
@@ -248,8 +248,10 @@ op = "create_index"
 name = 'ix "q"'
 table = "we\"ird 'table"
 columns = ["Größe ü", "a,b (c)"]
-where = '"a,b (c)" > 1'
+where = '"select" > 1'
 
+# Check and index expressions are SQL text the model cannot rewrite on a rename, so they
+# name another column; SQLite now rejects a stale name instead of reading it as a string.
 [[upgrade]]
 op = "alter_column"
 table = "we\"ird 'table"
