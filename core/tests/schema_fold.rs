@@ -151,6 +151,7 @@ fn create_table_folds_into_normal_form() {
         foreign_keys: vec![],
         comment: Some("people".into()),
         triggers: vec![],
+        unrepresented: vec![],
     };
     assert_eq!(table(&schema, "users"), &users);
 

@@ -36,6 +36,11 @@ pub struct Table {
     /// operations never do.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<String>,
+    /// Features of the live table the model cannot represent (a generated column, a
+    /// collation, ...), named for messages. Only introspection fills this; a dialect that
+    /// would have to rebuild such a table refuses rather than lose them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unrepresented: Vec<String>,
 }
 
 /// A column; keys and uniqueness live on the table.
@@ -156,6 +161,7 @@ impl Table {
             foreign_keys: Vec::new(),
             comment: None,
             triggers: Vec::new(),
+            unrepresented: Vec::new(),
         }
     }
 

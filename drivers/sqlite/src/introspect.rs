@@ -38,6 +38,7 @@ pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
     for (name, sql) in tables {
         let mut table = read_table(conn, &name, &sql, &index_sql)?;
         table.triggers = triggers.remove(&name).unwrap_or_default();
+        table.unrepresented = unrepresented(&sql, &table);
         schema.insert_table(table);
     }
     Ok(schema)
@@ -206,4 +207,29 @@ fn integer(row: &[Value], index: usize) -> i64 {
         Some(Value::Integer(i)) => *i,
         _ => 0,
     }
+}
+
+/// What a table holds that the neutral model cannot carry through a rebuild. A word match
+/// on the CREATE TABLE text may also hit a string or a name: that errs on the side of
+/// refusing a rebuild, never of losing something.
+fn unrepresented(create_sql: &str, table: &Table) -> Vec<String> {
+    let upper = create_sql.to_ascii_uppercase();
+    let mut found: Vec<String> = [
+        ("GENERATED ALWAYS", "a generated column"),
+        (" AS (", "a generated column"),
+        ("COLLATE", "a column collation"),
+        ("WITHOUT ROWID", "WITHOUT ROWID"),
+        (" STRICT", "STRICT typing"),
+    ]
+    .iter()
+    .filter(|(pattern, _)| upper.contains(pattern))
+    .map(|(_, feature)| feature.to_string())
+    .collect();
+    found.dedup();
+    for index in &table.indexes {
+        if index.columns.iter().any(|c| c.starts_with('(')) {
+            found.push(format!("the expression index `{}`", index.name));
+        }
+    }
+    found
 }

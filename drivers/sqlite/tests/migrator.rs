@@ -94,3 +94,40 @@ fn a_table_rebuild_keeps_the_tables_triggers() {
         "the trigger still fires"
     );
 }
+
+#[test]
+fn a_rebuild_that_would_lose_what_the_model_cannot_hold_is_refused() {
+    let project = tempfile::tempdir().expect("temp dir");
+    let write =
+        |name: &str, text: &str| std::fs::write(project.path().join(name), text).expect("write");
+    write(
+        "1.toml",
+        "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE, twice INTEGER GENERATED ALWAYS AS (id * 2) STORED, note TEXT); INSERT INTO t (id, email, note) VALUES (1, 'A@x', 'keep')\"\n",
+    );
+    write(
+        "2.toml",
+        "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"note\"\nnullable = false\n",
+    );
+    let graph = Graph::new(read_headers(project.path()).expect("headers")).expect("graph");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    let error = Migrator::new(&SqliteDialect, &graph, MigratorSettings::default())
+        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
+        .expect_err("the rebuild must be refused");
+    let message = error.to_string();
+    assert!(
+        message.contains("aaaa0002") && message.contains("a generated column"),
+        "{message}"
+    );
+    assert!(message.contains("a column collation"), "{message}");
+    let kept = rows(conn.as_mut(), "SELECT id, twice, note FROM t");
+    assert_eq!(
+        kept,
+        vec![vec![
+            Value::Integer(1),
+            Value::Integer(2),
+            Value::String("keep".into())
+        ]],
+        "the table and its generated column are untouched"
+    );
+}

@@ -32,6 +32,17 @@ pub(crate) fn rebuild(
     let old = before
         .table(table)
         .ok_or_else(|| missing_table(op, table))?;
+    if !old.unrepresented.is_empty() {
+        return Err(DialectError::new(
+            SQLITE,
+            format!("render `{}` on table `{table}`", op.name()),
+            format!(
+                "SQLite must rebuild the table for it, and the table has {}, which a rebuild \
+                 would lose; make this change with `execute` and your own SQL",
+                old.unrepresented.join(", ")
+            ),
+        ));
+    }
     let mut after = before.clone();
     after.apply(op).map_err(|error| {
         DialectError::new(
