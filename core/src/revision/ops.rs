@@ -423,3 +423,23 @@ pub struct BulkInsert {
     /// Rows: column name → value; a column left out is NULL.
     pub rows: Vec<BTreeMap<String, Value>>,
 }
+
+impl BulkInsert {
+    /// Every column named in any row, in name order: the columns each INSERT lists.
+    pub fn columns(&self) -> Vec<&str> {
+        self.rows
+            .iter()
+            .flat_map(|row| row.keys().map(String::as_str))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// A row's values for `columns`, in that order; a key the row leaves out is NULL.
+    pub fn row_values(row: &BTreeMap<String, Value>, columns: &[&str]) -> Vec<Value> {
+        columns
+            .iter()
+            .map(|c| row.get(*c).cloned().unwrap_or(Value::Null))
+            .collect()
+    }
+}

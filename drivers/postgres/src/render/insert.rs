@@ -14,20 +14,13 @@ use retort_core::revision::ops::BulkInsert;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
-use std::collections::BTreeSet;
 
 pub(crate) fn bulk_insert(
     insert: &BulkInsert,
     before: &Schema,
     mode: RenderMode,
 ) -> Result<Vec<Statement>, DialectError> {
-    let columns: Vec<&str> = insert
-        .rows
-        .iter()
-        .flat_map(|row| row.keys().map(String::as_str))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let columns = insert.columns();
     let known = before.table(&insert.table);
     let types: Vec<Option<&ColumnType>> = columns
         .iter()
@@ -42,10 +35,7 @@ pub(crate) fn bulk_insert(
             )));
             continue;
         }
-        let values: Vec<Value> = columns
-            .iter()
-            .map(|c| row.get(*c).cloned().unwrap_or(Value::Null))
-            .collect();
+        let values = BulkInsert::row_values(row, &columns);
         let head = format!("INSERT INTO {table} ({}) VALUES", quote_list(&columns));
         statements.push(match mode {
             RenderMode::Online => {

@@ -12,10 +12,9 @@ use crate::SQLITE;
 use rebuild::{missing_table, rebuild};
 use retort_core::dialect::{DialectError, RenderMode, Statement};
 use retort_core::revision::ops::{AddColumn, AlterColumn, BulkInsert, Execute, Operation};
-use retort_core::revision::values::{DefaultValue, Value};
+use retort_core::revision::values::DefaultValue;
 use retort_core::schema::{Column, Index, Schema, Table};
 use retort_core::sql::{split_statements, SqlFlavor};
-use std::collections::BTreeSet;
 
 /// The statements for `op`, given the schema before it.
 pub(crate) fn render_operation(
@@ -157,13 +156,7 @@ fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
 
 /// One `INSERT` per row over every column any row names; a column a row leaves out is NULL.
 fn bulk_insert(insert: &BulkInsert, mode: RenderMode) -> Result<Vec<Statement>, DialectError> {
-    let columns: Vec<&str> = insert
-        .rows
-        .iter()
-        .flat_map(|row| row.keys().map(String::as_str))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let columns = insert.columns();
     let table = quote_identifier(&insert.table);
     let mut statements = Vec::with_capacity(insert.rows.len());
     for row in &insert.rows {
@@ -173,10 +166,7 @@ fn bulk_insert(insert: &BulkInsert, mode: RenderMode) -> Result<Vec<Statement>, 
             )));
             continue;
         }
-        let values: Vec<Value> = columns
-            .iter()
-            .map(|c| row.get(*c).cloned().unwrap_or(Value::Null))
-            .collect();
+        let values = BulkInsert::row_values(row, &columns);
         let head = format!("INSERT INTO {table} ({}) VALUES", quote_list(&columns));
         statements.push(match mode {
             RenderMode::Online => Statement::with_params(
