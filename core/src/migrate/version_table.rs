@@ -93,7 +93,47 @@ impl VersionTable<'_> {
             foreign_keys: Vec::new(),
             comment: None,
         });
-        self.dialect.render_operation(&op, &Schema::default(), mode)
+        let mut statements = self
+            .dialect
+            .render_operation(&op, &Schema::default(), mode)?;
+        if let Some(schema) = self.schema {
+            self.place_in_schema(&mut statements, schema)?;
+        }
+        Ok(statements)
+    }
+
+    /// Operations name tables without a schema; the version table's statements are
+    /// qualified here, so that `version_table_schema` is honoured when it is created too.
+    /// Only the table references our dialects emit (`TABLE t`, `ON t`) are rewritten, so a
+    /// column that happens to share the table's name is left alone.
+    fn place_in_schema(
+        &self,
+        statements: &mut [Statement],
+        schema: &str,
+    ) -> Result<(), DialectError> {
+        let quoted = self.dialect.quote_identifier(self.table);
+        let qualified = self.name();
+        let mut created = false;
+        for statement in statements.iter_mut() {
+            for keyword in ["TABLE ", " ON "] {
+                let from = format!("{keyword}{quoted}");
+                if statement.sql.contains(&from) {
+                    created |= keyword == "TABLE " && statement.sql.starts_with("CREATE ");
+                    statement.sql = statement
+                        .sql
+                        .replace(&from, &format!("{keyword}{qualified}"));
+                }
+            }
+        }
+        if created {
+            Ok(())
+        } else {
+            Err(DialectError::new(
+                self.dialect.name(),
+                format!("create the version table in the schema `{schema}`"),
+                "its CREATE TABLE statement does not name the table as `CREATE TABLE <name>`",
+            ))
+        }
     }
 
     pub(crate) fn select_all(&self) -> Statement {

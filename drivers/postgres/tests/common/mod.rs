@@ -54,13 +54,15 @@ pub fn fresh_database(test: &str) -> Option<TestDb> {
     };
     let base = retort_core::db_url::DatabaseUrl::parse(&base).expect("the test URL parses");
     let name = format!("retort_t_{}_{test}", std::process::id());
-    let url = retort_core::db_url::DatabaseUrl::parse(&format!(
-        "postgres://{}@{}:{}/{name}",
-        base.user().unwrap_or("postgres"),
-        base.host().unwrap_or("127.0.0.1"),
-        base.port_or_default().unwrap_or(5432)
-    ))
-    .expect("url parses");
+    // The same server and credentials (a password included), another database.
+    let server = base.expose_secret_str();
+    let authority_end = server
+        .find("://")
+        .and_then(|start| server[start + 3..].find('/').map(|i| start + 3 + i))
+        .unwrap_or(server.len());
+    let url =
+        retort_core::db_url::DatabaseUrl::parse(&format!("{}/{name}", &server[..authority_end]))
+            .expect("url parses");
     let _ = PostgresDialect.drop_database(&url);
     PostgresDialect
         .create_database(&url)
