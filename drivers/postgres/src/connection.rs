@@ -20,6 +20,8 @@ pub struct PostgresConnection {
     client: Client,
     /// The URL, redacted, for messages.
     label: String,
+    /// Queries introspection sent so far (its cost does not grow with the table count).
+    pub(crate) introspection_queries: u64,
 }
 
 impl std::fmt::Debug for PostgresConnection {
@@ -100,7 +102,13 @@ impl PostgresConnection {
         Ok(PostgresConnection {
             client: connect_client(url, None)?,
             label: url.redacted(),
+            introspection_queries: 0,
         })
+    }
+
+    /// How many queries introspection has sent on this connection (for benchmarks).
+    pub fn introspection_queries(&self) -> u64 {
+        self.introspection_queries
     }
 
     /// The underlying client, for what the trait does not cover.

@@ -65,9 +65,9 @@ WHERE n.nspname = current_schema()
 
 /// The tables of the current schema.
 pub(crate) fn introspect(conn: &mut PostgresConnection) -> Result<Schema, DbError> {
-    let client = conn.client();
     let mut run = |sql: &str| {
-        client
+        conn.introspection_queries += 1;
+        conn.client()
             .query(sql, &[])
             .map_err(|e| db_error("cannot read the schema from the catalogs", &e))
     };

@@ -1,0 +1,243 @@
+//! Benchmark: `retort upgrade` on PostgreSQL and MariaDB/MySQL against the database's own
+//! client running the same SQL.
+//!
+//! `cargo bench -p retort-cli --bench server_upgrade` generates the 1,000-revision workload
+//! of the SQLite benchmark (a `create_table` with three columns plus a `create_index` each)
+//! and, for every server whose URL is set (`RETORT_BENCH_POSTGRES_URL` or
+//! `RETORT_TEST_POSTGRES_URL`; `RETORT_BENCH_MYSQL_URL` or `RETORT_TEST_MYSQL_URL`), prints
+//! the median wall time of:
+//!
+//! 1. `retort upgrade head` into a freshly created database;
+//! 2. the database's client (`psql -f`, `mariadb`) running the script `retort upgrade --sql`
+//!    prints: exactly the statements an online run executes, with the same transactions
+//!    and version-row writes.
+//!
+//! Both run in interleaved rounds (median of 7 each); the database is dropped and created
+//! again, untimed, before every run, and dropped at the end.
+
+mod workload;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use workload::revision_file;
+
+const REVISIONS: usize = 1_000;
+const RUNS: usize = 7;
+const RATIO_TARGET: f64 = 1.3;
+
+fn generate(dir: &Path) -> std::io::Result<()> {
+    let migrations = dir.join("migrations");
+    std::fs::create_dir_all(&migrations)?;
+    std::fs::write(
+        dir.join("retort.toml"),
+        "[database]\nurl = \"sqlite://unused.db\"\n",
+    )?;
+    let mut parent: Option<String> = None;
+    for n in 0..REVISIONS {
+        let id = format!("{n:012x}");
+        std::fs::write(
+            migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
+            revision_file(&id, parent.as_slice(), n),
+        )?;
+        parent = Some(id);
+    }
+    Ok(())
+}
+
+/// Runs the release `retort` in `dir`: its stdout, or its stderr as the error.
+fn retort(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let output = Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run retort: {e}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+fn must(result: Result<Vec<u8>, String>, what: &str) -> Vec<u8> {
+    result.unwrap_or_else(|e| panic!("{what} failed: {e}"))
+}
+
+/// The server URL with its database replaced by `name`.
+fn with_database(server: &str, name: &str) -> String {
+    let (head, query) = match server.split_once('?') {
+        Some((head, query)) => (head, format!("?{query}")),
+        None => (server, String::new()),
+    };
+    let authority_end = head
+        .find("://")
+        .and_then(|start| head[start + 3..].find('/').map(|i| start + 3 + i))
+        .unwrap_or(head.len());
+    format!("{}/{name}{query}", &head[..authority_end])
+}
+
+/// One server: how to reach it and how its own client runs a script.
+struct Server {
+    label: &'static str,
+    url: String,
+    client: fn(&str, &str) -> Command,
+}
+
+/// `psql` reading the script from stdin, stopping at the first error.
+fn psql(url: &str, _database: &str) -> Command {
+    let mut command = Command::new("psql");
+    command.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", "-"]);
+    command
+}
+
+/// The `mariadb` client reading the script from stdin (it stops at the first error).
+fn mariadb(url: &str, database: &str) -> Command {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("root", authority));
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let (host, port) = hostport.split_once(':').unwrap_or((hostport, "3306"));
+    let client = if Path::new("/usr/bin/mariadb").exists() {
+        "mariadb"
+    } else {
+        "mysql"
+    };
+    let mut command = Command::new(client);
+    command.args(["--host", host, "--port", port, "--user", user, database]);
+    if !password.is_empty() {
+        command.env("MYSQL_PWD", password);
+    }
+    command
+}
+
+fn run_client(server: &Server, url: &str, database: &str, script: &str) {
+    let mut child = (server.client)(url, database)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start the {} client: {e}", server.label));
+    child
+        .stdin
+        .take()
+        .expect("client stdin")
+        .write_all(script.as_bytes())
+        .expect("write the script");
+    let output = child.wait_with_output().expect("wait for the client");
+    assert!(
+        output.status.success() && output.stderr.is_empty(),
+        "the {} client failed: {}",
+        server.label,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn bench(dir: &Path, server: &Server) {
+    let database = format!("retort_bench_upgrade_{}", std::process::id());
+    let url = with_database(&server.url, &database);
+    let fresh = || {
+        must(retort(dir, &["--url", &url, "-q", "db", "drop"]), "db drop");
+        must(
+            retort(dir, &["--url", &url, "-q", "db", "create"]),
+            "db create",
+        );
+    };
+    fresh();
+    if let Err(error) = retort(dir, &["--url", &url, "-q", "upgrade", "head"]) {
+        println!(
+            "{}: SKIPPED, retort cannot migrate it: {}",
+            server.label,
+            error.trim()
+        );
+        let _ = retort(dir, &["--url", &url, "-q", "db", "drop"]);
+        return;
+    }
+    let applied = must(retort(dir, &["--url", &url, "current"]), "current");
+    let script = String::from_utf8(must(
+        retort(dir, &["--url", &url, "upgrade", "head", "--sql"]),
+        "upgrade --sql",
+    ))
+    .expect("the offline script is UTF-8");
+
+    // The client's run must leave what retort's run left.
+    fresh();
+    run_client(server, &url, &database, &script);
+    let after_client = must(retort(dir, &["--url", &url, "current"]), "current");
+    assert_eq!(after_client, applied, "the script recorded the same state");
+
+    let mut retort_times = Vec::with_capacity(RUNS);
+    let mut client_times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        fresh();
+        let start = Instant::now();
+        must(
+            retort(dir, &["--url", &url, "-q", "upgrade", "head"]),
+            "upgrade",
+        );
+        retort_times.push(start.elapsed());
+        fresh();
+        let start = Instant::now();
+        run_client(server, &url, &database, &script);
+        client_times.push(start.elapsed());
+    }
+    let _ = retort(dir, &["--url", &url, "-q", "db", "drop"]);
+    let (ours, theirs) = (median(retort_times), median(client_times));
+    let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
+    let verdict = if ratio <= RATIO_TARGET {
+        "ok"
+    } else {
+        "ABOVE TARGET"
+    };
+    println!(
+        "{:<11} retort upgrade head {:>8} | client running upgrade --sql {:>8} | ratio {ratio:.2} \
+         (target <= {RATIO_TARGET}: {verdict})",
+        server.label,
+        ms(ours),
+        ms(theirs)
+    );
+}
+
+fn env_url(vars: [&str; 2]) -> Option<String> {
+    vars.iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+}
+
+fn main() {
+    let root = tempfile::tempdir().expect("temporary directory");
+    let dir = root.path().join("project");
+    generate(&dir).expect("generate the project");
+    println!(
+        "retort on database servers, {REVISIONS} TOML revisions (create_table with 3 columns + \
+         create_index each), release build, median of {RUNS}"
+    );
+    let mut servers = Vec::new();
+    match env_url(["RETORT_BENCH_POSTGRES_URL", "RETORT_TEST_POSTGRES_URL"]) {
+        Some(url) => servers.push(Server {
+            label: "PostgreSQL",
+            url,
+            client: psql,
+        }),
+        None => println!("PostgreSQL: SKIPPED, set RETORT_BENCH_POSTGRES_URL"),
+    }
+    match env_url(["RETORT_BENCH_MYSQL_URL", "RETORT_TEST_MYSQL_URL"]) {
+        Some(url) => servers.push(Server {
+            label: "MariaDB",
+            url,
+            client: mariadb,
+        }),
+        None => println!("MariaDB: SKIPPED, set RETORT_BENCH_MYSQL_URL"),
+    }
+    for server in &servers {
+        bench(&dir, server);
+    }
+}
