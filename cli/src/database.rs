@@ -77,7 +77,13 @@ impl Database {
     /// Opens a connection; failures name the redacted URL.
     pub(crate) fn connect(&self) -> CliResult<Box<dyn Connection>> {
         self.dialect.connect(&self.url).map_err(|e| {
-            CliError::runtime(format!("while connecting to {}: {e}", self.url.redacted()))
+            let url = self.url.redacted();
+            // Drivers usually name the URL themselves; say it once.
+            if e.to_string().contains(&url) {
+                CliError::runtime(e)
+            } else {
+                CliError::runtime(format!("while connecting to {url}: {e}"))
+            }
         })
     }
 

@@ -4,7 +4,7 @@ use crate::introspect;
 use crate::params::{Cell, Param};
 use crate::quote::quote_identifier;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, Config, NoTls, SimpleQueryMessage};
+use postgres::{Client, Config, SimpleQueryMessage};
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{DbError, Statement};
 use retort_core::revision::values::Value;
@@ -66,7 +66,7 @@ fn config(url: &DatabaseUrl, database: Option<&str>) -> Result<Config, DbError> 
                 })?;
                 config.connect_timeout(Duration::from_secs(seconds));
             }
-            // TLS is not supported yet; `sslmode=disable|prefer` need none.
+            // `sslmode` and `sslrootcert` are read by `tls::from_url`.
             _ => {}
         }
     }
@@ -77,8 +77,11 @@ fn config(url: &DatabaseUrl, database: Option<&str>) -> Result<Config, DbError> 
 }
 
 fn connect_client(url: &DatabaseUrl, database: Option<&str>) -> Result<Client, DbError> {
-    config(url, database)?
-        .connect(NoTls)
+    let tls = crate::tls::from_url(url)?;
+    let mut config = config(url, database)?;
+    config.ssl_mode(tls.mode);
+    config
+        .connect(tls.connector)
         .map_err(|e| db_error(&format!("cannot connect to {}", url.redacted()), &e))
 }
 
@@ -92,7 +95,17 @@ pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
             }
             DbError::with_sqlstate(message, db.code().code())
         }
-        None => DbError::new(format!("{context}: {error}")),
+        None => {
+            // The client's message alone can be as vague as "error performing TLS
+            // handshake"; the causes say why.
+            let mut message = format!("{context}: {error}");
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            DbError::new(message)
+        }
     }
 }
 

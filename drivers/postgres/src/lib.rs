@@ -2,7 +2,7 @@
 //! connection (the synchronous `postgres` crate) that executes, locks with a session-level
 //! advisory lock and introspects through the catalogs.
 //!
-//! TLS is not supported yet: connections are made without it (`sslmode` is ignored).
+//! TLS (rustls) follows libpq's `sslmode` and `sslrootcert` URL parameters; see `tls`.
 
 mod connection;
 mod introspect;
@@ -10,6 +10,7 @@ mod literal;
 mod params;
 mod quote;
 mod render;
+mod tls;
 mod types;
 
 pub use connection::{PostgresConnection, LOCK_KEY};

@@ -138,3 +138,54 @@ fn create_and_drop_database_say_whether_they_did_anything() {
     assert!(PostgresDialect.drop_database(&db.url).expect("drops"));
     assert!(!PostgresDialect.drop_database(&db.url).expect("drop again"));
 }
+
+/// Whether the session is encrypted, as the server sees it.
+fn encrypted(url: &str) -> Result<bool, String> {
+    let url = DatabaseUrl::parse(url).map_err(|e| e.to_string())?;
+    let mut conn = PostgresDialect.connect(&url).map_err(|e| e.to_string())?;
+    match rows(
+        conn.as_mut(),
+        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+    )
+    .as_slice()
+    {
+        [row] => Ok(row == &vec![Value::Boolean(true)]),
+        other => Err(format!("pg_stat_ssl: {other:?}")),
+    }
+}
+
+#[test]
+fn sslmode_in_the_url_decides_whether_the_session_is_encrypted() {
+    let Some(db) = fresh_database("tls") else {
+        return;
+    };
+    let base = db.url.expose_secret_str().to_string();
+    let with = |params: &str| format!("{base}?{params}");
+    assert!(!encrypted(&with("sslmode=disable")).expect("connects without TLS"));
+    let server_has_tls = encrypted(&base).expect("connects with the default, prefer");
+    if !server_has_tls {
+        let error = encrypted(&with("sslmode=require")).expect_err("no TLS, no connection");
+        eprintln!("SKIPPED the TLS half: the server does not offer TLS ({error})");
+        return;
+    }
+    assert!(encrypted(&with("sslmode=require")).expect("connects with TLS"));
+    // The server's certificate is self-signed and not issued for 127.0.0.1: verification
+    // must refuse it, with or without the certificate as root.
+    let error = encrypted(&with("sslmode=verify-full")).expect_err("an unknown issuer");
+    assert!(error.contains("cannot connect"), "{error}");
+    let snakeoil = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    if std::path::Path::new(snakeoil).exists() {
+        let error = encrypted(&with(&format!(
+            "sslmode=verify-full&sslrootcert={snakeoil}"
+        )))
+        .expect_err("a certificate for another name");
+        assert!(error.contains("cannot connect"), "{error}");
+    }
+    let error = encrypted(&with("sslmode=verify-ca")).expect_err("not supported");
+    assert!(error.contains("verify-full"), "{error}");
+    let error = encrypted(&with("sslmode=sometimes")).expect_err("not a mode");
+    assert!(error.contains("sslmode=`sometimes`"), "{error}");
+    let error = encrypted(&with("sslmode=require&sslrootcert=/nonexistent.pem"))
+        .expect_err("an unreadable root certificate");
+    assert!(error.contains("/nonexistent.pem"), "{error}");
+}
