@@ -125,6 +125,7 @@ columns = [
   { name = "a_real", type = "real" },
   { name = "a_double", type = "double" },
   { name = "a_numeric", type = "numeric(10,3)" },
+  { name = "a_decimal", type = "decimal(6)" },
   { name = "a_varchar", type = "varchar(40)" },
   { name = "a_char", type = "char(3)" },
   { name = "a_text", type = "text" },

@@ -83,7 +83,9 @@ impl NeutralType {
             "double" | "double precision" | "float8" => no_args(NeutralType::Double),
             "numeric" | "decimal" => match args.as_deref() {
                 None => Ok(NeutralType::Numeric { precision: None, scale: None }),
-                Some([p]) if *p > 0 => Ok(NeutralType::Numeric { precision: Some(*p), scale: None }),
+                // `numeric(p)` is `numeric(p,0)` in the SQL standard and in every database;
+                // one spelling, so that a declared column equals its introspected self.
+                Some([p]) if *p > 0 => Ok(NeutralType::Numeric { precision: Some(*p), scale: Some(0) }),
                 Some([p, s]) if *p > 0 && s <= p => Ok(NeutralType::Numeric {
                     precision: Some(*p),
                     scale: Some(*s),
@@ -269,7 +271,7 @@ mod tests {
             "real",
             "double",
             "numeric",
-            "numeric(5)",
+            "numeric(5,0)",
             "numeric(10,2)",
             "varchar(3)",
             "char(1)",
@@ -285,6 +287,14 @@ mod tests {
             let parsed = NeutralType::parse(name).expect(name);
             assert_eq!(parsed.to_string(), name);
         }
+    }
+
+    #[test]
+    fn numeric_with_a_precision_alone_has_scale_zero() {
+        assert_eq!(
+            NeutralType::parse("decimal(5)").expect("parses"),
+            NeutralType::parse("numeric(5,0)").expect("parses")
+        );
     }
 
     #[test]
