@@ -10,6 +10,7 @@ use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
 use rusqlite::types::{Value as SqlValue, ValueRef};
+use std::collections::HashSet;
 use std::time::Duration;
 
 const SAVEPOINT: &str = "retort_revision";
@@ -24,7 +25,13 @@ pub struct SqliteConnection {
     locked: Option<bool>,
     /// A revision's transaction (a savepoint while locked) is open.
     in_transaction: bool,
+    /// Foreign-key violations the database held before this run or transaction began: a
+    /// revision is refused for violations it adds, not for ones it found.
+    preexisting_violations: HashSet<Violation>,
 }
+
+/// One row of `pragma_foreign_key_check`: child table, rowid, parent table.
+type Violation = (String, String, String);
 
 impl SqliteConnection {
     /// Opens the database `url` names (`sqlite://path` or `sqlite::memory:`).
@@ -66,6 +73,7 @@ impl SqliteConnection {
             conn,
             locked: None,
             in_transaction: false,
+            preexisting_violations: HashSet::new(),
         }
     }
 
@@ -102,11 +110,30 @@ impl SqliteConnection {
         Ok(out)
     }
 
-    /// Fails, listing them, if any foreign key is violated; rolls back what `rollback` does.
-    fn check_foreign_keys(&mut self) -> Result<(), DbError> {
-        let violations = match self.rows(&Statement::new(
+    /// Every foreign-key violation in the database.
+    fn violations(&self) -> Result<Vec<Violation>, DbError> {
+        let rows = self.rows(&Statement::new(
             "SELECT \"table\", rowid, \"parent\" FROM pragma_foreign_key_check",
-        )) {
+        ))?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                let cell = |i: usize| row.get(i).map(show).unwrap_or_default();
+                (cell(0), cell(1), cell(2))
+            })
+            .collect())
+    }
+
+    /// Remembers the violations there are now, so that only new ones fail a commit.
+    fn note_preexisting_violations(&mut self) -> Result<(), DbError> {
+        self.preexisting_violations = self.violations()?.into_iter().collect();
+        Ok(())
+    }
+
+    /// Fails, listing them, if a foreign key is violated that was not before the run;
+    /// rolls back what `rollback` does.
+    fn check_foreign_keys(&mut self) -> Result<(), DbError> {
+        let violations = match self.violations() {
             Ok(violations) => violations,
             Err(error) => {
                 // A check that cannot run (e.g. a foreign key to a non-unique column) must
@@ -115,20 +142,18 @@ impl SqliteConnection {
                 return Err(error);
             }
         };
+        let violations: Vec<Violation> = violations
+            .into_iter()
+            .filter(|v| !self.preexisting_violations.contains(v))
+            .collect();
         if violations.is_empty() {
             return Ok(());
         }
         let listed: Vec<String> = violations
             .iter()
             .take(SHOWN_VIOLATIONS)
-            .map(|row| {
-                let cell = |i: usize| row.get(i).map(show).unwrap_or_default();
-                format!(
-                    "row {} of `{}` references a missing row of `{}`",
-                    cell(1),
-                    cell(0),
-                    cell(2)
-                )
+            .map(|(table, rowid, parent)| {
+                format!("row {rowid} of `{table}` references a missing row of `{parent}`")
             })
             .collect();
         let more = violations.len().saturating_sub(SHOWN_VIOLATIONS);
@@ -162,6 +187,10 @@ impl Connection for SqliteConnection {
             self.batch(&format!("SAVEPOINT {SAVEPOINT}"))?;
         } else {
             self.batch("BEGIN")?;
+            if let Err(error) = self.note_preexisting_violations() {
+                let _ = self.batch("ROLLBACK");
+                return Err(error);
+            }
         }
         self.in_transaction = true;
         Ok(())
@@ -223,6 +252,10 @@ impl Connection for SqliteConnection {
             ));
         }
         self.locked = Some(foreign_keys);
+        if let Err(error) = self.note_preexisting_violations() {
+            let _ = self.unlock();
+            return Err(error);
+        }
         Ok(())
     }
 

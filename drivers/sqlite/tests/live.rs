@@ -428,6 +428,43 @@ fn a_commit_that_breaks_a_foreign_key_fails_and_rolls_back() {
 }
 
 #[test]
+fn violations_that_were_there_before_the_run_do_not_block_it_new_ones_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    // A database with an orphan row, written with foreign keys off.
+    for sql in [
+        "PRAGMA foreign_keys = OFF",
+        "CREATE TABLE p (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE c (pid INTEGER REFERENCES p (id))",
+        "INSERT INTO c VALUES (7)",
+    ] {
+        conn.execute(&Statement::new(sql)).expect(sql);
+    }
+    conn.lock(Duration::from_secs(1)).expect("locks");
+    conn.begin().expect("begins");
+    conn.execute(&Statement::new("CREATE TABLE unrelated (x TEXT)"))
+        .expect("creates");
+    conn.commit()
+        .expect("the orphan row was there before: the revision commits");
+    conn.begin().expect("begins");
+    conn.execute(&Statement::new("INSERT INTO c VALUES (8)"))
+        .expect("inserts");
+    let err = conn.commit().expect_err("a new orphan");
+    assert!(
+        err.message
+            .contains("row 2 of `c` references a missing row of `p`")
+            && !err.message.contains("row 1 of"),
+        "only the new violation is listed: {err}"
+    );
+    conn.unlock().expect("unlocks");
+    assert_eq!(
+        rows(conn.as_mut(), "SELECT pid FROM c"),
+        vec![vec![Value::Integer(7)]]
+    );
+    assert!(conn.table_exists(None, "unrelated").expect("looks up"));
+}
+
+#[test]
 fn a_rebuild_keeps_the_autoincrement_counter() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut conn = open(&dir);
