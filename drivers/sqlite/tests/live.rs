@@ -626,3 +626,56 @@ fn hand_written_tables_introspect_with_names_checks_and_defaults() {
         ))
     );
 }
+
+#[test]
+fn renaming_and_retyping_a_referenced_column_keeps_the_foreign_keys_to_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    let all = ops(r#"
+[[upgrade]]
+op = "create_table"
+table = "p"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "code", type = "varchar(10)", unique = true }]
+
+[[upgrade]]
+op = "create_table"
+table = "c"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "p_code", type = "varchar(10)" }]
+foreign_keys = [{ name = "fk_c_p", columns = ["p_code"], references_table = "p", references_columns = ["code"] }]
+
+[[upgrade]]
+op = "bulk_insert"
+table = "p"
+rows = [{ id = 1, code = "a" }]
+
+[[upgrade]]
+op = "bulk_insert"
+table = "c"
+rows = [{ id = 1, p_code = "a" }]
+
+[[upgrade]]
+op = "alter_column"
+table = "p"
+column = "code"
+new_name = "ref"
+type = "varchar(20)"
+"#);
+    apply_checking_round_trip(conn.as_mut(), &all);
+    let live = conn.introspect().expect("introspects");
+    let child = live.table("c").expect("c");
+    assert_eq!(child.foreign_keys[0].references_columns, vec!["ref"]);
+    assert_eq!(
+        rows(
+            conn.as_mut(),
+            "SELECT count(*) FROM pragma_foreign_key_check"
+        ),
+        vec![vec![Value::Integer(0)]]
+    );
+    assert_eq!(
+        rows(
+            conn.as_mut(),
+            "SELECT c.id FROM c JOIN p ON p.ref = c.p_code"
+        ),
+        vec![vec![Value::Integer(1)]]
+    );
+}

@@ -189,13 +189,15 @@ new_name = "points"
         )
         .replace(
             "\"score\" NUMERIC(10,2) DEFAULT 1.5",
-            "\"points\" REAL NOT NULL DEFAULT 1.5",
+            "\"score\" REAL NOT NULL DEFAULT 1.5",
         );
+    // Reshaped under the old name, then renamed natively, so that references to the
+    // column elsewhere (foreign keys, checks, indexes, triggers, views) follow it.
     assert_eq!(
         sql_of_last(&all),
         vec![
             new_table,
-            "INSERT INTO \"_retort_new_users\" (\"id\", \"email\", \"active\", \"points\", \"created\") \
+            "INSERT INTO \"_retort_new_users\" (\"id\", \"email\", \"active\", \"score\", \"created\") \
 SELECT \"id\", \"email\", \"active\", \"score\", \"created\" FROM \"users\"".to_string(),
             "DELETE FROM sqlite_sequence WHERE name = '_retort_new_users'".to_string(),
             "INSERT INTO sqlite_sequence (name, seq) SELECT '_retort_new_users', seq FROM sqlite_sequence WHERE name = 'users'".to_string(),
@@ -203,7 +205,8 @@ SELECT \"id\", \"email\", \"active\", \"score\", \"created\" FROM \"users\"".to_
             "PRAGMA legacy_alter_table = ON".to_string(),
             "ALTER TABLE \"_retort_new_users\" RENAME TO \"users\"".to_string(),
             "PRAGMA legacy_alter_table = OFF".to_string(),
-            "CREATE INDEX \"ix_score\" ON \"users\" (\"points\")".to_string(),
+            "CREATE INDEX \"ix_score\" ON \"users\" (\"score\")".to_string(),
+            "ALTER TABLE \"users\" RENAME COLUMN \"score\" TO \"points\"".to_string(),
         ]
     );
 }

@@ -45,7 +45,7 @@ pub(crate) fn render_operation(
             quote_identifier(&rename.new_name)
         )),
         Operation::AddColumn(add) => add_column(op, add, before),
-        Operation::DropColumn(drop) => rebuild(op, &drop.table, before, None),
+        Operation::DropColumn(drop) => rebuild(op, &drop.table, before),
         Operation::AlterColumn(alter) => alter_column(op, alter, before),
         Operation::CreateIndex(create) => one(create_index_sql(
             &create.table,
@@ -57,10 +57,10 @@ pub(crate) fn render_operation(
             },
         )),
         Operation::DropIndex(drop) => one(format!("DROP INDEX {}", quote_identifier(&drop.name))),
-        Operation::CreateForeignKey(c) => rebuild(op, &c.table, before, None),
-        Operation::CreateUniqueConstraint(c) => rebuild(op, &c.table, before, None),
-        Operation::CreateCheckConstraint(c) => rebuild(op, &c.table, before, None),
-        Operation::DropConstraint(c) => rebuild(op, &c.table, before, None),
+        Operation::CreateForeignKey(c) => rebuild(op, &c.table, before),
+        Operation::CreateUniqueConstraint(c) => rebuild(op, &c.table, before),
+        Operation::CreateCheckConstraint(c) => rebuild(op, &c.table, before),
+        Operation::DropConstraint(c) => rebuild(op, &c.table, before),
         Operation::Execute(execute) => execute_sql(execute),
         Operation::BulkInsert(insert) => bulk_insert(insert, mode),
         other => Err(DialectError::new(
@@ -94,7 +94,7 @@ fn add_column(
         && constant_default
         && (column.nullable || column.default.is_some());
     if !in_place {
-        return rebuild(op, &add.table, before, None);
+        return rebuild(op, &add.table, before);
     }
     let table = before
         .table(&add.table)
@@ -126,9 +126,23 @@ fn alter_column(
             quote_identifier(new_name)
         ))]),
         (Some(new_name), true) => {
-            rebuild(op, &alter.table, before, Some((new_name, &alter.column)))
+            // Reshape under the old name, then rename natively: `RENAME COLUMN` also
+            // rewrites other tables' foreign keys, indexes, triggers and views that name
+            // the column, which a rebuild under the new name would leave dangling.
+            let reshape = Operation::AlterColumn(AlterColumn {
+                new_name: None,
+                ..alter.clone()
+            });
+            let mut statements = rebuild(&reshape, &alter.table, before)?;
+            statements.push(Statement::new(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {}",
+                quote_identifier(&alter.table),
+                quote_identifier(&alter.column),
+                quote_identifier(new_name)
+            )));
+            Ok(statements)
         }
-        (None, true) => rebuild(op, &alter.table, before, None),
+        (None, true) => rebuild(op, &alter.table, before),
         (None, false) => Ok(Vec::new()),
     }
 }

@@ -20,14 +20,10 @@ use retort_core::schema::{Schema, Table};
 pub const REBUILD_PREFIX: &str = "_retort_new_";
 
 /// The statements that rebuild `table` into the shape `op` gives it.
-///
-/// `renamed` maps a new column name to the old one it is copied from (an `alter_column`
-/// that also renames).
 pub(crate) fn rebuild(
     op: &Operation,
     table: &str,
     before: &Schema,
-    renamed: Option<(&str, &str)>,
 ) -> Result<Vec<Statement>, DialectError> {
     let old = before
         .table(table)
@@ -52,30 +48,20 @@ pub(crate) fn rebuild(
         )
     })?;
     let new = after.table(table).ok_or_else(|| missing_table(op, table))?;
-    Ok(rebuild_statements(old, new, renamed)?
+    Ok(rebuild_statements(old, new)?
         .into_iter()
         .map(Statement::new)
         .collect())
 }
 
-fn rebuild_statements(
-    old: &Table,
-    new: &Table,
-    renamed: Option<(&str, &str)>,
-) -> Result<Vec<String>, DialectError> {
+fn rebuild_statements(old: &Table, new: &Table) -> Result<Vec<String>, DialectError> {
     let temp = format!("{REBUILD_PREFIX}{}", new.name);
     let mut sql = vec![create_table_sql(new, &temp)?];
 
     let mut targets = Vec::new();
-    let mut sources = Vec::new();
     for column in &new.columns {
-        let source = match renamed {
-            Some((new_name, old_name)) if new_name == column.name => old_name,
-            _ => column.name.as_str(),
-        };
-        if old.column(source).is_some() {
+        if old.column(&column.name).is_some() {
             targets.push(column.name.as_str());
-            sources.push(source);
         }
     }
     if !targets.is_empty() {
@@ -83,7 +69,7 @@ fn rebuild_statements(
             "INSERT INTO {} ({}) SELECT {} FROM {}",
             quote_identifier(&temp),
             quote_list(&targets),
-            quote_list(&sources),
+            quote_list(&targets),
             quote_identifier(&old.name)
         ));
     }
