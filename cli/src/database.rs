@@ -4,7 +4,7 @@ use crate::args::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use crate::project::Project;
 use retort_core::config::Config;
-use retort_core::db_url::DatabaseUrl;
+use retort_core::db_url::{DatabaseUrl, SqliteLocation};
 use retort_core::migrate::{MigrateError, Migrator, MigratorSettings};
 use retort_core::{Connection, Dialect};
 use std::time::Duration;
@@ -85,6 +85,18 @@ impl Database {
                 CliError::runtime(format!("while connecting to {url}: {e}"))
             }
         })
+    }
+
+    /// A connection for a command that only reads. A SQLite file that does not exist is
+    /// not created: it reads as an empty database (an in-memory one stands in for it).
+    pub(crate) fn connect_read_only(&self) -> CliResult<Box<dyn Connection>> {
+        if let Some(SqliteLocation::File(path)) = self.url.sqlite_location() {
+            if !path.exists() {
+                let empty = DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
+                return self.dialect.connect(&empty).map_err(CliError::runtime);
+            }
+        }
+        self.connect()
     }
 
     /// A Migrator for the project's graph with its settings.

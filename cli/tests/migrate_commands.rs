@@ -91,6 +91,16 @@ fn dry_run_and_offline_sql_change_nothing() {
     assert!(script.contains("'aaaa00000002'"), "{script}");
     let current = p.run(&["current", "--format", "json"]).json();
     assert_eq!(current["applied"], serde_json::json!([]));
+    let history = p.run(&["history", "-i", "--format", "json"]).json();
+    assert_eq!(history[0]["applied"], serde_json::json!(false), "{history}");
+    let check = p.run(&["check", "--format", "json"]);
+    assert_eq!(check.code, 3, "{}", check.stderr);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("JSON");
+    assert_eq!(report["problems"][0]["kind"], "not_at_head", "{report}");
+    assert!(
+        !p.path().join("app.db").exists(),
+        "commands that only read do not create the SQLite file"
+    );
 }
 
 #[test]

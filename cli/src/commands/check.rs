@@ -67,7 +67,7 @@ fn check_project(project: &Project, global: &GlobalArgs, problems: &mut Vec<Prob
         });
     }
     let database = Database::for_project(project, global)?;
-    let mut conn = database.connect()?;
+    let mut conn = database.connect_read_only()?;
     let migrator = database.migrator(project, None, false);
     let state = migrator.read_state(conn.as_mut()).map_err(migrate_error)?;
     if let Some(dirty) = state.dirty() {

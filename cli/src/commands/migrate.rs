@@ -38,7 +38,11 @@ pub(crate) fn run(
         out.emit(|_| script.clone(), || json!({ "sql": script }));
         return Ok(());
     }
-    let mut conn = database.connect()?;
+    let mut conn = if request.run.dry_run {
+        database.connect_read_only()?
+    } else {
+        database.connect()?
+    };
     let text = !out.is_json() && !out.quiet;
     // A status line on stderr for longer runs, and only on a terminal (SPEC 6).
     let live = text && std::io::stderr().is_terminal();
@@ -184,7 +188,7 @@ pub(crate) fn current(out: &Output, global: &GlobalArgs) -> CliResult {
     let (project, state) = std::thread::scope(|scope| {
         let graph = scope.spawn(|| Project::from_config(config.clone(), global.verbose));
         let reading = Instant::now();
-        let state = database.connect().and_then(|mut conn| {
+        let state = database.connect_read_only().and_then(|mut conn| {
             read_recorded_state(database.dialect.as_ref(), &settings, conn.as_mut())
                 .map_err(migrate_error)
         });
@@ -232,7 +236,7 @@ pub(crate) fn stamp(
 /// The recorded state, for `history -i`.
 pub(crate) fn read_state(project: &Project, global: &GlobalArgs) -> CliResult<DbState> {
     let database = Database::for_project(project, global)?;
-    let mut conn = database.connect()?;
+    let mut conn = database.connect_read_only()?;
     database
         .migrator(project, None, false)
         .read_state(conn.as_mut())
