@@ -89,10 +89,16 @@ pub(crate) fn run(
             if out.quiet {
                 String::new()
             } else if steps.is_empty() {
-                format!(
-                    "Nothing to do: the database is already at {}.\n",
-                    request.target
-                )
+                match request.direction {
+                    Direction::Upgrade => format!(
+                        "Nothing to do: `{}` is already applied.\n",
+                        request.target
+                    ),
+                    Direction::Downgrade => format!(
+                        "Nothing to do: nothing after `{}` is applied.\n",
+                        request.target
+                    ),
+                }
             } else if request.run.dry_run {
                 steps
                     .iter()
