@@ -70,7 +70,7 @@ expr = "value <> 0"
     r#"[[upgrade]]
 op = "create_table"
 table = "tags"
-columns = [{ name = "id", type = "integer", primary_key = true }, { name = "entry_id", type = "bigint" }]
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "entry_id", type = "bigint" }, { name = "label", type = "varchar(40)" }]
 
 [[upgrade]]
 op = "create_foreign_key"
@@ -105,7 +105,7 @@ new_name = "labels"
 [[upgrade]]
 op = "alter_column"
 table = "labels"
-column = "entry_id"
+column = "label"
 nullable = false
 
 [[upgrade]]
