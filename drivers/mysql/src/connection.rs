@@ -1,15 +1,16 @@
-//! A live MySQL/MariaDB connection (the synchronous `mysql` crate, without TLS).
+//! A live MySQL/MariaDB connection (the synchronous `mysql` crate, TLS through rustls).
 
 use crate::introspect;
 use crate::params::{decode_row, to_param};
 use crate::quote::{quote_identifier, SQL_MODE_WITH_ESCAPES};
 use mysql::prelude::Queryable;
-use mysql::{Conn, Opts, OptsBuilder, Params, Row};
+use mysql::{Conn, Opts, OptsBuilder, Params, Row, SslOpts};
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{DbError, Statement};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// A connection to one MySQL or MariaDB database.
@@ -30,8 +31,61 @@ impl std::fmt::Debug for MysqlConnection {
     }
 }
 
+/// How a URL asks for TLS (`ssl-mode`, as the `mysql` client spells it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TlsMode {
+    /// No TLS.
+    Disabled,
+    /// TLS if the server offers it, unverified; plain otherwise (the default).
+    Preferred,
+    /// TLS, unverified.
+    Required,
+    /// TLS with a certificate signed by a trusted CA, whatever its host name.
+    VerifyCa,
+    /// TLS with a trusted certificate for the host connected to.
+    VerifyIdentity,
+}
+
+fn tls_mode(url: &DatabaseUrl) -> Result<TlsMode, DbError> {
+    let Some(value) = ["ssl-mode", "ssl_mode", "sslmode"]
+        .iter()
+        .find_map(|key| url.query_param(key))
+    else {
+        return Ok(TlsMode::Preferred);
+    };
+    Ok(match value.to_ascii_lowercase().replace('-', "_").as_str() {
+        "disabled" | "disable" => TlsMode::Disabled,
+        "preferred" | "prefer" => TlsMode::Preferred,
+        "required" | "require" => TlsMode::Required,
+        "verify_ca" => TlsMode::VerifyCa,
+        "verify_identity" | "verify_full" => TlsMode::VerifyIdentity,
+        _ => {
+            return Err(DbError::new(format!(
+                "ssl-mode in {} is `{value}`; expected disabled, preferred, required, verify_ca or verify_identity",
+                url.redacted()
+            )))
+        }
+    })
+}
+
+/// The TLS options of `mode`; `ssl-ca=PATH` names the CA certificate to trust (else the
+/// well-known roots).
+fn ssl_opts(url: &DatabaseUrl, mode: TlsMode) -> Option<SslOpts> {
+    let unverified = matches!(mode, TlsMode::Preferred | TlsMode::Required);
+    let opts = SslOpts::default()
+        .with_danger_accept_invalid_certs(unverified)
+        .with_danger_skip_domain_validation(unverified || mode == TlsMode::VerifyCa)
+        .with_root_cert_path(
+            ["ssl-ca", "ssl_ca", "sslrootcert"]
+                .iter()
+                .find_map(|key| url.query_param(key))
+                .map(PathBuf::from),
+        );
+    (mode != TlsMode::Disabled).then_some(opts)
+}
+
 /// The client options a URL describes; `with_database` false connects to no database.
-fn options(url: &DatabaseUrl, with_database: bool) -> Result<Opts, DbError> {
+fn options(url: &DatabaseUrl, with_database: bool, tls: TlsMode) -> Result<Opts, DbError> {
     let mut builder = OptsBuilder::new()
         .ip_or_hostname(Some(url.host().unwrap_or("localhost")))
         .tcp_port(url.port_or_default().unwrap_or(3306))
@@ -43,6 +97,7 @@ fn options(url: &DatabaseUrl, with_database: bool) -> Result<Opts, DbError> {
         .pass(url.expose_password())
         .db_name(url.database().filter(|_| with_database))
         .prefer_socket(false)
+        .ssl_opts(ssl_opts(url, tls))
         .init(vec![
             String::from("SET NAMES utf8mb4"),
             String::from(SQL_MODE_WITH_ESCAPES),
@@ -60,25 +115,33 @@ fn options(url: &DatabaseUrl, with_database: bool) -> Result<Opts, DbError> {
                 })?;
                 builder = builder.tcp_connect_timeout(Some(Duration::from_secs(seconds)));
             }
-            "ssl-mode" | "ssl_mode" | "sslmode" => match value.to_ascii_lowercase().as_str() {
-                "disabled" | "disable" | "preferred" | "prefer" => {}
-                _ => {
-                    return Err(DbError::new(format!(
-                        "{} asks for ssl-mode={value}, but this build of retort-mysql has no TLS; \
-                         use ssl-mode=disabled or preferred, or connect through a TLS tunnel",
-                        url.redacted()
-                    )))
-                }
-            },
             _ => {}
         }
     }
     Ok(Opts::from(builder))
 }
 
+/// Connects; with `ssl-mode=preferred` (the default), without TLS when the server has
+/// none.
 fn connect_conn(url: &DatabaseUrl, with_database: bool) -> Result<Conn, DbError> {
-    Conn::new(options(url, with_database)?)
-        .map_err(|e| db_error(&format!("cannot connect to {}", url.redacted()), &e))
+    let mode = tls_mode(url)?;
+    let failed = |e: &mysql::Error| db_error(&format!("cannot connect to {}", url.redacted()), e);
+    match Conn::new(options(url, with_database, mode)?) {
+        Ok(conn) => Ok(conn),
+        Err(mysql::Error::DriverError(mysql::DriverError::TlsNotSupported))
+            if mode == TlsMode::Preferred =>
+        {
+            Conn::new(options(url, with_database, TlsMode::Disabled)?).map_err(|e| failed(&e))
+        }
+        Err(mysql::Error::DriverError(mysql::DriverError::TlsNotSupported)) => {
+            Err(DbError::new(format!(
+                "cannot connect to {}: the server offers no TLS, and ssl-mode={mode:?} requires it \
+                 (set ssl-mode=preferred or disabled to connect without TLS)",
+                url.redacted()
+            )))
+        }
+        Err(e) => Err(failed(&e)),
+    }
 }
 
 /// A `mysql` error as a [`DbError`]: `context`, the server's message, code and SQLSTATE.

@@ -4,8 +4,9 @@
 //! 10.6+; URL schemes `mysql` and `mariadb`.
 //!
 //! DDL commits implicitly on these servers, so revisions run behind the Migrator's dirty
-//! row, not in a transaction. TLS is not supported yet: `ssl-mode=disabled|preferred`
-//! connect without it, and any stricter `ssl-mode` is refused.
+//! row, not in a transaction. TLS (rustls) follows the URL's `ssl-mode`: `disabled`,
+//! `preferred` (the default: TLS when the server offers it), `required`, `verify_ca` and
+//! `verify_identity`, with `ssl-ca=PATH` for a CA of one's own.
 
 mod connection;
 mod expr;

@@ -160,3 +160,82 @@ fn a_wrong_password_is_not_printed() {
     assert!(!error.contains("s3cret-pw"), "{error}");
     assert!(error.contains("nobody_here"), "{error}");
 }
+
+/// `Ssl_cipher` of the session: empty without TLS.
+fn cipher(conn: &mut dyn retort_core::Connection) -> String {
+    match rows(conn, "SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+        .first()
+        .and_then(|row| row.get(1))
+    {
+        Some(Value::String(cipher)) => cipher.clone(),
+        other => panic!("unexpected Ssl_cipher {other:?}"),
+    }
+}
+
+#[test]
+fn ssl_mode_required_gets_tls_or_says_the_server_has_none() {
+    let Some(db) = fresh_database("tls") else {
+        return;
+    };
+    let with_mode = |mode: &str| {
+        retort_core::db_url::DatabaseUrl::parse(&format!(
+            "{}?ssl-mode={mode}",
+            db.url.expose_secret_str()
+        ))
+        .expect("parses")
+    };
+    let mut plain = MysqlDialect
+        .connect(&with_mode("disabled"))
+        .expect("connects without TLS");
+    assert_eq!(cipher(plain.as_mut()), "");
+    let have_ssl = rows(plain.as_mut(), "SELECT @@have_ssl");
+    let offered = have_ssl == vec![vec![Value::String("YES".into())]];
+    let mut preferred = MysqlDialect
+        .connect(&with_mode("preferred"))
+        .expect("preferred connects either way");
+    assert_eq!(!cipher(preferred.as_mut()).is_empty(), offered);
+    match MysqlDialect.connect(&with_mode("required")) {
+        Ok(mut conn) => {
+            assert!(offered, "required connected to a server without TLS");
+            assert!(
+                !cipher(conn.as_mut()).is_empty(),
+                "required without a cipher"
+            );
+        }
+        Err(error) => {
+            assert!(!offered, "required failed on a server with TLS: {error}");
+            assert!(error.to_string().contains("TLS"), "{error}");
+        }
+    }
+    let Err(error) = MysqlDialect.connect(&with_mode("sometimes")) else {
+        panic!("an unknown ssl-mode was accepted");
+    };
+    assert!(error.to_string().contains("verify_identity"), "{error}");
+}
+
+/// A server with TLS and a certificate for `localhost` signed by the CA in
+/// `RETORT_TEST_MYSQL_TLS_CA` (a PEM file), at `RETORT_TEST_MYSQL_TLS_URL`. Optional:
+/// CI's server has no certificate.
+#[test]
+fn verify_identity_checks_the_certificate() {
+    let (Ok(url), Ok(ca)) = (
+        std::env::var("RETORT_TEST_MYSQL_TLS_URL"),
+        std::env::var("RETORT_TEST_MYSQL_TLS_CA"),
+    ) else {
+        eprintln!(
+            "SKIPPED verify_identity_checks_the_certificate: RETORT_TEST_MYSQL_TLS_URL/_CA not set"
+        );
+        return;
+    };
+    let parse = |query: &str| {
+        retort_core::db_url::DatabaseUrl::parse(&format!("{url}?{query}")).expect("parses")
+    };
+    let mut conn = MysqlDialect
+        .connect(&parse(&format!("ssl-mode=verify_identity&ssl-ca={ca}")))
+        .expect("the certificate verifies against the CA");
+    assert!(!cipher(conn.as_mut()).is_empty());
+    let Err(error) = MysqlDialect.connect(&parse("ssl-mode=verify_identity")) else {
+        panic!("a certificate of an unknown CA was trusted");
+    };
+    assert!(error.to_string().contains("cannot connect"), "{error}");
+}
