@@ -129,3 +129,17 @@ fn offline_scripts_turn_backslash_escapes_on() {
     assert!(prologue.contains("NO_BACKSLASH_ESCAPES"), "{prologue}");
     assert!(prologue.contains("SET NAMES utf8mb4;"), "{prologue}");
 }
+
+#[test]
+fn a_set_default_action_is_refused_rather_than_dropped() {
+    let all = ops(&TABLE.replace("on_delete = \"cascade\"", "on_update = \"set_default\""));
+    let (last, before) = all.split_last().expect("ops");
+    let error = MysqlDialect
+        .render_operation(last, &fold(before), RenderMode::Offline)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        error.contains("SET DEFAULT") && error.contains("we`ird_id_fkey"),
+        "{error}"
+    );
+}

@@ -74,7 +74,7 @@ pub(crate) fn render_operation(
                 format!(
                     "ADD {}, ADD {}",
                     table::foreign_key_index_sql(&c.table, &fk),
-                    table::foreign_key_sql(&c.table, &fk)
+                    table::foreign_key_sql(&c.table, &fk)?
                 ),
             )
         }

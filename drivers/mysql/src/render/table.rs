@@ -51,7 +51,7 @@ pub(crate) fn create_table(table: &Table) -> Result<Vec<Statement>, DialectError
     }
     for fk in &table.foreign_keys {
         items.push(foreign_key_index_sql(name, fk));
-        items.push(foreign_key_sql(name, fk));
+        items.push(foreign_key_sql(name, fk)?);
     }
     let mut sql = format!(
         "CREATE TABLE {} ({})",
@@ -101,12 +101,24 @@ pub(crate) fn check_sql(table: &str, check: &CheckConstraint, position: usize) -
 
 /// `CONSTRAINT `n` FOREIGN KEY (...) REFERENCES ... ON DELETE ... ON UPDATE ...`; both
 /// actions always said, since MySQL and MariaDB report an unsaid one differently.
-pub(crate) fn foreign_key_sql(table: &str, fk: &ForeignKey) -> String {
+pub(crate) fn foreign_key_sql(table: &str, fk: &ForeignKey) -> Result<String, DialectError> {
     let constraint = fk
         .name
         .clone()
         .unwrap_or_else(|| default_constraint_name(table, &fk.columns, "fkey"));
-    format!(
+    if fk.on_delete == ReferentialAction::SetDefault
+        || fk.on_update == ReferentialAction::SetDefault
+    {
+        return Err(DialectError::new(
+            MYSQL,
+            format!(
+                "create foreign key `{constraint}` on table `{table}` with a `set_default` action"
+            ),
+            "InnoDB has no SET DEFAULT action (MariaDB silently drops it, MySQL refuses it); \
+             use cascade, set_null, restrict or no_action",
+        ));
+    }
+    Ok(format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
         quote_identifier(&constraint),
         quote_list(&fk.columns),
@@ -114,7 +126,7 @@ pub(crate) fn foreign_key_sql(table: &str, fk: &ForeignKey) -> String {
         quote_list(&fk.references_columns),
         action_sql(fk.on_delete),
         action_sql(fk.on_update)
-    )
+    ))
 }
 
 /// `KEY `n` (...)`: the foreign key's own index, named after it. Made explicitly, because
