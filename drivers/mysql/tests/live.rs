@@ -27,7 +27,7 @@ columns = [{ name = "id", type = "smallint" }, { name = "n", type = "numeric(10,
   { name = "ts", type = "timestamptz" }, { name = "dt", type = "timestamp" }, { name = "tm", type = "time" },
   { name = "u", type = "uuid" }, { name = "j", type = "json" },
   { name = "b", type = "blob" }, { name = "s", type = "blob" }, { name = "f", type = "double" }, { name = "ok", type = "boolean" },
-  { name = "txt", type = "text", comment = "it's \\ here" }]
+  { name = "txt", type = "text", comment = "it's \\ here" }, { name = "dflt", type = "text", default = "x'\\y" }]
 comment = "all the types"
 
 [[upgrade]]

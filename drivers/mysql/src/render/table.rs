@@ -14,6 +14,7 @@ use crate::MYSQL;
 use retort_core::dialect::{DialectError, Statement};
 use retort_core::revision::ops::ReferentialAction;
 use retort_core::revision::types::{ColumnType, NeutralType};
+use retort_core::revision::values::DefaultValue;
 use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Table};
 
 /// The index comment of a unique constraint retort named because the user did not.
@@ -179,7 +180,17 @@ pub(crate) fn column_sql(table: &Table, column: &Column) -> Result<String, Diale
         sql.push_str(" NULL");
     }
     if let Some(default) = &column.default {
-        sql.push_str(&format!(" DEFAULT {}", render_default(default)?));
+        let literal = render_default(default)?;
+        // MySQL 8 takes a default for a text, blob or json column only as an expression.
+        let long = matches!(
+            column.column_type,
+            ColumnType::Neutral(NeutralType::Text | NeutralType::Blob | NeutralType::Json)
+        );
+        if long && !matches!(default, DefaultValue::Sql(_)) {
+            sql.push_str(&format!(" DEFAULT ({literal})"));
+        } else {
+            sql.push_str(&format!(" DEFAULT {literal}"));
+        }
     }
     if column.autoincrement {
         let integer = matches!(
