@@ -46,6 +46,18 @@ enum TlsMode {
     VerifyIdentity,
 }
 
+impl TlsMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::Disabled => "disabled",
+            TlsMode::Preferred => "preferred",
+            TlsMode::Required => "required",
+            TlsMode::VerifyCa => "verify_ca",
+            TlsMode::VerifyIdentity => "verify_identity",
+        }
+    }
+}
+
 fn tls_mode(url: &DatabaseUrl) -> Result<TlsMode, DbError> {
     let Some(value) = ["ssl-mode", "ssl_mode", "sslmode"]
         .iter()
@@ -135,9 +147,10 @@ fn connect_conn(url: &DatabaseUrl, with_database: bool) -> Result<Conn, DbError>
         }
         Err(mysql::Error::DriverError(mysql::DriverError::TlsNotSupported)) => {
             Err(DbError::new(format!(
-                "cannot connect to {}: the server offers no TLS, and ssl-mode={mode:?} requires it \
+                "cannot connect to {}: the server offers no TLS, and ssl-mode={} requires it \
                  (set ssl-mode=preferred or disabled to connect without TLS)",
-                url.redacted()
+                url.redacted(),
+                mode.as_str()
             )))
         }
         Err(e) => Err(failed(&e)),
