@@ -3,14 +3,14 @@
 use crate::introspect;
 use crate::params::{decode_row, to_param};
 use crate::quote::{quote_identifier, SQL_MODE_WITH_ESCAPES};
+use crate::tls::{ssl_opts, tls_mode, TlsMode};
 use mysql::prelude::Queryable;
-use mysql::{Conn, Opts, OptsBuilder, Params, Row, SslOpts};
+use mysql::{Conn, Opts, OptsBuilder, Params, Row};
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{DbError, Statement};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// A connection to one MySQL or MariaDB database.
@@ -29,71 +29,6 @@ impl std::fmt::Debug for MysqlConnection {
             .field("mariadb", &self.mariadb)
             .finish_non_exhaustive()
     }
-}
-
-/// How a URL asks for TLS (`ssl-mode`, as the `mysql` client spells it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TlsMode {
-    /// No TLS.
-    Disabled,
-    /// TLS if the server offers it, unverified; plain otherwise (the default).
-    Preferred,
-    /// TLS, unverified.
-    Required,
-    /// TLS with a certificate signed by a trusted CA, whatever its host name.
-    VerifyCa,
-    /// TLS with a trusted certificate for the host connected to.
-    VerifyIdentity,
-}
-
-impl TlsMode {
-    fn as_str(self) -> &'static str {
-        match self {
-            TlsMode::Disabled => "disabled",
-            TlsMode::Preferred => "preferred",
-            TlsMode::Required => "required",
-            TlsMode::VerifyCa => "verify_ca",
-            TlsMode::VerifyIdentity => "verify_identity",
-        }
-    }
-}
-
-fn tls_mode(url: &DatabaseUrl) -> Result<TlsMode, DbError> {
-    let Some(value) = ["ssl-mode", "ssl_mode", "sslmode"]
-        .iter()
-        .find_map(|key| url.query_param(key))
-    else {
-        return Ok(TlsMode::Preferred);
-    };
-    Ok(match value.to_ascii_lowercase().replace('-', "_").as_str() {
-        "disabled" | "disable" => TlsMode::Disabled,
-        "preferred" | "prefer" => TlsMode::Preferred,
-        "required" | "require" => TlsMode::Required,
-        "verify_ca" => TlsMode::VerifyCa,
-        "verify_identity" | "verify_full" => TlsMode::VerifyIdentity,
-        _ => {
-            return Err(DbError::new(format!(
-                "ssl-mode in {} is `{value}`; expected disabled, preferred, required, verify_ca or verify_identity",
-                url.redacted()
-            )))
-        }
-    })
-}
-
-/// The TLS options of `mode`; `ssl-ca=PATH` names the CA certificate to trust (else the
-/// well-known roots).
-fn ssl_opts(url: &DatabaseUrl, mode: TlsMode) -> Option<SslOpts> {
-    let unverified = matches!(mode, TlsMode::Preferred | TlsMode::Required);
-    let opts = SslOpts::default()
-        .with_danger_accept_invalid_certs(unverified)
-        .with_danger_skip_domain_validation(unverified || mode == TlsMode::VerifyCa)
-        .with_root_cert_path(
-            ["ssl-ca", "ssl_ca", "sslrootcert"]
-                .iter()
-                .find_map(|key| url.query_param(key))
-                .map(PathBuf::from),
-        );
-    (mode != TlsMode::Disabled).then_some(opts)
 }
 
 /// The client options a URL describes; `with_database` false connects to no database.

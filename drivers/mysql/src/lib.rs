@@ -15,6 +15,7 @@ mod literal;
 mod params;
 mod quote;
 mod render;
+mod tls;
 mod types;
 
 pub use connection::MysqlConnection;
