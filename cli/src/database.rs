@@ -18,6 +18,8 @@ pub(crate) fn builtin_dialects() -> Vec<Box<dyn Dialect>> {
     dialects.push(Box::new(retort_sqlite::SqliteDialect::new()));
     #[cfg(feature = "postgres")]
     dialects.push(Box::new(retort_postgres::PostgresDialect::new()));
+    #[cfg(feature = "mysql")]
+    dialects.push(Box::new(retort_mysql::MysqlDialect::new()));
     dialects
 }
 

@@ -194,7 +194,31 @@ sql = "INSERT INTO no_such_table (x) VALUES (1)"
             .ok_or("no dirty row for the failed revision")?;
         ensure(row.state == retort_core::migrate::RowState::Dirty, || {
             format!("row state {:?}", row.state)
-        })
+        })?;
+        let recorded_error = row.error.clone().unwrap_or_default();
+        for fragment in ["INSERT INTO no_such_table", "no_such_table"] {
+            ensure(recorded_error.contains(fragment), || {
+                format!("the dirty row's error lacks `{fragment}`: {recorded_error:?}")
+            })?;
+        }
+        ensure(live.table("half_done").is_some(), || {
+            "half_done is gone, though DDL commits implicitly on this database".into()
+        })?;
+        // A later run refuses, naming the revision, the failed statement and the way out.
+        let refusal = upgrade(dialect, &graph, conn.as_mut(), "head")
+            .err()
+            .ok_or("an upgrade over a dirty revision went ahead")?;
+        for fragment in [
+            "aaaa0002",
+            "dirty",
+            "INSERT INTO no_such_table",
+            "retort stamp",
+        ] {
+            ensure(refusal.contains(fragment), || {
+                format!("the refusal lacks `{fragment}`: {refusal}")
+            })?;
+        }
+        Ok(())
     }
 }
 

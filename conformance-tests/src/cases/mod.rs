@@ -33,6 +33,10 @@ pub(crate) fn all() -> Vec<Case> {
             run: operations::every_operation_and_type_round_trips,
         },
         Case {
+            name: "partial_index_applies_or_is_refused_up_front",
+            run: operations::partial_index_applies_or_is_refused_up_front,
+        },
+        Case {
             name: "hostile_identifiers_round_trip",
             run: values::hostile_identifiers_round_trip,
         },

@@ -70,7 +70,7 @@ expr = "value <> 0"
     r#"[[upgrade]]
 op = "create_table"
 table = "tags"
-columns = [{ name = "id", type = "integer", primary_key = true }, { name = "entry_id", type = "bigint" }]
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "entry_id", type = "bigint" }, { name = "label", type = "varchar(40)" }]
 
 [[upgrade]]
 op = "create_foreign_key"
@@ -105,7 +105,7 @@ new_name = "labels"
 [[upgrade]]
 op = "alter_column"
 table = "labels"
-column = "entry_id"
+column = "label"
 nullable = false
 
 [[upgrade]]
@@ -171,4 +171,59 @@ pub(crate) fn every_operation_and_type_round_trips(
         parent = Some(id);
     }
     Ok(())
+}
+
+/// A partial index (`create_index` with `where`): applied where the dialect has them;
+/// elsewhere refused with a clear error before anything of the run is executed.
+pub(crate) fn partial_index_applies_or_is_refused_up_front(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let scratch = Scratch::new()?;
+    scratch.revision(
+        "aaaa0001",
+        None,
+        r#"[[upgrade]]
+op = "create_table"
+table = "jobs"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "done", type = "boolean" }]
+"#,
+    )?;
+    scratch.revision(
+        "aaaa0002",
+        Some("aaaa0001"),
+        r#"[[upgrade]]
+op = "create_index"
+name = "ix_jobs_open"
+table = "jobs"
+columns = ["id"]
+where = "done = false"
+"#,
+    )?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+    let result = upgrade(dialect, &graph, conn.as_mut(), "head");
+    let live = live_schema(conn.as_mut())?;
+    if dialect.capabilities().partial_indexes {
+        result.map_err(|e| format!("a partial index failed: {e}"))?;
+        let index = live
+            .table("jobs")
+            .and_then(|t| t.indexes.iter().find(|i| i.name == "ix_jobs_open"))
+            .ok_or("the partial index is missing")?;
+        ensure(index.predicate.is_some(), || {
+            format!("the partial index lost its predicate: {index:?}")
+        })
+    } else {
+        let error = result
+            .err()
+            .ok_or("a partial index was accepted by a dialect without partial indexes")?;
+        for fragment in ["aaaa0002", "ix_jobs_open", "partial"] {
+            ensure(error.contains(fragment), || {
+                format!("the refusal lacks `{fragment}`: {error}")
+            })?;
+        }
+        ensure(live.is_empty(), || {
+            format!("the refused run executed something: {live:?}")
+        })
+    }
 }

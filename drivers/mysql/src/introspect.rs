@@ -1,0 +1,294 @@
+//! Reading the live schema into the model's normal form through `information_schema`:
+//! five queries (tables, columns, indexes, foreign keys, checks) whatever the number of
+//! tables, for the current database (`DATABASE()`).
+//!
+//! Unique indexes are unique constraints unless marked `retort:index` (made by
+//! `create_index`); those marked `retort:unnamed`, and constraints bearing retort's
+//! default names, read back as unnamed. The index MySQL makes for a foreign key, named
+//! after it, is the foreign key's, not the user's. MariaDB's `json` is `longtext` with a
+//! column check `json_valid(col)`: the two read back as one `json` column.
+
+use crate::connection::MysqlConnection;
+use crate::expr::from_backticks;
+use crate::literal::parse_default;
+use crate::render::{default_constraint_name, INDEX_MARK, UNNAMED_MARK};
+use crate::types::parse_catalog_type;
+use retort_core::dialect::DbError;
+use retort_core::revision::ops::ReferentialAction;
+use retort_core::revision::types::{ColumnType, NeutralType};
+use retort_core::revision::values::Value;
+use retort_core::schema::{
+    CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Schema, Table, UniqueConstraint,
+};
+use std::collections::BTreeMap;
+
+const TABLES: &str = "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
+
+const COLUMNS: &str = "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE,
+  COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT, CHARACTER_SET_NAME
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, ORDINAL_POSITION";
+
+const INDEXES: &str = "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_COMMENT
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+
+const FOREIGN_KEYS: &str = "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME,
+  k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
+  AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// MariaDB keeps the table in `CHECK_CONSTRAINTS` (check names are per table there).
+const CHECKS_MARIADB: &str = "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE
+FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()";
+
+/// MySQL names the table only in `TABLE_CONSTRAINTS` (check names are per schema there).
+const CHECKS_MYSQL: &str = "SELECT tc.TABLE_NAME, tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE
+FROM information_schema.TABLE_CONSTRAINTS tc
+JOIN information_schema.CHECK_CONSTRAINTS cc
+  ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK'";
+
+/// One row of catalog text; `None` for NULL.
+type TextRow = Vec<Option<String>>;
+
+/// The tables of the current database.
+pub(crate) fn introspect(conn: &mut MysqlConnection) -> Result<Schema, DbError> {
+    let mariadb = conn.is_mariadb();
+    let mut run = |sql: &str| -> Result<Vec<TextRow>, DbError> {
+        let rows = conn.rows(sql, &[]).map_err(|e| {
+            DbError::new(format!(
+                "cannot read the schema from information_schema: {e}"
+            ))
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(|row| row.into_iter().map(text).collect())
+            .collect())
+    };
+    let table_rows = run(TABLES)?;
+    let column_rows = run(COLUMNS)?;
+    let index_rows = run(INDEXES)?;
+    let fk_rows = run(FOREIGN_KEYS)?;
+    let check_rows = run(if mariadb {
+        CHECKS_MARIADB
+    } else {
+        CHECKS_MYSQL
+    })?;
+
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    for row in &table_rows {
+        let name = field(row, 0);
+        let mut table = Table::new(name.clone(), Vec::new());
+        table.comment = Some(field(row, 1)).filter(|c| !c.is_empty());
+        tables.insert(name, table);
+    }
+    for row in &column_rows {
+        let Some(table) = tables.get_mut(&field(row, 0)) else {
+            continue;
+        };
+        let column_type = parse_catalog_type(
+            &field(row, 2),
+            &field(row, 3),
+            row.get(8).and_then(|c| c.as_deref()),
+        );
+        let extra = field(row, 6).to_ascii_lowercase();
+        table.columns.push(Column {
+            name: field(row, 1),
+            nullable: field(row, 4) == "YES",
+            default: parse_default(
+                row.get(5).and_then(|c| c.as_deref()),
+                &column_type,
+                mariadb,
+                extra.contains("default_generated"),
+            ),
+            autoincrement: extra.contains("auto_increment"),
+            comment: Some(field(row, 7)).filter(|c| !c.is_empty()),
+            column_type,
+        });
+    }
+    read_foreign_keys(&mut tables, &fk_rows);
+    read_indexes(&mut tables, &index_rows);
+    read_checks(&mut tables, &check_rows);
+    Ok(tables.into_values().collect())
+}
+
+fn read_foreign_keys(tables: &mut BTreeMap<String, Table>, rows: &[TextRow]) {
+    for row in rows {
+        let Some(table) = tables.get_mut(&field(row, 0)) else {
+            continue;
+        };
+        let name = field(row, 1);
+        let same = table
+            .foreign_keys
+            .last_mut()
+            .filter(|fk| fk.name.as_deref() == Some(name.as_str()));
+        match same {
+            Some(fk) => {
+                fk.columns.push(field(row, 2));
+                fk.references_columns.push(field(row, 4));
+            }
+            None => table.foreign_keys.push(ForeignKey {
+                name: Some(name),
+                columns: vec![field(row, 2)],
+                references_table: field(row, 3),
+                references_columns: vec![field(row, 4)],
+                on_delete: action(&field(row, 5)),
+                on_update: action(&field(row, 6)),
+            }),
+        }
+    }
+    for table in tables.values_mut() {
+        let table_name = table.name.clone();
+        for fk in &mut table.foreign_keys {
+            if fk.name.as_deref()
+                == Some(&default_constraint_name(&table_name, &fk.columns, "fkey"))
+            {
+                fk.name = None;
+            }
+        }
+    }
+}
+
+fn read_indexes(tables: &mut BTreeMap<String, Table>, rows: &[TextRow]) {
+    // Rows come ordered by table, index and position: group them.
+    let mut grouped: Vec<(String, String, bool, String, Vec<String>)> = Vec::new();
+    for row in rows {
+        let (table, index) = (field(row, 0), field(row, 1));
+        match grouped.last_mut() {
+            Some(last) if last.0 == table && last.1 == index => last.4.push(field(row, 3)),
+            _ => grouped.push((
+                table,
+                index,
+                field(row, 2) == "0",
+                field(row, 4),
+                vec![field(row, 3)],
+            )),
+        }
+    }
+    for (table_name, index, unique, comment, columns) in grouped {
+        let Some(table) = tables.get_mut(&table_name) else {
+            continue;
+        };
+        if index == "PRIMARY" {
+            table.primary_key = Some(PrimaryKey {
+                name: None,
+                columns,
+            });
+            continue;
+        }
+        let unnamed = comment == UNNAMED_MARK
+            || index == default_constraint_name(&table_name, &columns, "key");
+        if unique && comment != INDEX_MARK {
+            table.unique_constraints.push(UniqueConstraint {
+                name: (!unnamed).then_some(index),
+                columns,
+            });
+            continue;
+        }
+        let backs_foreign_key = !unique
+            && table.foreign_keys.iter().any(|fk| {
+                let name = fk
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| default_constraint_name(&table_name, &fk.columns, "fkey"));
+                name == index && fk.columns == columns
+            });
+        if backs_foreign_key {
+            continue;
+        }
+        table.indexes.push(Index {
+            name: index,
+            columns,
+            unique,
+            predicate: None,
+        });
+    }
+}
+
+fn read_checks(tables: &mut BTreeMap<String, Table>, rows: &[TextRow]) {
+    for row in rows {
+        let Some(table) = tables.get_mut(&field(row, 0)) else {
+            continue;
+        };
+        let name = field(row, 1);
+        let clause = field(row, 2);
+        // MariaDB's `json`: a longtext column with the check `json_valid(`col`)` named after it.
+        let json_column = table.columns.iter_mut().find(|c| {
+            c.name == name
+                && c.column_type == ColumnType::Neutral(NeutralType::Text)
+                && clause == format!("json_valid({})", crate::quote::quote_identifier(&c.name))
+        });
+        if let Some(column) = json_column {
+            column.column_type = ColumnType::Neutral(NeutralType::Json);
+            continue;
+        }
+        let position_names: Vec<String> = (0..8)
+            .map(|n| {
+                crate::render::check_name(
+                    &table.name,
+                    &CheckConstraint {
+                        name: None,
+                        expr: String::new(),
+                    },
+                    n,
+                )
+            })
+            .collect();
+        table.checks.push(CheckConstraint {
+            name: (!position_names.contains(&name)).then_some(name),
+            expr: from_backticks(strip_parentheses(&clause)),
+        });
+    }
+}
+
+/// MySQL's `(expr)` as `expr`, when the outer parentheses enclose the whole.
+fn strip_parentheses(clause: &str) -> &str {
+    let mut expr = clause.trim();
+    while let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
+        let mut depth = 0i64;
+        let encloses = inner.chars().all(|c| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            depth >= 0
+        });
+        if !encloses || depth != 0 {
+            break;
+        }
+        expr = inner.trim();
+    }
+    expr
+}
+
+fn action(rule: &str) -> ReferentialAction {
+    match rule {
+        "CASCADE" => ReferentialAction::Cascade,
+        "RESTRICT" => ReferentialAction::Restrict,
+        "SET NULL" => ReferentialAction::SetNull,
+        "SET DEFAULT" => ReferentialAction::SetDefault,
+        _ => ReferentialAction::NoAction,
+    }
+}
+
+fn text(value: Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) | Value::DateTime(s) => Some(s),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Float(x) => Some(x.to_string()),
+        Value::Boolean(b) => Some(b.to_string()),
+        Value::Bytes(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+    }
+}
+
+fn field(row: &TextRow, index: usize) -> String {
+    row.get(index).cloned().flatten().unwrap_or_default()
+}

@@ -1,0 +1,62 @@
+//! Quoting: every identifier and every string literal goes through here.
+
+/// `name` as a backtick-quoted MySQL identifier, inner backticks doubled.
+pub fn quote_identifier(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// `text` as a string literal for a session without `NO_BACKSLASH_ESCAPES` (retort sets
+/// the mode so, online and in offline scripts): backslash, quote and NUL escaped.
+pub fn quote_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("''"),
+            '\0' => out.push_str("\\0"),
+            // Control characters the `mysql` client would otherwise mangle in a script.
+            '\u{1a}' => out.push_str("\\Z"),
+            _ => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// `bytes` as a hex literal, `X'..'`.
+pub(crate) fn hex_literal(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2 + 3);
+    out.push_str("X'");
+    for byte in bytes {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out.push('\'');
+    out
+}
+
+/// Column names, quoted, separated by `, `.
+pub(crate) fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|n| quote_identifier(n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The SQL that makes backslashes escapes in string literals, whatever the server's
+/// default `sql_mode` (it removes `NO_BACKSLASH_ESCAPES`, keeping every other mode).
+pub const SQL_MODE_WITH_ESCAPES: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM \
+REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_escape_what_would_break_out() {
+        assert_eq!(quote_identifier("a`b"), "`a``b`");
+        assert_eq!(quote_string("it's \\ \0"), "'it''s \\\\ \\0'");
+        assert_eq!(hex_literal(&[0, 255]), "X'00ff'");
+    }
+}
