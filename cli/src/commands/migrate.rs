@@ -90,10 +90,9 @@ pub(crate) fn run(
                 String::new()
             } else if steps.is_empty() {
                 match request.direction {
-                    Direction::Upgrade => format!(
-                        "Nothing to do: `{}` is already applied.\n",
-                        request.target
-                    ),
+                    Direction::Upgrade => {
+                        format!("Nothing to do: `{}` is already applied.\n", request.target)
+                    }
                     Direction::Downgrade => format!(
                         "Nothing to do: nothing after `{}` is applied.\n",
                         request.target
