@@ -378,3 +378,62 @@ fn db_drop_refuses_a_file_that_is_not_a_database_and_urls_never_leak_passwords()
     p.run(&["upgrade", "--lock-timeout", "99999999999"])
         .fails(2, &["lock-timeout"]);
 }
+
+#[test]
+fn offline_sql_with_one_transaction_per_run_has_the_online_shape() {
+    let p = project();
+    let config = p.path().join("retort.toml");
+    let text = std::fs::read_to_string(&config).expect("reads retort.toml");
+    std::fs::write(
+        &config,
+        text.replace(
+            "# transaction_per_migration = true",
+            "transaction_per_migration = false #",
+        ),
+    )
+    .expect("writes retort.toml");
+    let script = p.run(&["upgrade", "--sql"]).ok().to_string();
+    let lines: Vec<&str> = script.lines().collect();
+    assert_eq!(
+        lines.iter().filter(|l| **l == "BEGIN;").count(),
+        1,
+        "{script}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| **l == "COMMIT;").count(),
+        1,
+        "{script}"
+    );
+    assert_eq!(lines.last(), Some(&"COMMIT;"), "{script}");
+    if !sqlite3_available() {
+        eprintln!("SKIPPED the sqlite3 half: no sqlite3 shell on PATH");
+        return;
+    }
+    let offline = p.path().join("offline.db");
+    let mut child = std::process::Command::new("sqlite3")
+        .arg(&offline)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs sqlite3");
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(script.as_bytes())
+            .expect("writes the script");
+    }
+    let output = child.wait_with_output().expect("sqlite3 ends");
+    assert!(
+        output.status.success() && output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows = "SELECT revision, state FROM retort_version ORDER BY revision";
+    assert_eq!(
+        sqlite3(&offline, rows),
+        "aaaa00000001|applied\naaaa00000002|applied\n"
+    );
+}

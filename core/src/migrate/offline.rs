@@ -67,6 +67,14 @@ impl Migrator<'_> {
             script.push_str(&line);
             script.push('\n');
         }
+        // The same transaction shape as an online run: one for the whole run where
+        // `transaction_per_migration = false` and every revision can take part in it.
+        let whole_run = !self.settings.transaction_per_migration
+            && transactional_ddl
+            && loaded.iter().all(|rev| rev.header().transactional);
+        if whole_run {
+            script.push_str("BEGIN;\n");
+        }
         if from.is_none() && direction == Direction::Upgrade {
             let create = table
                 .create(RenderMode::Offline)
@@ -90,7 +98,9 @@ impl Migrator<'_> {
                 source,
             };
             if transactional {
-                script.push_str("BEGIN;\n");
+                if !whole_run {
+                    script.push_str("BEGIN;\n");
+                }
             } else {
                 let mark = match direction {
                     Direction::Upgrade => {
@@ -143,10 +153,13 @@ impl Migrator<'_> {
             }
             .map_err(unsupported)?;
             push_all(&mut script, &[record])?;
-            if transactional {
+            if transactional && !whole_run {
                 script.push_str("COMMIT;\n");
             }
             script.push('\n');
+        }
+        if whole_run {
+            script.push_str("COMMIT;\n");
         }
         Ok(script)
     }
