@@ -264,10 +264,16 @@ impl Connection for SqliteConnection {
             return Ok(());
         };
         self.in_transaction = false;
-        let committed = self.batch("COMMIT");
-        if committed.is_err() {
+        // The whole run is one transaction on SQLite: if its COMMIT fails, none of the
+        // revisions reported as done were kept, and the message must say so.
+        let committed = self.batch("COMMIT").map_err(|mut error| {
             let _ = self.batch("ROLLBACK");
-        }
+            error.message = format!(
+                "{}; the run's transaction was rolled back, so no revision of this run was kept",
+                error.message
+            );
+            error
+        });
         let restored = if foreign_keys {
             self.batch("PRAGMA foreign_keys = ON")
         } else {
