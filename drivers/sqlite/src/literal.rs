@@ -10,6 +10,10 @@ use retort_core::revision::values::{DefaultValue, Value};
 pub(crate) fn render_value(value: &Value) -> Result<String, DialectError> {
     Ok(match value {
         Value::Null => "NULL".into(),
+        // A NUL would end the statement text early; a cast of its bytes keeps it whole.
+        Value::String(text) | Value::DateTime(text) if text.contains('\0') => {
+            format!("CAST({} AS TEXT)", hex_blob(text.as_bytes()))
+        }
         Value::String(text) | Value::DateTime(text) => quote_string(text),
         Value::Integer(i) => i.to_string(),
         Value::Float(x) => render_float(*x)?,
@@ -35,6 +39,13 @@ fn render_float(x: f64) -> Result<String, DialectError> {
 /// back as booleans), expressions in parentheses as SQLite requires.
 pub(crate) fn render_default(default: &DefaultValue) -> Result<String, DialectError> {
     Ok(match default {
+        DefaultValue::String(text) if text.contains('\0') => {
+            return Err(DialectError::new(
+                SQLITE,
+                "write a default that contains a NUL character",
+                "SQLite keeps a table's definition as text, which a NUL would cut short",
+            ))
+        }
         DefaultValue::String(text) => quote_string(text),
         DefaultValue::Integer(i) => i.to_string(),
         DefaultValue::Float(x) => render_float(*x)?,

@@ -679,3 +679,30 @@ type = "varchar(20)"
         vec![vec![Value::Integer(1)]]
     );
 }
+
+#[test]
+fn a_nul_in_text_survives_offline_literals_and_is_refused_as_a_default() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    let literal = SqliteDialect
+        .render_literal(&Value::String("a\0b".into()))
+        .expect("renders");
+    conn.execute(&Statement::new("CREATE TABLE t (x TEXT)"))
+        .expect("creates");
+    conn.execute(&Statement::new(format!("INSERT INTO t VALUES ({literal})")))
+        .expect("inserts");
+    assert_eq!(
+        rows(conn.as_mut(), "SELECT x, typeof(x) FROM t"),
+        vec![vec![
+            Value::String("a\0b".into()),
+            Value::String("text".into())
+        ]]
+    );
+    let all = ops(
+        "[[upgrade]]\nop = \"create_table\"\ntable = \"d\"\ncolumns = [{ name = \"x\", type = \"text\", default = \"a\\u0000b\" }]\n",
+    );
+    let error = SqliteDialect
+        .render_operation(&all[0], &Schema::new(), RenderMode::Online)
+        .expect_err("refused");
+    assert!(error.to_string().contains("NUL"), "{error}");
+}
