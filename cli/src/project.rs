@@ -5,7 +5,9 @@ use crate::error::{CliError, CliResult};
 use retort_core::checksum::checksum;
 use retort_core::config::{Config, Environment};
 use retort_core::graph::Graph;
-use retort_core::load::{read_headers_cached, read_revision as read_whole_revision, Revision};
+use retort_core::load::{
+    read_headers_cached, read_headers_cached_on, read_revision as read_whole_revision, Revision,
+};
 use retort_core::RevisionHeader;
 use serde_json::json;
 use std::fmt::Write as _;
@@ -29,10 +31,27 @@ impl Project {
 
     /// Reads every revision header and builds the graph; the error is the problem found.
     pub(crate) fn from_config(config: Config, verbose: u8) -> Result<Project, String> {
+        Project::read(config, verbose, None)
+    }
+
+    /// Like [`Project::from_config`], leaving one core to work running beside it.
+    pub(crate) fn from_config_beside_other_work(
+        config: Config,
+        verbose: u8,
+    ) -> Result<Project, String> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Project::read(config, verbose, Some(cores.saturating_sub(1).max(1)))
+    }
+
+    fn read(config: Config, verbose: u8, threads: Option<usize>) -> Result<Project, String> {
         let started = Instant::now();
         let cache = config.dir.join(".retort").join("header-cache.bin");
-        let headers =
-            read_headers_cached(&config.migrations.dir, &cache).map_err(|e| e.to_string())?;
+        let dir = &config.migrations.dir;
+        let headers = match threads {
+            Some(threads) => read_headers_cached_on(dir, &cache, threads),
+            None => read_headers_cached(dir, &cache),
+        }
+        .map_err(|e| e.to_string())?;
         let read = started.elapsed();
         let graph = Graph::new(headers).map_err(|e| e.to_string())?;
         if verbose >= 2 {

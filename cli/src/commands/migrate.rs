@@ -191,7 +191,8 @@ pub(crate) fn current(out: &Output, global: &GlobalArgs) -> CliResult {
     let database = Database::for_config(&config, global)?;
     let settings = settings(&config, None, false);
     let (project, state) = std::thread::scope(|scope| {
-        let graph = scope.spawn(|| Project::from_config(config.clone(), global.verbose));
+        let graph =
+            scope.spawn(|| Project::from_config_beside_other_work(config.clone(), global.verbose));
         let reading = Instant::now();
         let state = database.connect_read_only().and_then(|mut conn| {
             read_recorded_state(database.dialect.as_ref(), &settings, conn.as_mut())

@@ -87,18 +87,29 @@ pub fn revision_format(path: &Path) -> Option<FileFormat> {
 /// Other files and subdirectories are ignored. Headers come back sorted by file name;
 /// every malformed file is reported, not only the first.
 pub fn read_headers(dir: &Path) -> Result<Vec<RevisionHeader>, LoadError> {
-    read_headers_with(dir, None)
+    read_headers_with(dir, None, None)
 }
 
 /// Like [`read_headers`], keeping a header cache in the file `cache` (created as needed,
 /// with a `.gitignore` beside it): unchanged files are then `stat`ed instead of read.
 pub fn read_headers_cached(dir: &Path, cache: &Path) -> Result<Vec<RevisionHeader>, LoadError> {
-    read_headers_with(dir, Some(cache))
+    read_headers_with(dir, Some(cache), None)
+}
+
+/// Like [`read_headers_cached`] on at most `threads` threads, for a caller that keeps other
+/// work running meanwhile (`current` reads the database at the same time).
+pub fn read_headers_cached_on(
+    dir: &Path,
+    cache: &Path,
+    threads: usize,
+) -> Result<Vec<RevisionHeader>, LoadError> {
+    read_headers_with(dir, Some(cache), Some(threads))
 }
 
 fn read_headers_with(
     dir: &Path,
     cache_path: Option<&Path>,
+    max_threads: Option<usize>,
 ) -> Result<Vec<RevisionHeader>, LoadError> {
     let names = revision_files(dir)?;
     let cache = cache_path.map(HeaderCache::open);
@@ -123,6 +134,7 @@ fn read_headers_with(
 
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
+        .min(max_threads.unwrap_or(usize::MAX))
         .clamp(1, 8);
     let chunk_size = jobs.len().div_ceil(threads).max(64);
     let results: Vec<Result<ReadHeader, FileError>> = std::thread::scope(|scope| {
