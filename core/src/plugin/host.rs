@@ -47,7 +47,7 @@ pub enum PluginError {
         origin: String,
     },
     /// The plugin speaks another ABI version.
-    #[error("{origin} was built for retort plugin ABI {plugin}, but this retort speaks ABI {host} (same major, minor at least {host}): rebuild the plugin against this retort-core")]
+    #[error("{origin} was built for retort plugin ABI {plugin}, but this retort speaks ABI {host}: rebuild the plugin against this retort-core")]
     AbiMismatch {
         /// Where the plugin came from.
         origin: String,
