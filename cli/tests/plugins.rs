@@ -248,3 +248,114 @@ fn a_panicking_plugin_fails_its_check_without_crashing() {
         run.stdout
     );
 }
+
+/// The out-of-tree example plugin (examples/strict-sqlite), built as docs/plugins.md says.
+fn strict_sqlite() -> String {
+    let manifest =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/strict-sqlite/Cargo.toml");
+    cdylib::build_project(&manifest, "strict-sqlite")
+        .expect("building examples/strict-sqlite")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn the_strict_sqlite_example_creates_strict_tables() {
+    let strict = strict_sqlite();
+    let shop = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(shop.path().join("migrations")).expect("mkdir");
+    std::fs::write(
+        shop.path().join("retort.toml"),
+        "[database]\nurl = \"sqlite+strict://unused.db\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        shop.path().join("migrations/20260101_0000_aaaaaaaaaaaa_items.toml"),
+        "revision = \"aaaaaaaaaaaa\"\nmessage = \"items\"\n\n[[upgrade]]\nop = \"create_table\"\n\
+         table = \"items\"\ncolumns = [\n  { name = \"id\", type = \"bigint\", primary_key = true },\n  \
+         { name = \"name\", type = \"varchar(100)\" },\n  { name = \"price\", type = \"numeric(10,2)\" },\n]\n\n\
+         [[downgrade]]\nop = \"drop_table\"\ntable = \"items\"\n",
+    )
+    .expect("write revision");
+    let db = shop.path().join("strict.db");
+    let url = format!("sqlite+strict://{}", db.display());
+    let listed = retort(
+        shop.path(),
+        &["--plugin", &strict, "dialects", "--format", "json"],
+    )
+    .json();
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert!(names.contains(&"strict-sqlite"), "{listed}");
+
+    retort(
+        shop.path(),
+        &["--plugin", &strict, "--url", &url, "upgrade"],
+    )
+    .ok();
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let mut statement = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name <> 'retort_version'",
+        )
+        .expect("prepare");
+    let tables: Vec<(String, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(!tables.is_empty());
+    for (name, sql) in &tables {
+        assert!(sql.ends_with("STRICT"), "{name} is not STRICT: {sql}");
+    }
+    // A STRICT table refuses a value of the wrong type, which plain SQLite would store.
+    let (first, _) = &tables[0];
+    let wrong = conn.execute(
+        &format!("INSERT INTO \"{first}\" (id) VALUES ('not a number')"),
+        [],
+    );
+    assert!(
+        wrong.is_err(),
+        "STRICT typing accepted text in an integer key"
+    );
+}
+
+#[test]
+fn plugin_check_reports_where_the_strict_sqlite_example_differs() {
+    let strict = strict_sqlite();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = retort(
+        dir.path(),
+        &[
+            "plugin",
+            "check",
+            &strict,
+            "--url",
+            "sqlite+strict://check.db",
+        ],
+    );
+    // STRICT tables keep five column types, so the cases that read the declared types
+    // back fail, and say why; every other case passes.
+    assert_eq!(run.code, 3, "stdout: {} stderr: {}", run.stdout, run.stderr);
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("FAILED  "))
+        .filter_map(|line| line.split(':').next())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "upgrade_and_downgrade_round_trip",
+            "every_operation_and_type_round_trips",
+            "hostile_identifiers_round_trip"
+        ]
+    );
+    let total = retort_conformance::cases().len();
+    let last = run.stdout.lines().last().expect("closing line");
+    assert_eq!(last, format!("{} passed, 3 failed", total - 3));
+}

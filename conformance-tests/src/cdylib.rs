@@ -10,6 +10,17 @@ static BUILD: Mutex<()> = Mutex::new(());
 
 /// Builds `package` (a cdylib crate of this workspace) and returns its shared library.
 pub fn build(package: &str) -> Result<PathBuf, String> {
+    build_with(&["-p", package], package)
+}
+
+/// Builds the cdylib crate of the (out-of-workspace) project `manifest`, whose package is
+/// `package`, into the same target directory, and returns its shared library.
+pub fn build_project(manifest: &Path, package: &str) -> Result<PathBuf, String> {
+    let manifest = manifest.to_str().ok_or("the manifest path is not UTF-8")?;
+    build_with(&["--manifest-path", manifest], package)
+}
+
+fn build_with(selection: &[&str], package: &str) -> Result<PathBuf, String> {
     let _guard = BUILD
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -24,7 +35,8 @@ pub fn build(package: &str) -> Result<PathBuf, String> {
     let mut command = Command::new(cargo);
     command
         .current_dir(workspace)
-        .args(["build", "--quiet", "-p", package])
+        .args(["build", "--quiet"])
+        .args(selection)
         .env("CARGO_TARGET_DIR", target_dir_of(&profile_dir)?);
     if release {
         command.arg("--release");
