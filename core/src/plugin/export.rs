@@ -7,11 +7,13 @@
 
 use super::abi::{Buffer, FunctionTable, STATUS_ERROR, STATUS_OK, STATUS_POISONED};
 use super::wire::{
-    Description, RenderRequest, WireError, WireRows, WireStatement, WireTableName, WireUrl,
-    WireValue,
+    Description, RenderRequest, WireBefore, WireError, WireRows, WireStatement, WireTableName,
+    WireUrl, WireValue,
 };
 use crate::dialect::{Connection, Dialect};
+use crate::revision::ops::Operation;
 use crate::revision::values::Value;
+use crate::schema::Schema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -23,6 +25,17 @@ use std::time::Duration;
 
 type SharedConnection = Arc<Mutex<Box<dyn Connection>>>;
 
+/// How many schemas a plugin keeps for render requests (one per host-side schema in use).
+const CACHED_SCHEMAS: usize = 8;
+
+/// A schema kept for render requests, and the operation last rendered against it.
+#[derive(Debug)]
+struct CachedSchema {
+    cache: u64,
+    schema: Schema,
+    pending: Option<Operation>,
+}
+
 /// The state of one exported dialect: the dialect, its open connections, and whether it
 /// has panicked.
 pub struct PluginState {
@@ -30,6 +43,7 @@ pub struct PluginState {
     connections: Mutex<HashMap<u64, SharedConnection>>,
     next_handle: AtomicU64,
     poisoned: AtomicBool,
+    schemas: Mutex<Vec<CachedSchema>>,
 }
 
 impl std::fmt::Debug for PluginState {
@@ -49,6 +63,7 @@ impl PluginState {
             connections: Mutex::new(HashMap::new()),
             next_handle: AtomicU64::new(1),
             poisoned: AtomicBool::new(false),
+            schemas: Mutex::new(Vec::new()),
         }
     }
 
@@ -239,6 +254,7 @@ dialect_fn!(describe, |state, _input: ()| {
         version: dialect.version(),
         capabilities: dialect.capabilities(),
         script_prologue: dialect.script_prologue(),
+        core_version: env!("CARGO_PKG_VERSION").to_string(),
     })
 });
 dialect_fn!(quote_identifier, |state, name: String| Ok(state
@@ -254,15 +270,58 @@ dialect_fn!(render_literal, |state, value: WireValue| Ok(state
     .dialect
     .render_literal(&Value::from(value))?));
 dialect_fn!(render_operation, |state, request: RenderRequest| {
-    let statements =
-        state
-            .dialect
-            .render_operation(&request.operation, &request.before, request.mode)?;
-    Ok(statements
+    let mut schemas = state.schemas.lock().unwrap_or_else(PoisonError::into_inner);
+    let index = cached_schema(&mut schemas, request.before)?;
+    let entry = &mut schemas[index];
+    let rendered = state
+        .dialect
+        .render_operation(&request.operation, &entry.schema, request.mode);
+    entry.pending = Some(request.operation);
+    Ok(rendered?
         .iter()
         .map(WireStatement::from)
         .collect::<Vec<_>>())
 });
+
+/// The position of the schema a render request is against, kept up to date.
+fn cached_schema(schemas: &mut Vec<CachedSchema>, before: WireBefore) -> Result<usize, WireError> {
+    match before {
+        WireBefore::Full { schema, cache } => {
+            schemas.retain(|entry| entry.cache != cache);
+            if schemas.len() >= CACHED_SCHEMAS {
+                schemas.remove(0);
+            }
+            schemas.push(CachedSchema {
+                cache,
+                schema,
+                pending: None,
+            });
+            Ok(schemas.len() - 1)
+        }
+        WireBefore::Cached {
+            cache,
+            apply_pending,
+        } => {
+            let index = schemas
+                .iter()
+                .position(|entry| entry.cache == cache)
+                .ok_or(WireError::CacheMiss)?;
+            if apply_pending {
+                let entry = &mut schemas[index];
+                let applied = entry
+                    .pending
+                    .take()
+                    .is_some_and(|op| entry.schema.apply(&op).is_ok());
+                if !applied {
+                    schemas.remove(index);
+                    return Err(WireError::CacheMiss);
+                }
+            }
+            Ok(index)
+        }
+    }
+}
+
 dialect_fn!(connect, |state, url: WireUrl| {
     let connection = state.dialect.connect(&url.to_url()?)?;
     let handle = state.next_handle.fetch_add(1, Ordering::SeqCst);

@@ -16,8 +16,8 @@ use crate::schema::Schema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Why a plugin was refused.
@@ -164,11 +164,26 @@ impl PluginCalls {
     }
 }
 
+/// Names for the schemas a plugin keeps, unique in this process.
+static NEXT_CACHE: AtomicU64 = AtomicU64::new(1);
+
+/// What the plugin keeps from the last render request: the schema at `position` as
+/// `cache`, and the operation rendered against it.
+#[derive(Debug)]
+struct RenderSlot {
+    position: (u64, u64),
+    cache: u64,
+    rendered: Operation,
+}
+
 /// A plugin's dialect, usable wherever a built-in [`Dialect`] is.
 #[derive(Debug, Clone)]
 pub struct PluginDialect {
     calls: Arc<PluginCalls>,
     description: Description,
+    /// Held for the whole render call, so that the plugin's cached schema and this record
+    /// of it never disagree.
+    render_slot: Arc<Mutex<Option<RenderSlot>>>,
     plugin_name: String,
     plugin_version: String,
 }
@@ -244,6 +259,7 @@ impl PluginDialect {
         Ok(PluginDialect {
             calls,
             description,
+            render_slot: Arc::new(Mutex::new(None)),
             plugin_name,
             plugin_version,
         })
@@ -294,6 +310,40 @@ unsafe fn static_str(ptr: *const u8, len: usize) -> Option<String> {
 /// fallible call reports the poisoning).
 fn fallback_quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The borrowed twin of [`super::wire::RenderRequest`], which the plugin reads.
+#[derive(Serialize)]
+struct RenderRequestRef<'a> {
+    operation: &'a Operation,
+    before: BeforeRef<'a>,
+    mode: RenderMode,
+}
+
+/// The borrowed twin of [`super::wire::WireBefore`].
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum BeforeRef<'a> {
+    Full { schema: &'a Schema, cache: u64 },
+    Cached { cache: u64, apply_pending: bool },
+}
+
+impl PluginDialect {
+    fn render_call(
+        &self,
+        operation: &Operation,
+        before: BeforeRef<'_>,
+        mode: RenderMode,
+    ) -> Result<Vec<WireStatement>, WireError> {
+        self.calls.dialect_call(
+            self.table().render_operation,
+            &RenderRequestRef {
+                operation,
+                before,
+                mode,
+            },
+        )
+    }
 }
 
 impl Dialect for PluginDialect {
@@ -350,25 +400,67 @@ impl Dialect for PluginDialect {
         before: &Schema,
         mode: RenderMode,
     ) -> Result<Vec<Statement>, DialectError> {
-        #[derive(Serialize)]
-        struct Request<'a> {
-            operation: &'a Operation,
-            before: &'a Schema,
-            mode: RenderMode,
-        }
-        // The plugin reads it as a `RenderRequest`; this borrowed twin avoids cloning.
-        let statements: Vec<WireStatement> = self
-            .calls
-            .dialect_call(
-                self.table().render_operation,
-                &Request {
-                    operation: op,
-                    before,
+        let mut slot = self
+            .render_slot
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let stamp = before.edit_stamp();
+        let position = stamp.position();
+        // The schema model must be the same code on both sides for the plugin to apply an
+        // operation to its copy; otherwise every request carries the whole schema.
+        let same_model = self.description.core_version == env!("CARGO_PKG_VERSION");
+        let cached = slot.as_ref().filter(|_| same_model).and_then(|last| {
+            if last.position == position {
+                Some((last.cache, false))
+            } else if last.position.0 == position.0
+                && last.position.1 + 1 == position.1
+                && stamp.last_applied() == Some(&last.rendered)
+            {
+                Some((last.cache, true))
+            } else {
+                None
+            }
+        });
+        let mut result = match cached {
+            Some((cache, apply_pending)) => self
+                .render_call(
+                    op,
+                    BeforeRef::Cached {
+                        cache,
+                        apply_pending,
+                    },
                     mode,
-                },
-            )
-            .map_err(|e| e.into_dialect_error(self.name()))?;
-        Ok(statements.into_iter().map(Statement::from).collect())
+                )
+                .map(|statements| (statements, cache)),
+            None => Err(WireError::CacheMiss),
+        };
+        if matches!(result, Err(WireError::CacheMiss)) {
+            let cache = NEXT_CACHE.fetch_add(1, Ordering::Relaxed);
+            result = self
+                .render_call(
+                    op,
+                    BeforeRef::Full {
+                        schema: before,
+                        cache,
+                    },
+                    mode,
+                )
+                .map(|statements| (statements, cache));
+        }
+        match result {
+            Ok((statements, cache)) => {
+                *slot = Some(RenderSlot {
+                    position,
+                    cache,
+                    rendered: op.clone(),
+                });
+                Ok(statements.into_iter().map(Statement::from).collect())
+            }
+            Err(error) => {
+                *slot = None;
+                Err(error.into_dialect_error(self.name()))
+            }
+        }
     }
 
     fn connect(&self, url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError> {

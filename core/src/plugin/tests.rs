@@ -39,11 +39,13 @@ impl Dialect for Probe {
     fn render_operation(
         &self,
         op: &Operation,
-        _before: &Schema,
+        before: &Schema,
         _mode: RenderMode,
     ) -> Result<Vec<Statement>, DialectError> {
         let Operation::BulkInsert(insert) = op else {
-            return Ok(vec![Statement::new(op.name())]);
+            // What the plugin sees of the schema: its table names.
+            let names: Vec<&str> = before.table_names().collect();
+            return Ok(vec![Statement::new(names.join(","))]);
         };
         let columns = insert.columns();
         Ok(insert
@@ -131,4 +133,41 @@ fn a_panic_poisons_the_plugin_and_later_calls_are_refused() {
         refused.to_string().contains("panicked"),
         "unexpected message: {refused}"
     );
+}
+
+fn create(table: &str) -> Operation {
+    let text = format!(
+        "revision = \"a\"\nmessage = \"m\"\n[[upgrade]]\nop = \"create_table\"\ntable = \"{table}\"\n\
+         columns = [{{ name = \"id\", type = \"integer\" }}]\n"
+    );
+    let revision =
+        crate::revision::toml_file::parse_toml_revision(std::path::Path::new("r.toml"), &text)
+            .expect("revision");
+    revision.upgrade.into_iter().next().expect("one operation")
+}
+
+#[test]
+fn the_plugin_sees_the_schema_as_it_is_whether_sent_whole_or_as_changes() {
+    let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
+    let seen = |schema: &Schema, op: &Operation| {
+        dialect
+            .render_operation(op, schema, RenderMode::Online)
+            .expect("render")[0]
+            .sql
+            .clone()
+    };
+    let mut schema = Schema::new();
+    let (a, b, c) = (create("a"), create("b"), create("c"));
+    assert_eq!(seen(&schema, &a), "");
+    assert_eq!(seen(&schema, &a), "", "rendered twice at the same state");
+    schema.apply(&a).expect("apply a");
+    assert_eq!(seen(&schema, &b), "a", "changed by the rendered operation");
+    schema.apply(&b).expect("apply b");
+    schema.remove_table("a");
+    assert_eq!(seen(&schema, &c), "b", "changed otherwise: sent whole");
+    let mut other = schema.clone();
+    other.apply(&c).expect("apply c");
+    assert_eq!(seen(&other, &a), "b,c", "another schema value");
+    schema.apply(&a).expect("apply a again");
+    assert_eq!(seen(&schema, &c), "a,b", "back to the first one");
 }

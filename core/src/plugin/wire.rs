@@ -23,6 +23,10 @@ pub struct Description {
     pub capabilities: Capabilities,
     /// [`crate::Dialect::script_prologue`].
     pub script_prologue: Vec<String>,
+    /// The version of retort-core the plugin was built with: the host sends schemas as
+    /// changes only to a plugin whose schema model is its own.
+    #[serde(default)]
+    pub core_version: String,
 }
 
 /// An error crossing the boundary, its kind kept so that the host rebuilds the same error
@@ -34,6 +38,8 @@ pub enum WireError {
     Db(DbError),
     /// A [`DialectError`].
     Dialect(DialectError),
+    /// The plugin no longer holds the schema a render request refers to: send it whole.
+    CacheMiss,
     /// A failure of the plugin machinery itself (bad input, a panic, poisoning).
     Plugin {
         /// What went wrong.
@@ -55,6 +61,7 @@ impl WireError {
             WireError::Db(error) => error,
             WireError::Dialect(error) => DbError::new(error.to_string()),
             WireError::Plugin { message } => DbError::new(message),
+            WireError::CacheMiss => DbError::new("the plugin lost its cached schema"),
         }
     }
 
@@ -68,6 +75,11 @@ impl WireError {
             WireError::Plugin { message } => {
                 DialectError::new(dialect, "render through its plugin", message)
             }
+            WireError::CacheMiss => DialectError::new(
+                dialect,
+                "render through its plugin",
+                "the plugin lost its cached schema",
+            ),
         }
     }
 }
@@ -206,9 +218,32 @@ pub struct RenderRequest {
     /// The operation.
     pub operation: Operation,
     /// The schema before it.
-    pub before: Schema,
+    pub before: WireBefore,
     /// Online or offline.
     pub mode: RenderMode,
+}
+
+/// The schema a render request is against: whole, or by reference to one the plugin
+/// keeps from an earlier request (so that a run of N operations sends N operations, not
+/// N schemas).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WireBefore {
+    /// The whole schema; the plugin keeps it as `cache`.
+    Full {
+        /// The schema.
+        schema: Schema,
+        /// The name it is kept under.
+        cache: u64,
+    },
+    /// The schema kept as `cache`; with `apply_pending`, after applying the operation last
+    /// rendered against it (the host's schema changed by exactly that).
+    Cached {
+        /// The name it was kept under.
+        cache: u64,
+        /// Apply the previously rendered operation first.
+        apply_pending: bool,
+    },
 }
 
 /// A table name with an optional schema.
