@@ -293,7 +293,7 @@ fn cached_schema(schemas: &mut Vec<CachedSchema>, before: WireBefore) -> Result<
             }
             schemas.push(CachedSchema {
                 cache,
-                schema,
+                schema: *schema,
                 pending: None,
             });
             Ok(schemas.len() - 1)

@@ -15,6 +15,7 @@ use crate::revision::values::Value;
 use crate::schema::Schema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -176,6 +177,34 @@ struct RenderSlot {
     rendered: Operation,
 }
 
+/// Answers of the infallible, pure calls, by input.
+#[derive(Debug, Default)]
+struct Memo {
+    quoted: HashMap<String, String>,
+    qualified: HashMap<(Option<String>, String), String>,
+    placeholders: HashMap<usize, String>,
+}
+
+/// Beyond this many answers a memo table starts afresh (identifiers are few in practice).
+const MEMO_LIMIT: usize = 4096;
+
+/// `map[key]`, computing and remembering it if absent; not remembered if `compute` fails.
+fn memoized<K: std::hash::Hash + Eq, E>(
+    map: &mut HashMap<K, String>,
+    key: K,
+    compute: impl FnOnce() -> Result<String, E>,
+) -> Result<String, E> {
+    if let Some(found) = map.get(&key) {
+        return Ok(found.clone());
+    }
+    let value = compute()?;
+    if map.len() >= MEMO_LIMIT {
+        map.clear();
+    }
+    map.insert(key, value.clone());
+    Ok(value)
+}
+
 /// A plugin's dialect, usable wherever a built-in [`Dialect`] is.
 #[derive(Debug, Clone)]
 pub struct PluginDialect {
@@ -184,6 +213,9 @@ pub struct PluginDialect {
     /// Held for the whole render call, so that the plugin's cached schema and this record
     /// of it never disagree.
     render_slot: Arc<Mutex<Option<RenderSlot>>>,
+    /// Quoted identifiers and placeholders already asked for: pure functions of their input,
+    /// asked for again and again by the migrator.
+    memo: Arc<Mutex<Memo>>,
     plugin_name: String,
     plugin_version: String,
 }
@@ -260,6 +292,7 @@ impl PluginDialect {
             calls,
             description,
             render_slot: Arc::new(Mutex::new(None)),
+            memo: Arc::default(),
             plugin_name,
             plugin_version,
         })
@@ -364,24 +397,32 @@ impl Dialect for PluginDialect {
     }
 
     fn quote_identifier(&self, name: &str) -> String {
-        self.calls
-            .dialect_call(self.table().quote_identifier, name)
-            .unwrap_or_else(|_| fallback_quote(name))
+        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        memoized(&mut memo.quoted, name.to_string(), || {
+            self.calls.dialect_call(self.table().quote_identifier, name)
+        })
+        .unwrap_or_else(|_| fallback_quote(name))
     }
 
     fn qualified_table(&self, schema: Option<&str>, table: &str) -> String {
-        self.calls
-            .dialect_call(self.table().qualified_table, &(schema, table))
-            .unwrap_or_else(|_| match schema {
-                Some(schema) => format!("{}.{}", fallback_quote(schema), fallback_quote(table)),
-                None => fallback_quote(table),
-            })
+        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        let key = (schema.map(str::to_string), table.to_string());
+        memoized(&mut memo.qualified, key, || {
+            self.calls
+                .dialect_call(self.table().qualified_table, &(schema, table))
+        })
+        .unwrap_or_else(|_| match schema {
+            Some(schema) => format!("{}.{}", fallback_quote(schema), fallback_quote(table)),
+            None => fallback_quote(table),
+        })
     }
 
     fn placeholder(&self, index: usize) -> String {
-        self.calls
-            .dialect_call(self.table().placeholder, &index)
-            .unwrap_or_else(|_| String::from("?"))
+        let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
+        memoized(&mut memo.placeholders, index, || {
+            self.calls.dialect_call(self.table().placeholder, &index)
+        })
+        .unwrap_or_else(|_| String::from("?"))
     }
 
     fn script_prologue(&self) -> Vec<String> {

@@ -232,7 +232,7 @@ pub enum WireBefore {
     /// The whole schema; the plugin keeps it as `cache`.
     Full {
         /// The schema.
-        schema: Schema,
+        schema: Box<Schema>,
         /// The name it is kept under.
         cache: u64,
     },
