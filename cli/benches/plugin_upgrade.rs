@@ -7,6 +7,9 @@
 //! profile, generates the revisions of `sqlite_upgrade` (a `create_table` with three
 //! columns plus a `create_index` each), and runs both variants in interleaved rounds, a
 //! fresh database file each run, printing the medians and their ratio (target: within 5%).
+//! A third variant runs the linked driver through the in-process adapter: the same ABI
+//! code without `dlopen`, which separates the cost of the JSON calls from that of the
+//! separately linked library.
 
 mod workload;
 
@@ -61,6 +64,8 @@ fn main() {
         retort_conformance::cdylib::build("retort-sqlite-plugin").expect("building the plugin");
     let plugin = retort_core::plugin::load(&library).expect("loading the plugin");
     let linked = retort_sqlite::SqliteDialect::new();
+    let adapted =
+        retort_core::in_process_dialect!(retort_sqlite::SqliteDialect::new()).expect("adapter");
 
     let dir = tempfile::tempdir().expect("temporary directory");
     let migrations = dir.path().join("migrations");
@@ -71,14 +76,18 @@ fn main() {
     // One warm-up run each (page cache, lazy initialisation), then interleaved rounds.
     upgrade(&linked, &graph, &db);
     upgrade(&plugin, &graph, &db);
+    upgrade(&adapted, &graph, &db);
     let mut linked_times = Vec::new();
     let mut plugin_times = Vec::new();
+    let mut adapted_times = Vec::new();
     for _ in 0..ROUNDS {
         linked_times.push(upgrade(&linked, &graph, &db));
         plugin_times.push(upgrade(&plugin, &graph, &db));
+        adapted_times.push(upgrade(&adapted, &graph, &db));
     }
     let linked_ms = median(linked_times).as_secs_f64() * 1e3;
     let plugin_ms = median(plugin_times).as_secs_f64() * 1e3;
+    let adapted_ms = median(adapted_times).as_secs_f64() * 1e3;
     let ratio = plugin_ms / linked_ms;
     println!("{REVISIONS}-revision SQLite upgrade, median of {ROUNDS}:");
     println!("  statically linked:   {linked_ms:9.1} ms");
@@ -89,6 +98,7 @@ fn main() {
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default()
     );
+    println!("  in-process adapter:  {adapted_ms:9.1} ms (the ABI without dlopen)");
     println!(
         "  ratio plugin/linked: {ratio:9.3} (target <= {RATIO_TARGET}: {})",
         if ratio <= RATIO_TARGET {
