@@ -359,3 +359,33 @@ fn plugin_check_reports_where_the_strict_sqlite_example_differs() {
     let last = run.stdout.lines().last().expect("closing line");
     assert_eq!(last, format!("{} passed, 3 failed", total - 3));
 }
+
+#[test]
+fn plugin_check_on_postgres_makes_a_database_per_case_on_the_server() {
+    let Ok(base) = std::env::var("RETORT_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
+            "RETORT_TEST_POSTGRES_URL is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it"
+        );
+        eprintln!("SKIPPED plugin_check_on_postgres_makes_a_database_per_case_on_the_server: RETORT_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let postgres = plugin("retort-postgres-plugin");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = retort(dir.path(), &["plugin", "check", &postgres, "--url", &base]);
+    let out = run.ok();
+    let cases = retort_conformance::cases().len();
+    assert_eq!(
+        out.lines().last().expect("closing line"),
+        format!("{cases} passed, 0 failed")
+    );
+    if let Some((_, password)) = base.split_once("://").and_then(|(_, rest)| {
+        rest.split_once('@')
+            .and_then(|(user_info, _)| user_info.split_once(':'))
+    }) {
+        assert!(
+            !out.contains(&format!(":{password}@")),
+            "password printed: {out}"
+        );
+    }
+}
