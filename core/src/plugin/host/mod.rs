@@ -1,11 +1,15 @@
 //! The host side: checking a plugin's declaration, and the adapter that makes its function
 //! table a [`Dialect`] (and its connections [`Connection`]s) like any built-in driver.
 
-use super::abi::{
-    Buffer, ConnectionFn, DialectFn, FunctionTable, PluginDeclaration, ABI_MAJOR, ABI_MINOR, MAGIC,
-    STATUS_OK, STATUS_POISONED,
-};
-use super::wire::{Description, WireError, WireRows, WireStatement, WireUrl, WireValue};
+mod calls;
+mod connection;
+mod error;
+mod memo;
+
+pub use error::PluginError;
+
+use super::abi::{DialectFn, FunctionTable, PluginDeclaration, ABI_MAJOR, ABI_MINOR, MAGIC};
+use super::wire::{Description, WireError, WireStatement, WireUrl, WireValue};
 use crate::db_url::DatabaseUrl;
 use crate::dialect::{
     Capabilities, Connection, DbError, Dialect, DialectError, RenderMode, Statement,
@@ -13,157 +17,13 @@ use crate::dialect::{
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
 use crate::schema::Schema;
+use calls::PluginCalls;
+use connection::PluginConnection;
+use memo::{memoized, Memo};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
-
-/// Why a plugin was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PluginError {
-    /// The file could not be loaded as a shared library.
-    #[error("{origin} is not a loadable shared library: {reason}")]
-    NotALibrary {
-        /// Where the plugin came from.
-        origin: String,
-        /// The loader's message.
-        reason: String,
-    },
-    /// The library has no retort entry symbol.
-    #[error("{origin} is not a retort dialect plugin: it exports no `retort_plugin_entry` symbol")]
-    NoEntrySymbol {
-        /// Where the plugin came from.
-        origin: String,
-    },
-    /// The declaration does not start with the magic bytes.
-    #[error(
-        "{origin} is not a retort dialect plugin: its declaration lacks the retort magic bytes"
-    )]
-    BadMagic {
-        /// Where the plugin came from.
-        origin: String,
-    },
-    /// The plugin speaks another ABI version.
-    #[error("{origin} was built for retort plugin ABI {plugin}, but this retort speaks ABI {host}: rebuild the plugin against this retort-core")]
-    AbiMismatch {
-        /// Where the plugin came from.
-        origin: String,
-        /// The plugin's `major.minor`.
-        plugin: String,
-        /// The host's `major.minor`.
-        host: String,
-    },
-    /// The function table is smaller than this ABI version's.
-    #[error("{origin} declares a function table of {plugin} bytes, but ABI {ABI_MAJOR}.{ABI_MINOR} needs at least {host}: the plugin is corrupt or built wrongly")]
-    TableTooSmall {
-        /// Where the plugin came from.
-        origin: String,
-        /// The plugin's table size.
-        plugin: usize,
-        /// The size this host needs.
-        host: usize,
-    },
-    /// The declaration is malformed (null pointers, name not UTF-8).
-    #[error("{origin} has a malformed plugin declaration: {reason}")]
-    Malformed {
-        /// Where the plugin came from.
-        origin: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// `describe` failed.
-    #[error("{origin} could not describe its dialect: {reason}")]
-    Describe {
-        /// Where the plugin came from.
-        origin: String,
-        /// The plugin's error.
-        reason: String,
-    },
-}
-
-/// A plugin's function table, shared by its dialect and connections, with the host's
-/// record of whether it panicked.
-#[derive(Debug)]
-struct PluginCalls {
-    table: &'static FunctionTable,
-    poisoned: AtomicBool,
-    name: String,
-}
-
-impl PluginCalls {
-    /// Calls `function` with `input` as JSON and decodes its output.
-    fn dialect_call<I: Serialize + ?Sized, O: DeserializeOwned>(
-        &self,
-        function: DialectFn,
-        input: &I,
-    ) -> Result<O, WireError> {
-        self.raw_call(input, |ptr, len, out| {
-            // SAFETY: `ptr`/`len` describe the live input bytes and `out` a writable Buffer,
-            // as the ABI requires; the table came from a checked declaration.
-            unsafe { function(ptr, len, out) }
-        })
-    }
-
-    /// Calls connection `function` on `handle`.
-    fn connection_call<I: Serialize + ?Sized, O: DeserializeOwned>(
-        &self,
-        function: ConnectionFn,
-        handle: u64,
-        input: &I,
-    ) -> Result<O, WireError> {
-        self.raw_call(input, |ptr, len, out| {
-            // SAFETY: as in `dialect_call`; `handle` came from this plugin's `connect`.
-            unsafe { function(handle, ptr, len, out) }
-        })
-    }
-
-    fn raw_call<I: Serialize + ?Sized, O: DeserializeOwned>(
-        &self,
-        input: &I,
-        call: impl FnOnce(*const u8, usize, *mut Buffer) -> i32,
-    ) -> Result<O, WireError> {
-        if self.poisoned.load(Ordering::SeqCst) {
-            return Err(WireError::plugin(format!(
-                "the {} dialect plugin panicked earlier and is disabled for the rest of this run",
-                self.name
-            )));
-        }
-        let json = serde_json::to_vec(input)
-            .map_err(|e| WireError::plugin(format!("could not encode a plugin call: {e}")))?;
-        let mut output = Buffer::EMPTY;
-        let status = call(json.as_ptr(), json.len(), &mut output);
-        let bytes = if output.ptr.is_null() {
-            Vec::new()
-        } else {
-            // SAFETY: the plugin wrote a buffer of `len` initialised bytes it owns until we
-            // hand it back below; we copy them out first.
-            unsafe { std::slice::from_raw_parts(output.ptr, output.len) }.to_vec()
-        };
-        // SAFETY: the buffer came from this plugin and is released exactly once.
-        unsafe { (self.table.free_buffer)(output) };
-        if status == STATUS_OK {
-            return serde_json::from_slice(&bytes).map_err(|e| {
-                WireError::plugin(format!(
-                    "the {} plugin answered malformed JSON: {e}",
-                    self.name
-                ))
-            });
-        }
-        if status == STATUS_POISONED {
-            self.poisoned.store(true, Ordering::SeqCst);
-        }
-        Err(serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-            WireError::plugin(format!(
-                "the {} plugin failed (status {status}) with an unreadable error: {e}",
-                self.name
-            ))
-        }))
-    }
-}
 
 /// Names for the schemas a plugin keeps, unique in this process.
 static NEXT_CACHE: AtomicU64 = AtomicU64::new(1);
@@ -175,34 +35,6 @@ struct RenderSlot {
     position: (u64, u64),
     cache: u64,
     rendered: Operation,
-}
-
-/// Answers of the infallible, pure calls, by input.
-#[derive(Debug, Default)]
-struct Memo {
-    quoted: HashMap<String, String>,
-    qualified: HashMap<(Option<String>, String), String>,
-    placeholders: HashMap<usize, String>,
-}
-
-/// Beyond this many answers a memo table starts afresh (identifiers are few in practice).
-const MEMO_LIMIT: usize = 4096;
-
-/// `map[key]`, computing and remembering it if absent; not remembered if `compute` fails.
-fn memoized<K: std::hash::Hash + Eq, E>(
-    map: &mut HashMap<K, String>,
-    key: K,
-    compute: impl FnOnce() -> Result<String, E>,
-) -> Result<String, E> {
-    if let Some(found) = map.get(&key) {
-        return Ok(found.clone());
-    }
-    let value = compute()?;
-    if map.len() >= MEMO_LIMIT {
-        map.clear();
-    }
-    map.insert(key, value.clone());
-    Ok(value)
 }
 
 /// A plugin's dialect, usable wherever a built-in [`Dialect`] is.
@@ -518,83 +350,5 @@ impl Dialect for PluginDialect {
 
     fn drop_database(&self, url: &DatabaseUrl) -> Result<bool, DbError> {
         self.db_call(self.table().drop_database, &WireUrl::from(url))
-    }
-}
-
-/// A connection owned by a plugin, closed when dropped.
-struct PluginConnection {
-    calls: Arc<PluginCalls>,
-    handle: u64,
-}
-
-impl fmt::Debug for PluginConnection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PluginConnection")
-            .field("plugin", &self.calls.name)
-            .field("handle", &self.handle)
-            .finish()
-    }
-}
-
-impl PluginConnection {
-    fn call<I: Serialize + ?Sized, O: DeserializeOwned>(
-        &self,
-        function: ConnectionFn,
-        input: &I,
-    ) -> Result<O, DbError> {
-        self.calls
-            .connection_call(function, self.handle, input)
-            .map_err(WireError::into_db_error)
-    }
-}
-
-impl Drop for PluginConnection {
-    fn drop(&mut self) {
-        // A poisoned plugin refuses the call; its connection is then simply leaked.
-        let _: Result<bool, DbError> = self.call(self.calls.table.close, &());
-    }
-}
-
-impl Connection for PluginConnection {
-    fn execute(&mut self, statement: &Statement) -> Result<u64, DbError> {
-        self.call(self.calls.table.execute, &WireStatement::from(statement))
-    }
-
-    fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
-        let rows: WireRows = self.call(self.calls.table.query, &WireStatement::from(statement))?;
-        Ok(rows
-            .into_iter()
-            .map(|row| row.into_iter().map(Value::from).collect())
-            .collect())
-    }
-
-    fn begin(&mut self) -> Result<(), DbError> {
-        self.call(self.calls.table.begin, &())
-    }
-
-    fn commit(&mut self) -> Result<(), DbError> {
-        self.call(self.calls.table.commit, &())
-    }
-
-    fn rollback(&mut self) -> Result<(), DbError> {
-        self.call(self.calls.table.rollback, &())
-    }
-
-    fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
-        let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
-        self.call(self.calls.table.lock, &millis)
-    }
-
-    fn unlock(&mut self) -> Result<(), DbError> {
-        self.call(self.calls.table.unlock, &())
-    }
-
-    fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
-        let name: (Option<&str>, &str) = (schema, table);
-        self.call(self.calls.table.table_exists, &name)
-    }
-
-    fn introspect(&mut self) -> Result<Schema, DbError> {
-        self.call(self.calls.table.introspect, &())
     }
 }
