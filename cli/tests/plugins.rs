@@ -389,3 +389,41 @@ fn plugin_check_on_postgres_makes_a_database_per_case_on_the_server() {
         );
     }
 }
+
+#[test]
+fn two_plugins_claiming_one_scheme_are_refused_naming_both() {
+    let exe = retort_without_drivers();
+    let sqlite = PathBuf::from(plugin("retort-sqlite-plugin"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&sqlite, dir.path().join("first.so")).expect("copy");
+    std::fs::copy(&sqlite, dir.path().join("second.so")).expect("copy");
+    run_exe(
+        &exe,
+        dir.path(),
+        &["--plugin", "first.so", "--plugin", "second.so", "dialects"],
+    )
+    .fails(
+        2,
+        &[
+            "the URL scheme `sqlite` is claimed by both the sqlite plugin",
+            "first.so",
+            "second.so",
+        ],
+    );
+    // The same file twice is one plugin, not a conflict.
+    let listed = run_exe(
+        &exe,
+        dir.path(),
+        &[
+            "--plugin",
+            "first.so",
+            "--plugin",
+            "./first.so",
+            "dialects",
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+}

@@ -14,6 +14,12 @@ pub fn load(path: &Path) -> Result<PluginDialect, PluginError> {
             reason: String::from("no such file"),
         });
     }
+    // The loader searches the library path for a bare name (`first.so`): always give it a
+    // path that names the file itself.
+    let path = &path.canonicalize().map_err(|e| PluginError::NotALibrary {
+        origin: origin.clone(),
+        reason: e.to_string(),
+    })?;
     // SAFETY: loading runs the library's initialisers; a retort plugin has none beyond
     // Rust's own, and choosing to load a file is the user's explicit request.
     let library =
