@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use workload::revision_file;
 
 const REVISIONS: usize = 1_000;
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 9;
 const RATIO_TARGET: f64 = 1.05;
 
 fn generate(migrations: &Path) -> std::io::Result<()> {
@@ -80,10 +80,16 @@ fn main() {
     let mut linked_times = Vec::new();
     let mut plugin_times = Vec::new();
     let mut adapted_times = Vec::new();
-    for _ in 0..ROUNDS {
-        linked_times.push(upgrade(&linked, &graph, &db));
-        plugin_times.push(upgrade(&plugin, &graph, &db));
-        adapted_times.push(upgrade(&adapted, &graph, &db));
+    // The order rotates each round, so that no variant always follows the same one (the
+    // file system still works off the previous run's deleted file).
+    for round in 0..ROUNDS {
+        for variant in 0..3 {
+            match (round + variant) % 3 {
+                0 => linked_times.push(upgrade(&linked, &graph, &db)),
+                1 => plugin_times.push(upgrade(&plugin, &graph, &db)),
+                _ => adapted_times.push(upgrade(&adapted, &graph, &db)),
+            }
+        }
     }
     let linked_ms = median(linked_times).as_secs_f64() * 1e3;
     let plugin_ms = median(plugin_times).as_secs_f64() * 1e3;
