@@ -25,6 +25,9 @@ pub(crate) struct GlobalArgs {
     /// Use the [env.NAME] section of the configuration
     #[arg(long, global = true, value_name = "NAME")]
     pub(crate) env: Option<String>,
+    /// Load a dialect plugin (a shared library; repeatable)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) plugin: Vec<PathBuf>,
     /// Say more (repeatable)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
@@ -156,6 +159,13 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: DbAction,
     },
+    /// List the built-in and plugin dialects, with their versions and where they come from
+    Dialects,
+    /// Work with dialect plugins
+    Plugin {
+        #[command(subcommand)]
+        action: PluginAction,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -175,6 +185,16 @@ pub(crate) struct RunArgs {
     /// Seconds to wait for the migration lock (default 60)
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=604_800))]
     pub(crate) lock_timeout: Option<u64>,
+}
+
+/// `retort plugin`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum PluginAction {
+    /// Run the conformance suite against the plugin at PATH, on databases made from --url
+    Check {
+        /// The plugin's shared library
+        path: PathBuf,
+    },
 }
 
 /// `retort db`.

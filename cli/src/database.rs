@@ -1,6 +1,7 @@
 //! Choosing a dialect for the project's URL and connecting to the database.
 
 use crate::args::GlobalArgs;
+use crate::dialects::Registry;
 use crate::error::{CliError, CliResult};
 use crate::project::Project;
 use retort_core::config::Config;
@@ -8,20 +9,6 @@ use retort_core::db_url::{DatabaseUrl, SqliteLocation};
 use retort_core::migrate::{MigrateError, Migrator, MigratorSettings};
 use retort_core::{Connection, Dialect};
 use std::time::Duration;
-
-/// The dialects linked into this binary (cargo features `sqlite`, ...).
-// One push per enabled driver feature; with none enabled the vector stays empty.
-#[allow(unused_mut, clippy::vec_init_then_push)]
-pub(crate) fn builtin_dialects() -> Vec<Box<dyn Dialect>> {
-    let mut dialects: Vec<Box<dyn Dialect>> = Vec::new();
-    #[cfg(feature = "sqlite")]
-    dialects.push(Box::new(retort_sqlite::SqliteDialect::new()));
-    #[cfg(feature = "postgres")]
-    dialects.push(Box::new(retort_postgres::PostgresDialect::new()));
-    #[cfg(feature = "mysql")]
-    dialects.push(Box::new(retort_mysql::MysqlDialect::new()));
-    dialects
-}
 
 /// The database a command works on: its URL and the dialect that serves it.
 pub(crate) struct Database {
@@ -55,24 +42,20 @@ impl Database {
             .parse()
             .map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))?;
         let scheme = url.scheme().to_string();
-        let dialect = builtin_dialects()
-            .into_iter()
-            .find(|d| d.url_schemes().contains(&scheme))
-            .ok_or_else(|| {
-                let known: Vec<String> = builtin_dialects()
-                    .iter()
-                    .flat_map(|d| d.url_schemes())
-                    .collect();
-                CliError::input(format!(
-                    "no dialect serves the URL scheme `{scheme}` (in {}); known schemes: {}",
-                    url.redacted(),
-                    if known.is_empty() {
-                        "none in this build".to_string()
-                    } else {
-                        known.join(", ")
-                    }
-                ))
-            })?;
+        let registry = Registry::load(global, Some(config))?;
+        let known = registry.schemes();
+        let dialect = registry.take(&scheme).ok_or_else(|| {
+            CliError::input(format!(
+                "no dialect serves the URL scheme `{scheme}` (in {}); known schemes: {}",
+                url.redacted(),
+                if known.is_empty() {
+                    "none in this build: load a dialect plugin with --plugin or [plugins] paths"
+                        .to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })?;
         Ok(Database { url, dialect })
     }
 

@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod database;
+mod dialects;
 mod error;
 mod output;
 mod project;
@@ -132,6 +133,10 @@ fn run(cli: Cli) -> CliResult {
             &cli.global,
             action,
         ),
+        Command::Dialects => commands::plugin::dialects(&out, &cli.global),
+        Command::Plugin {
+            action: args::PluginAction::Check { path },
+        } => commands::plugin::check(&out, &cli.global, path),
         Command::Heads => commands::graph::heads(&out, &project::Project::load(&cli.global)?),
         Command::Branches => commands::graph::branches(&out, &project::Project::load(&cli.global)?),
         Command::Show { revision } => {

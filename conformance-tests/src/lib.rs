@@ -5,6 +5,8 @@
 //! its own and the factory disposes of it afterwards, so cases run in parallel.
 
 mod cases;
+pub mod cdylib;
+pub mod factories;
 mod scratch;
 
 pub use scratch::Scratch;
@@ -22,7 +24,7 @@ pub struct TestDatabase {
 }
 
 /// Hands out fresh databases of one driver.
-pub trait Factory: Sync {
+pub trait Factory: Sync + std::fmt::Debug {
     /// The driver's dialect.
     fn dialect(&self) -> &dyn Dialect;
 
@@ -72,6 +74,24 @@ pub fn run_case(factory: &dyn Factory, case: &Case) -> Result<(), String> {
     .unwrap_or_else(|_| Err("the case panicked".into()));
     factory.dispose(database);
     result
+}
+
+/// Runs every case and panics with every failure if any failed: the body of a test.
+pub fn assert_all_pass(factory: &dyn Factory, label: &str) {
+    let report = run_all(factory);
+    let failures: Vec<String> = report
+        .failed
+        .iter()
+        .map(|(name, error)| format!("{name}: {error}"))
+        .collect();
+    eprintln!("{label}: {}", report.summary());
+    assert!(
+        failures.is_empty(),
+        "{label}: {} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    assert!(!report.passed.is_empty(), "{label}: no case ran");
 }
 
 /// Runs every case (each on its own database), in parallel threads.

@@ -1,70 +1,17 @@
-//! The conformance suite against the MySQL/MariaDB driver, linked in statically. Needs
+//! The conformance suite against the MySQL/MariaDB driver three ways: linked in statically,
+//! through the in-process plugin adapter, and loaded from the built shared library. Needs
 //! `RETORT_TEST_MYSQL_URL`; every case gets its own database, created through that URL
 //! and dropped afterwards.
 
-use retort_conformance::{cases, run_case, Factory, TestDatabase};
-use retort_core::db_url::DatabaseUrl;
-use retort_core::Dialect;
+use retort_conformance::factories::ServerDatabases;
+use retort_conformance::{assert_all_pass, cdylib};
+use retort_core::plugin;
 use retort_mysql::MysqlDialect;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const URL_VAR: &str = "RETORT_TEST_MYSQL_URL";
 
-struct MysqlDatabases {
-    dialect: MysqlDialect,
-    /// The server URL as given; its database is not used.
-    base: String,
-    counter: AtomicUsize,
-}
-
-impl MysqlDatabases {
-    /// The URL of database `name` on the same server.
-    fn url_of(&self, name: &str) -> Result<DatabaseUrl, String> {
-        let (without_query, query) = match self.base.split_once('?') {
-            Some((head, query)) => (head, format!("?{query}")),
-            None => (self.base.as_str(), String::new()),
-        };
-        let authority_end = without_query
-            .find("://")
-            .map(|i| i + 3)
-            .and_then(|start| without_query[start..].find('/').map(|i| start + i))
-            .unwrap_or(without_query.len());
-        DatabaseUrl::parse(&format!(
-            "{}/{name}{query}",
-            &without_query[..authority_end]
-        ))
-        .map_err(|e| e.to_string())
-    }
-}
-
-impl Factory for MysqlDatabases {
-    fn dialect(&self) -> &dyn Dialect {
-        &self.dialect
-    }
-
-    fn create(&self, case: &str) -> Result<TestDatabase, String> {
-        let name = format!(
-            "retort_{}_{}_{}",
-            std::process::id(),
-            self.counter.fetch_add(1, Ordering::SeqCst),
-            case.chars().take(30).collect::<String>()
-        );
-        let url = self.url_of(&name)?;
-        self.dialect
-            .create_database(&url)
-            .map_err(|e| format!("creating database {name}: {e}"))?;
-        Ok(TestDatabase { url, handle: name })
-    }
-
-    fn dispose(&self, database: TestDatabase) {
-        if let Err(error) = self.dialect.drop_database(&database.url) {
-            eprintln!("could not drop test database {}: {error}", database.handle);
-        }
-    }
-}
-
 /// The server URL, or `None` (after saying so) when the test is to be skipped.
-fn server_url() -> Option<String> {
+fn server_url(test: &str) -> Option<String> {
     match std::env::var(URL_VAR) {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
@@ -72,35 +19,40 @@ fn server_url() -> Option<String> {
                 std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
                 "{URL_VAR} is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it"
             );
-            eprintln!("SKIPPED every_case_passes_on_mariadb: {URL_VAR} not set");
+            eprintln!("SKIPPED {test}: {URL_VAR} not set");
             None
         }
     }
 }
 
 #[test]
-fn every_case_passes_on_mariadb() {
-    let Some(base) = server_url() else {
+fn every_case_passes_on_mysql() {
+    let Some(base) = server_url("every_case_passes_on_mysql") else {
         return;
     };
-    let factory = MysqlDatabases {
-        dialect: MysqlDialect::new(),
-        base,
-        counter: AtomicUsize::new(0),
+    let factory = ServerDatabases::new(Box::new(MysqlDialect::new()), &base);
+    assert_all_pass(&factory, "mysql (static)");
+}
+
+#[test]
+fn every_case_passes_on_mysql_through_the_in_process_adapter() {
+    let Some(base) = server_url("every_case_passes_on_mysql_through_the_in_process_adapter") else {
+        return;
     };
-    let mut failures = Vec::new();
-    let mut passed = Vec::new();
-    for case in cases() {
-        match run_case(&factory, &case) {
-            Ok(()) => passed.push(case.name),
-            Err(error) => failures.push(format!("{}: {error}", case.name)),
-        }
-    }
-    eprintln!("passed on mysql/mariadb: {passed:?}");
-    assert!(
-        failures.is_empty(),
-        "{} case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    let dialect =
+        retort_core::in_process_dialect!(MysqlDialect::new()).expect("in-process adapter");
+    let factory = ServerDatabases::new(Box::new(dialect), &base);
+    assert_all_pass(&factory, "mysql (in-process adapter)");
+}
+
+#[test]
+fn every_case_passes_on_mysql_loaded_as_a_plugin() {
+    let Some(base) = server_url("every_case_passes_on_mysql_loaded_as_a_plugin") else {
+        return;
+    };
+    let library = cdylib::build("retort-mysql-plugin").expect("building the plugin");
+    let dialect = plugin::load(&library).expect("loading the plugin");
+    assert_eq!(dialect.plugin_name(), "retort-mysql-plugin");
+    let factory = ServerDatabases::new(Box::new(dialect), &base);
+    assert_all_pass(&factory, "mysql (loaded plugin)");
 }

@@ -1,52 +1,31 @@
-//! The conformance suite against the SQLite driver, linked in statically.
+//! The conformance suite against the SQLite driver three ways: linked in statically,
+//! through the in-process plugin adapter, and loaded from the built shared library.
 
-use retort_conformance::{cases, run_case, Factory, TestDatabase};
-use retort_core::db_url::DatabaseUrl;
-use retort_core::Dialect;
+use retort_conformance::factories::FileDatabases;
+use retort_conformance::{assert_all_pass, cdylib};
+use retort_core::plugin;
 use retort_sqlite::SqliteDialect;
 
-struct SqliteFiles {
-    dialect: SqliteDialect,
-    dir: tempfile::TempDir,
-}
-
-impl Factory for SqliteFiles {
-    fn dialect(&self) -> &dyn Dialect {
-        &self.dialect
-    }
-
-    fn create(&self, case: &str) -> Result<TestDatabase, String> {
-        let path = self.dir.path().join(format!("{case}.db"));
-        let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display()))
-            .map_err(|e| e.to_string())?;
-        Ok(TestDatabase {
-            url,
-            handle: path.display().to_string(),
-        })
-    }
-
-    fn dispose(&self, database: TestDatabase) {
-        let _ = std::fs::remove_file(&database.handle);
-    }
-}
-
-/// One test per case, so a failure names its case.
 #[test]
 fn every_case_passes_on_sqlite() {
-    let factory = SqliteFiles {
-        dialect: SqliteDialect::new(),
-        dir: tempfile::tempdir().expect("tempdir"),
-    };
-    let mut failures = Vec::new();
-    for case in cases() {
-        if let Err(error) = run_case(&factory, &case) {
-            failures.push(format!("{}: {error}", case.name));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    let factory =
+        FileDatabases::new(Box::new(SqliteDialect::new()), "sqlite").expect("temporary directory");
+    assert_all_pass(&factory, "sqlite (static)");
+}
+
+#[test]
+fn every_case_passes_on_sqlite_through_the_in_process_adapter() {
+    let dialect =
+        retort_core::in_process_dialect!(SqliteDialect::new()).expect("in-process adapter");
+    let factory = FileDatabases::new(Box::new(dialect), "sqlite").expect("temporary directory");
+    assert_all_pass(&factory, "sqlite (in-process adapter)");
+}
+
+#[test]
+fn every_case_passes_on_sqlite_loaded_as_a_plugin() {
+    let library = cdylib::build("retort-sqlite-plugin").expect("building the plugin");
+    let dialect = plugin::load(&library).expect("loading the plugin");
+    assert_eq!(dialect.plugin_name(), "retort-sqlite-plugin");
+    let factory = FileDatabases::new(Box::new(dialect), "sqlite").expect("temporary directory");
+    assert_all_pass(&factory, "sqlite (loaded plugin)");
 }

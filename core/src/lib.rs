@@ -14,6 +14,8 @@ pub mod graph;
 pub mod load;
 pub mod location;
 pub mod migrate;
+#[allow(unsafe_code)] // The plugin ABI; every unsafe block there says why it is sound.
+pub mod plugin;
 pub mod revision;
 pub mod schema;
 pub mod sql;

@@ -4,4 +4,5 @@ pub(crate) mod check;
 pub(crate) mod graph;
 pub(crate) mod init;
 pub(crate) mod migrate;
+pub(crate) mod plugin;
 pub(crate) mod revision;

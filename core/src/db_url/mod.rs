@@ -246,3 +246,14 @@ impl std::str::FromStr for DatabaseUrl {
         DatabaseUrl::parse(url)
     }
 }
+
+impl DatabaseUrl {
+    /// The same URL with its SQLite file replaced by `path` (a path resolved elsewhere, e.g.
+    /// on the other side of the plugin boundary). Other URLs are returned unchanged.
+    pub(crate) fn with_sqlite_file(mut self, path: PathBuf) -> DatabaseUrl {
+        if let Target::Sqlite { location, .. } = &mut self.target {
+            *location = SqliteLocation::File(path);
+        }
+        self
+    }
+}

@@ -115,6 +115,14 @@ impl<'de> Deserialize<'de> for Value {
             toml::Value::Float(x) => Ok(Value::Float(x)),
             toml::Value::Boolean(b) => Ok(Value::Boolean(b)),
             toml::Value::Datetime(dt) => Ok(Value::DateTime(dt.to_string())),
+            toml::Value::Table(table) if table.len() == 1 && table.contains_key("datetime") => {
+                // The serialised form of `Value::DateTime` (how values cross the plugin ABI).
+                match table.get("datetime") {
+                    Some(toml::Value::String(text)) => Ok(Value::DateTime(text.clone())),
+                    Some(toml::Value::Datetime(dt)) => Ok(Value::DateTime(dt.to_string())),
+                    _ => Err(de::Error::custom("`datetime` must hold a date-time")),
+                }
+            }
             toml::Value::Table(table) => match (table.get("base64"), table.len()) {
                 (Some(toml::Value::String(encoded)), 1) => {
                     BASE64.decode(encoded.trim()).map(Value::Bytes).map_err(|e| {

@@ -16,6 +16,14 @@ impl Schema {
     /// `execute` changes nothing and answers [`Applied::Opaque`]; `bulk_insert` changes
     /// nothing but its table and columns must exist. On error the schema is unchanged.
     pub fn apply(&mut self, operation: &Operation) -> Result<Applied, SchemaError> {
+        let applied = self.apply_unstamped(operation)?;
+        if !matches!(operation, Operation::Execute(_) | Operation::BulkInsert(_)) {
+            self.stamp.changed(Some(operation));
+        }
+        Ok(applied)
+    }
+
+    fn apply_unstamped(&mut self, operation: &Operation) -> Result<Applied, SchemaError> {
         let op = operation.name();
         match operation {
             Operation::CreateTable(create) => self.create_table(create)?,

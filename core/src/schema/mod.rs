@@ -46,6 +46,7 @@ mod error;
 mod inverse;
 mod model;
 mod sorting;
+pub(crate) mod stamp;
 
 pub use error::{FoldError, SchemaError};
 pub use model::{CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint};
@@ -58,7 +59,7 @@ use std::collections::BTreeMap;
 ///
 /// Serialized as `{ tables = [...] }` in name order; reading one back rejects two tables
 /// with the same name.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     #[serde(
@@ -67,6 +68,17 @@ pub struct Schema {
         deserialize_with = "deserialize_tables"
     )]
     tables: BTreeMap<String, Table>,
+    /// Identity and change count; not part of the value (always equal, fresh on clone).
+    #[serde(skip)]
+    stamp: stamp::EditStamp,
+}
+
+impl std::fmt::Debug for Schema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schema")
+            .field("tables", &self.tables)
+            .finish()
+    }
 }
 
 /// What applying one operation did to the model.
@@ -131,6 +143,11 @@ impl Schema {
         Ok(applied)
     }
 
+    /// Which schema value this is and how often it changed (for the plugin adapter).
+    pub(crate) fn edit_stamp(&self) -> &stamp::EditStamp {
+        &self.stamp
+    }
+
     /// The table named `name`.
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.get(name)
@@ -160,11 +177,13 @@ impl Schema {
     /// the table it replaces. The table is normalized first (see the module docs).
     pub fn insert_table(&mut self, mut table: Table) -> Option<Table> {
         table.normalize();
+        self.stamp.changed(None);
         self.tables.insert(table.name.clone(), table)
     }
 
     /// Takes the table named `name` out of the schema.
     pub fn remove_table(&mut self, name: &str) -> Option<Table> {
+        self.stamp.changed(None);
         self.tables.remove(name)
     }
 

@@ -1,0 +1,145 @@
+//! `retort dialects` and `retort plugin check`.
+
+use crate::args::GlobalArgs;
+use crate::dialects::Registry;
+use crate::error::{CliError, CliResult};
+use crate::output::Output;
+use retort_core::config::{Config, Environment};
+use retort_core::db_url::DatabaseUrl;
+use retort_core::Dialect;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Exit code 3: the suite found failures.
+const CASES_FAILED: u8 = 3;
+
+/// One line of `retort dialects`.
+#[derive(Debug, Serialize)]
+struct DialectRow {
+    name: String,
+    schemes: Vec<String>,
+    version: String,
+    source: String,
+}
+
+/// `retort dialects`: the built-ins, `--plugin` and, when there is a project, its
+/// `[plugins] paths`.
+pub(crate) fn dialects(out: &Output, global: &GlobalArgs) -> CliResult {
+    let current_dir = std::env::current_dir()
+        .map_err(|e| CliError::runtime(format!("while reading the current directory: {e}")))?;
+    let config = Config::discover(
+        global.config.as_deref(),
+        &current_dir,
+        &Environment::from_process(),
+    )
+    .map_err(CliError::input)?;
+    let registry = Registry::load(global, config.as_ref())?;
+    let rows: Vec<DialectRow> = registry
+        .entries
+        .iter()
+        .map(|entry| DialectRow {
+            name: entry.dialect.name().to_string(),
+            schemes: entry.dialect.url_schemes(),
+            version: entry.dialect.version(),
+            source: entry.source.label(),
+        })
+        .collect();
+    out.emit(
+        |_| {
+            if rows.is_empty() {
+                return String::from(
+                    "no dialects: this build has no built-in driver; load one with --plugin PATH\n",
+                );
+            }
+            let mut text = String::new();
+            for row in &rows {
+                let _ = writeln!(
+                    text,
+                    "{:<12} {:<24} {:<10} {}",
+                    row.name,
+                    row.schemes.join(", "),
+                    row.version,
+                    row.source
+                );
+            }
+            text
+        },
+        || &rows,
+    );
+    Ok(())
+}
+
+/// The result document of `retort plugin check --format json`.
+#[derive(Debug, Serialize)]
+struct CheckReport<'a> {
+    plugin: String,
+    dialect: &'a str,
+    passed: &'a [&'static str],
+    failed: Vec<FailedCase<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct FailedCase<'a> {
+    case: &'static str,
+    error: &'a str,
+}
+
+/// `retort plugin check PATH --url URL`: the whole conformance suite against one plugin,
+/// each case on a fresh database made from URL.
+pub(crate) fn check(out: &Output, global: &GlobalArgs, path: &Path) -> CliResult {
+    let url_text = global.url.as_deref().ok_or_else(|| {
+        CliError::input(
+            "plugin check needs --url: the database (or server) the suite's databases are made from, \
+             e.g. --url sqlite://check.db or --url postgres://user@host/postgres",
+        )
+    })?;
+    let url = DatabaseUrl::parse(url_text).map_err(CliError::input)?;
+    let dialect = retort_core::plugin::load(path).map_err(CliError::input)?;
+    if !dialect.url_schemes().iter().any(|s| s == url.scheme()) {
+        return Err(CliError::input(format!(
+            "the plugin {} ({} dialect) serves the URL schemes {}, not `{}` of {}",
+            path.display(),
+            dialect.name(),
+            dialect.url_schemes().join(", "),
+            url.scheme(),
+            url.redacted()
+        )));
+    }
+    let plugin = format!("{} {}", dialect.plugin_name(), dialect.plugin_version());
+    let name = dialect.name().to_string();
+    let factory = retort_conformance::factories::for_url(Box::new(dialect), &url)
+        .map_err(CliError::runtime)?;
+    let report = retort_conformance::run_all(factory.as_ref());
+    out.emit(
+        |_| {
+            let mut text = format!("{plugin}: the {name} dialect, on {}\n", url.redacted());
+            for case in &report.passed {
+                let _ = writeln!(text, "ok      {case}");
+            }
+            for (case, error) in &report.failed {
+                let _ = writeln!(text, "FAILED  {case}: {error}");
+            }
+            let _ = writeln!(text, "{}", report.summary());
+            text
+        },
+        || CheckReport {
+            plugin: plugin.clone(),
+            dialect: &name,
+            passed: &report.passed,
+            failed: report
+                .failed
+                .iter()
+                .map(|(case, error)| FailedCase { case, error })
+                .collect(),
+        },
+    );
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError {
+            exit_code: CASES_FAILED,
+            message: format!("plugin check: {}", report.summary()),
+        })
+    }
+}

@@ -1,0 +1,429 @@
+//! Dialect plugins through the real binary: `--plugin`, `[plugins] paths`, `dialects`,
+//! `plugin check`, a build with no built-in driver, and broken plugins refused cleanly.
+
+mod common;
+
+use common::Run;
+use retort_conformance::cdylib;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run_exe(exe: &Path, dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(exe)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run retort");
+    assert!(
+        output.status.code().is_some(),
+        "retort was killed by a signal: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn retort(dir: &Path, args: &[&str]) -> Run {
+    run_exe(Path::new(env!("CARGO_BIN_EXE_retort")), dir, args)
+}
+
+fn plugin(package: &str) -> String {
+    cdylib::build(package)
+        .expect("building the plugin")
+        .display()
+        .to_string()
+}
+
+/// `retort` built with `--no-default-features` (no built-in driver), in a target directory
+/// of its own so that it does not replace the binary the other tests run.
+fn retort_without_drivers() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
+    let test_exe = std::env::current_exe().expect("test binary");
+    let profile_dir = test_exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let target_dir = profile_dir
+        .parent()
+        .expect("target")
+        .join("no-default-features");
+    let status = Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "retort-cli",
+            "--no-default-features",
+        ])
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .status()
+        .expect("running cargo");
+    assert!(status.success(), "building retort without drivers failed");
+    let exe = target_dir
+        .join("debug")
+        .join(format!("retort{}", std::env::consts::EXE_SUFFIX));
+    assert!(exe.is_file(), "{} missing", exe.display());
+    exe
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn shop_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
+    copy_dir(&shop, dir.path());
+    let _ = std::fs::remove_file(dir.path().join("shop.db"));
+    dir
+}
+
+#[test]
+fn a_build_without_drivers_migrates_the_shop_through_the_sqlite_plugin() {
+    let exe = retort_without_drivers();
+    let sqlite = plugin("retort-sqlite-plugin");
+    let shop = shop_copy();
+
+    let dialects = run_exe(&exe, shop.path(), &["dialects", "--format", "json"]).json();
+    assert_eq!(dialects, serde_json::json!([]), "no built-in dialect");
+    run_exe(&exe, shop.path(), &["upgrade"]).fails(
+        2,
+        &["no dialect serves the URL scheme `sqlite`", "--plugin"],
+    );
+
+    let listed = run_exe(
+        &exe,
+        shop.path(),
+        &["--plugin", &sqlite, "dialects", "--format", "json"],
+    )
+    .json();
+    assert_eq!(listed[0]["name"], "sqlite");
+    assert_eq!(listed[0]["schemes"], serde_json::json!(["sqlite"]));
+    let source = listed[0]["source"].as_str().expect("source");
+    assert!(
+        source.ends_with("libretort_sqlite_plugin.so") || source.contains("retort_sqlite_plugin"),
+        "{source}"
+    );
+
+    run_exe(&exe, shop.path(), &["--plugin", &sqlite, "upgrade"]).ok();
+    let current = run_exe(
+        &exe,
+        shop.path(),
+        &["--plugin", &sqlite, "current", "--format", "json"],
+    )
+    .json();
+    let heads = run_exe(&exe, shop.path(), &["heads", "--format", "json"]).json();
+    assert_eq!(current["heads"], serde_json::json!(common::ids(&heads)));
+
+    let db = rusqlite::Connection::open(shop.path().join("shop.db")).expect("open shop.db");
+    let tables: i64 = db
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count tables");
+    assert!(
+        tables >= 2,
+        "the shop's tables and the version table: {tables}"
+    );
+    run_exe(&exe, shop.path(), &["--plugin", &sqlite, "check"]).ok();
+}
+
+#[test]
+fn plugins_listed_in_retort_toml_load_relative_to_it() {
+    let exe = retort_without_drivers();
+    let sqlite = PathBuf::from(plugin("retort-sqlite-plugin"));
+    let shop = shop_copy();
+    std::fs::create_dir(shop.path().join("plugins")).expect("mkdir");
+    std::fs::copy(&sqlite, shop.path().join("plugins/libsqlite.so")).expect("copy");
+    let config = shop.path().join("retort.toml");
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(
+        &config,
+        format!("{text}\n[plugins]\npaths = [\"plugins/libsqlite.so\"]\n"),
+    )
+    .expect("write");
+    let sub = shop.path().join("migrations");
+    run_exe(&exe, &sub, &["upgrade"]).ok();
+    let listed = run_exe(&exe, &sub, &["dialects"]).ok().to_string();
+    assert!(listed.contains("plugins/libsqlite.so"), "{listed}");
+}
+
+#[test]
+fn a_plugin_claiming_a_built_in_scheme_is_refused_naming_both() {
+    let sqlite = plugin("retort-sqlite-plugin");
+    let shop = shop_copy();
+    retort(shop.path(), &["--plugin", &sqlite, "upgrade"]).fails(
+        2,
+        &[
+            "the URL scheme `sqlite` is claimed by both the built-in sqlite dialect",
+            &sqlite,
+        ],
+    );
+}
+
+#[test]
+fn plugin_check_runs_the_suite_and_ends_with_the_counts() {
+    let sqlite = plugin("retort-sqlite-plugin");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = retort(
+        dir.path(),
+        &["plugin", "check", &sqlite, "--url", "sqlite://scratch.db"],
+    );
+    let out = run.ok();
+    let last = out.lines().last().expect("a closing line");
+    let cases = retort_conformance::cases().len();
+    assert_eq!(last, format!("{cases} passed, 0 failed"));
+
+    retort(dir.path(), &["plugin", "check", &sqlite]).fails(2, &["plugin check needs --url"]);
+    retort(
+        dir.path(),
+        &["plugin", "check", &sqlite, "--url", "postgres://u@h/db"],
+    )
+    .fails(2, &["serves the URL schemes sqlite, not `postgres`"]);
+}
+
+#[test]
+fn a_plugin_of_the_wrong_abi_is_refused_naming_both_versions() {
+    let wrong = plugin("retort-test-plugin-wrong-abi");
+    let dir = tempfile::tempdir().expect("tempdir");
+    retort(dir.path(), &["--plugin", &wrong, "dialects"]).fails(
+        2,
+        &["built for retort plugin ABI 99.0", "speaks ABI 1.0", &wrong],
+    );
+    retort(
+        dir.path(),
+        &["plugin", "check", &wrong, "--url", "sqlite://x.db"],
+    )
+    .fails(2, &["ABI 99.0", "ABI 1.0"]);
+}
+
+#[test]
+fn files_that_are_not_plugins_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("notes.so"), "not a library\n").expect("write");
+    retort(dir.path(), &["--plugin", "notes.so", "dialects"])
+        .fails(2, &["notes.so is not a loadable shared library"]);
+    retort(dir.path(), &["--plugin", "missing.so", "dialects"]).fails(
+        2,
+        &["missing.so is not a loadable shared library: no such file"],
+    );
+}
+
+#[test]
+fn a_panicking_plugin_fails_its_check_without_crashing() {
+    let panicking = plugin("retort-test-plugin-panicking");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = retort(
+        dir.path(),
+        &["plugin", "check", &panicking, "--url", "panicky://anything"],
+    );
+    // Not `Run::fails`: the plugin's own panic hook reports its panic on stderr.
+    assert_eq!(run.code, 3, "stdout: {} stderr: {}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("plugin check: 0 passed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("panicked"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("disabled for the rest of this run"),
+        "later calls are refused: {}",
+        run.stdout
+    );
+}
+
+/// The out-of-tree example plugin (examples/strict-sqlite), built as docs/plugins.md says.
+fn strict_sqlite() -> String {
+    let manifest =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/strict-sqlite/Cargo.toml");
+    cdylib::build_project(&manifest, "strict-sqlite")
+        .expect("building examples/strict-sqlite")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn the_strict_sqlite_example_creates_strict_tables() {
+    let strict = strict_sqlite();
+    let shop = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(shop.path().join("migrations")).expect("mkdir");
+    std::fs::write(
+        shop.path().join("retort.toml"),
+        "[database]\nurl = \"sqlite+strict://unused.db\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        shop.path().join("migrations/20260101_0000_aaaaaaaaaaaa_items.toml"),
+        "revision = \"aaaaaaaaaaaa\"\nmessage = \"items\"\n\n[[upgrade]]\nop = \"create_table\"\n\
+         table = \"items\"\ncolumns = [\n  { name = \"id\", type = \"bigint\", primary_key = true },\n  \
+         { name = \"name\", type = \"varchar(100)\" },\n  { name = \"price\", type = \"numeric(10,2)\" },\n]\n\n\
+         [[downgrade]]\nop = \"drop_table\"\ntable = \"items\"\n",
+    )
+    .expect("write revision");
+    let db = shop.path().join("strict.db");
+    let url = format!("sqlite+strict://{}", db.display());
+    let listed = retort(
+        shop.path(),
+        &["--plugin", &strict, "dialects", "--format", "json"],
+    )
+    .json();
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    assert!(names.contains(&"strict-sqlite"), "{listed}");
+
+    retort(
+        shop.path(),
+        &["--plugin", &strict, "--url", &url, "upgrade"],
+    )
+    .ok();
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let mut statement = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name <> 'retort_version'",
+        )
+        .expect("prepare");
+    let tables: Vec<(String, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(!tables.is_empty());
+    for (name, sql) in &tables {
+        assert!(sql.ends_with("STRICT"), "{name} is not STRICT: {sql}");
+    }
+    // A STRICT table refuses a value of the wrong type, which plain SQLite would store.
+    let (first, _) = &tables[0];
+    let wrong = conn.execute(
+        &format!("INSERT INTO \"{first}\" (id) VALUES ('not a number')"),
+        [],
+    );
+    assert!(
+        wrong.is_err(),
+        "STRICT typing accepted text in an integer key"
+    );
+}
+
+#[test]
+fn plugin_check_reports_where_the_strict_sqlite_example_differs() {
+    let strict = strict_sqlite();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = retort(
+        dir.path(),
+        &[
+            "plugin",
+            "check",
+            &strict,
+            "--url",
+            "sqlite+strict://check.db",
+        ],
+    );
+    // STRICT tables keep five column types, so the cases that read the declared types
+    // back fail, and say why; every other case passes.
+    assert_eq!(run.code, 3, "stdout: {} stderr: {}", run.stdout, run.stderr);
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("FAILED  "))
+        .filter_map(|line| line.split(':').next())
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "upgrade_and_downgrade_round_trip",
+            "every_operation_and_type_round_trips",
+            "hostile_identifiers_round_trip"
+        ]
+    );
+    let total = retort_conformance::cases().len();
+    let last = run.stdout.lines().last().expect("closing line");
+    assert_eq!(last, format!("{} passed, 3 failed", total - 3));
+}
+
+#[test]
+fn plugin_check_on_postgres_makes_a_database_per_case_on_the_server() {
+    let Ok(base) = std::env::var("RETORT_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
+            "RETORT_TEST_POSTGRES_URL is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it"
+        );
+        eprintln!("SKIPPED plugin_check_on_postgres_makes_a_database_per_case_on_the_server: RETORT_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let postgres = plugin("retort-postgres-plugin");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = retort(dir.path(), &["plugin", "check", &postgres, "--url", &base]);
+    let out = run.ok();
+    let cases = retort_conformance::cases().len();
+    assert_eq!(
+        out.lines().last().expect("closing line"),
+        format!("{cases} passed, 0 failed")
+    );
+    if let Some((_, password)) = base.split_once("://").and_then(|(_, rest)| {
+        rest.split_once('@')
+            .and_then(|(user_info, _)| user_info.split_once(':'))
+    }) {
+        assert!(
+            !out.contains(&format!(":{password}@")),
+            "password printed: {out}"
+        );
+    }
+}
+
+#[test]
+fn two_plugins_claiming_one_scheme_are_refused_naming_both() {
+    let exe = retort_without_drivers();
+    let sqlite = PathBuf::from(plugin("retort-sqlite-plugin"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(&sqlite, dir.path().join("first.so")).expect("copy");
+    std::fs::copy(&sqlite, dir.path().join("second.so")).expect("copy");
+    run_exe(
+        &exe,
+        dir.path(),
+        &["--plugin", "first.so", "--plugin", "second.so", "dialects"],
+    )
+    .fails(
+        2,
+        &[
+            "the URL scheme `sqlite` is claimed by both the sqlite plugin",
+            "first.so",
+            "second.so",
+        ],
+    );
+    // The same file twice is one plugin, not a conflict.
+    let listed = run_exe(
+        &exe,
+        dir.path(),
+        &[
+            "--plugin",
+            "first.so",
+            "--plugin",
+            "./first.so",
+            "dialects",
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+}

@@ -1,0 +1,163 @@
+//! The C ABI between retort and a dialect plugin: the declaration the entry symbol returns
+//! and the table of `extern "C"` functions. Nothing here has a Rust-only layout.
+//!
+//! Versioning: the ABI major changes when anything here changes incompatibly; the minor
+//! changes when functions are appended to [`FunctionTable`]. A host accepts a plugin of the
+//! same major whose minor is at least the host's (its table holds every function the host
+//! calls); it reads only the prefix of the table it knows.
+
+use std::os::raw::c_int;
+
+/// The name of the one symbol a plugin exports.
+pub const ENTRY_SYMBOL: &[u8] = b"retort_plugin_entry\0";
+
+/// The first bytes of every declaration.
+pub const MAGIC: [u8; 8] = *b"RETORTPL";
+
+/// The ABI major version this build speaks.
+pub const ABI_MAJOR: u32 = 1;
+
+/// The ABI minor version this build speaks.
+pub const ABI_MINOR: u32 = 0;
+
+/// The call succeeded; the output buffer holds the JSON result.
+pub const STATUS_OK: c_int = 0;
+/// The call failed; the output buffer holds a JSON [`super::wire::WireError`].
+pub const STATUS_ERROR: c_int = 1;
+/// The plugin panicked (now or earlier) and is poisoned; the buffer holds a JSON error.
+pub const STATUS_POISONED: c_int = 2;
+
+/// The signature of the entry symbol.
+pub type EntryFn = unsafe extern "C" fn() -> *const PluginDeclaration;
+
+/// Bytes owned by the plugin, handed to the host and given back through
+/// [`FunctionTable::free_buffer`].
+#[repr(C)]
+#[derive(Debug)]
+pub struct Buffer {
+    /// Start of the bytes (null when empty).
+    pub ptr: *mut u8,
+    /// Number of bytes.
+    pub len: usize,
+    /// Allocated capacity, for the plugin's own deallocation.
+    pub capacity: usize,
+}
+
+impl Buffer {
+    /// An empty buffer, which owns nothing.
+    pub const EMPTY: Buffer = Buffer {
+        ptr: std::ptr::null_mut(),
+        len: 0,
+        capacity: 0,
+    };
+}
+
+/// A dialect call: borrowed UTF-8 JSON input, an output buffer written by the plugin.
+pub type DialectFn =
+    unsafe extern "C" fn(input: *const u8, input_len: usize, output: *mut Buffer) -> c_int;
+
+/// A connection call on the connection with handle `connection`.
+pub type ConnectionFn = unsafe extern "C" fn(
+    connection: u64,
+    input: *const u8,
+    input_len: usize,
+    output: *mut Buffer,
+) -> c_int;
+
+/// Every function a plugin provides. Inputs and outputs are JSON (see [`super::wire`]).
+#[repr(C)]
+#[derive(Debug)]
+pub struct FunctionTable {
+    /// Releases a buffer this plugin allocated.
+    pub free_buffer: unsafe extern "C" fn(buffer: Buffer),
+    /// `null` → `{name, schemes, version, capabilities, script_prologue}`.
+    pub describe: DialectFn,
+    /// `"name"` → `"quoted"`.
+    pub quote_identifier: DialectFn,
+    /// `[schema or null, table]` → `"quoted"`.
+    pub qualified_table: DialectFn,
+    /// `index` → `"placeholder"`.
+    pub placeholder: DialectFn,
+    /// value → `"literal"`.
+    pub render_literal: DialectFn,
+    /// `{operation, before, mode}` → `[statement]`.
+    pub render_operation: DialectFn,
+    /// url → connection handle (a number).
+    pub connect: DialectFn,
+    /// url → bool.
+    pub create_database: DialectFn,
+    /// url → bool.
+    pub drop_database: DialectFn,
+    /// Closes a connection; the handle is invalid afterwards.
+    pub close: ConnectionFn,
+    /// statement → rows changed.
+    pub execute: ConnectionFn,
+    /// statement → rows.
+    pub query: ConnectionFn,
+    /// `null` → `null`.
+    pub begin: ConnectionFn,
+    /// `null` → `null`.
+    pub commit: ConnectionFn,
+    /// `null` → `null`.
+    pub rollback: ConnectionFn,
+    /// timeout in milliseconds → `null`.
+    pub lock: ConnectionFn,
+    /// `null` → `null`.
+    pub unlock: ConnectionFn,
+    /// `[schema or null, table]` → bool.
+    pub table_exists: ConnectionFn,
+    /// `null` → schema.
+    pub introspect: ConnectionFn,
+}
+
+/// What the entry symbol returns: checked by the host before anything else is called.
+///
+/// Built only by [`PluginDeclaration::new`] (the fields are private), so that a
+/// `&'static PluginDeclaration` in safe code always points at valid static data.
+#[repr(C)]
+#[derive(Debug)]
+pub struct PluginDeclaration {
+    /// [`MAGIC`].
+    pub(crate) magic: [u8; 8],
+    /// The plugin's [`ABI_MAJOR`].
+    pub(crate) abi_major: u32,
+    /// The plugin's [`ABI_MINOR`].
+    pub(crate) abi_minor: u32,
+    /// `size_of::<FunctionTable>()` in the plugin.
+    pub(crate) table_size: usize,
+    /// The plugin's name, UTF-8 (not NUL-terminated).
+    pub(crate) name_ptr: *const u8,
+    /// Length of the name.
+    pub(crate) name_len: usize,
+    /// The plugin's version, UTF-8 (not NUL-terminated).
+    pub(crate) version_ptr: *const u8,
+    /// Length of the version.
+    pub(crate) version_len: usize,
+    /// The function table.
+    pub(crate) table: *const FunctionTable,
+}
+
+// SAFETY: a declaration only points at 'static, immutable data (string literals and a
+// static function table), so sharing it between threads is sound.
+unsafe impl Sync for PluginDeclaration {}
+
+impl PluginDeclaration {
+    /// The declaration of a plugin of this build's ABI version.
+    pub const fn new(
+        name: &'static str,
+        version: &'static str,
+        table: &'static FunctionTable,
+    ) -> Self {
+        PluginDeclaration {
+            magic: MAGIC,
+            abi_major: ABI_MAJOR,
+            abi_minor: ABI_MINOR,
+            table_size: std::mem::size_of::<FunctionTable>(),
+            name_ptr: name.as_ptr(),
+            name_len: name.len(),
+            version_ptr: version.as_ptr(),
+            version_len: version.len(),
+            table,
+        }
+    }
+}

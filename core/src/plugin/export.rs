@@ -1,0 +1,425 @@
+//! The plugin side: a [`Dialect`] behind the function table, and the
+//! [`export_dialect!`](crate::export_dialect) macro that exports one from a `cdylib`.
+//!
+//! Every table function decodes its JSON input, calls the dialect or connection, and encodes
+//! the result or error. A panic is caught, poisons the plugin, and every later call is
+//! refused.
+
+use super::abi::{Buffer, FunctionTable, STATUS_ERROR, STATUS_OK, STATUS_POISONED};
+use super::wire::{
+    Description, RenderRequest, WireBefore, WireError, WireRows, WireStatement, WireTableName,
+    WireUrl, WireValue,
+};
+use crate::dialect::{Connection, Dialect};
+use crate::revision::ops::Operation;
+use crate::revision::values::Value;
+use crate::schema::Schema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::os::raw::c_int;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+type SharedConnection = Arc<Mutex<Box<dyn Connection>>>;
+
+/// How many schemas a plugin keeps for render requests (one per host-side schema in use).
+const CACHED_SCHEMAS: usize = 8;
+
+/// A schema kept for render requests, and the operation last rendered against it.
+#[derive(Debug)]
+struct CachedSchema {
+    cache: u64,
+    schema: Schema,
+    pending: Option<Operation>,
+}
+
+/// The state of one exported dialect: the dialect, its open connections, and whether it
+/// has panicked.
+pub struct PluginState {
+    dialect: Box<dyn Dialect>,
+    connections: Mutex<HashMap<u64, SharedConnection>>,
+    next_handle: AtomicU64,
+    poisoned: AtomicBool,
+    schemas: Mutex<Vec<CachedSchema>>,
+}
+
+impl std::fmt::Debug for PluginState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PluginState")
+            .field("dialect", &self.dialect.name())
+            .field("poisoned", &self.poisoned.load(Ordering::SeqCst))
+            .finish()
+    }
+}
+
+impl PluginState {
+    /// The state of a freshly exported `dialect`.
+    pub fn new(dialect: Box<dyn Dialect>) -> Self {
+        PluginState {
+            dialect,
+            connections: Mutex::new(HashMap::new()),
+            next_handle: AtomicU64::new(1),
+            poisoned: AtomicBool::new(false),
+            schemas: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn connection(&self, handle: u64) -> Result<SharedConnection, WireError> {
+        self.connections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&handle)
+            .cloned()
+            .ok_or_else(|| WireError::plugin(format!("no open connection with handle {handle}")))
+    }
+}
+
+/// Implemented by the type [`export_dialect!`](crate::export_dialect) generates: where the
+/// exported dialect's state lives.
+pub trait ExportedDialect: 'static {
+    /// The state, created on first use.
+    fn state() -> &'static PluginState;
+}
+
+/// The function table of the exported dialect `E`.
+pub const fn function_table<E: ExportedDialect>() -> FunctionTable {
+    FunctionTable {
+        free_buffer,
+        describe: describe::<E>,
+        quote_identifier: quote_identifier::<E>,
+        qualified_table: qualified_table::<E>,
+        placeholder: placeholder::<E>,
+        render_literal: render_literal::<E>,
+        render_operation: render_operation::<E>,
+        connect: connect::<E>,
+        create_database: create_database::<E>,
+        drop_database: drop_database::<E>,
+        close: close::<E>,
+        execute: execute::<E>,
+        query: query::<E>,
+        begin: begin::<E>,
+        commit: commit::<E>,
+        rollback: rollback::<E>,
+        lock: lock::<E>,
+        unlock: unlock::<E>,
+        table_exists: table_exists::<E>,
+        introspect: introspect::<E>,
+    }
+}
+
+/// Hands `bytes` to the host; released by [`free_buffer`].
+fn into_buffer(bytes: Vec<u8>) -> Buffer {
+    let mut bytes = std::mem::ManuallyDrop::new(bytes);
+    Buffer {
+        ptr: bytes.as_mut_ptr(),
+        len: bytes.len(),
+        capacity: bytes.capacity(),
+    }
+}
+
+unsafe extern "C" fn free_buffer(buffer: Buffer) {
+    if buffer.ptr.is_null() {
+        return;
+    }
+    // SAFETY: every non-null buffer this plugin hands out comes from `into_buffer`, i.e. a
+    // `Vec<u8>` of exactly this pointer, length and capacity, and the host frees it once.
+    drop(unsafe { Vec::from_raw_parts(buffer.ptr, buffer.len, buffer.capacity) });
+}
+
+/// Runs `body` on the decoded input of a table call and writes its encoded outcome:
+/// the common frame of every table function.
+///
+/// # Safety
+/// `input` must point at `input_len` readable bytes (or be null with length 0) and
+/// `output` at a writable [`Buffer`], both for the duration of the call.
+unsafe fn call<E, I, O>(
+    input: *const u8,
+    input_len: usize,
+    output: *mut Buffer,
+    body: impl FnOnce(&PluginState, I) -> Result<O, WireError>,
+) -> c_int
+where
+    E: ExportedDialect,
+    I: DeserializeOwned,
+    O: Serialize,
+{
+    let bytes: &[u8] = if input.is_null() || input_len == 0 {
+        &[]
+    } else {
+        // SAFETY: the caller guarantees `input_len` readable bytes at `input`.
+        unsafe { std::slice::from_raw_parts(input, input_len) }
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let state = E::state();
+        if state.poisoned.load(Ordering::SeqCst) {
+            return (STATUS_POISONED, encode_error(&poisoned_error(state)));
+        }
+        let result = serde_json::from_slice::<I>(if bytes.is_empty() { b"null" } else { bytes })
+            .map_err(|e| WireError::plugin(format!("the plugin could not read its input: {e}")))
+            .and_then(|input| body(state, input));
+        match result {
+            Ok(value) => match serde_json::to_vec(&value) {
+                Ok(json) => (STATUS_OK, json),
+                Err(e) => (
+                    STATUS_ERROR,
+                    encode_error(&WireError::plugin(format!(
+                        "the plugin could not encode its result: {e}"
+                    ))),
+                ),
+            },
+            Err(error) => (STATUS_ERROR, encode_error(&error)),
+        }
+    }));
+    let (status, json) = outcome.unwrap_or_else(|panic| {
+        let what = panic_message(&*panic);
+        // `E::state()` may itself be what panicked; poisoning is best effort then.
+        let _ = catch_unwind(|| E::state().poisoned.store(true, Ordering::SeqCst));
+        (
+            STATUS_POISONED,
+            encode_error(&WireError::plugin(format!(
+                "the dialect plugin panicked ({what}); it is disabled for the rest of this run"
+            ))),
+        )
+    });
+    // SAFETY: the caller guarantees `output` points at a writable Buffer.
+    unsafe { output.write(into_buffer(json)) };
+    status
+}
+
+fn poisoned_error(state: &PluginState) -> WireError {
+    WireError::plugin(format!(
+        "the {} dialect plugin panicked earlier and is disabled for the rest of this run",
+        state.dialect.name()
+    ))
+}
+
+fn encode_error(error: &WireError) -> Vec<u8> {
+    serde_json::to_vec(error).unwrap_or_else(|_| {
+        br#"{"kind":"plugin","message":"the plugin could not encode its error"}"#.to_vec()
+    })
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| String::from("no message"))
+}
+
+/// Declares a dialect table function that decodes `$input` and runs `$body`.
+macro_rules! dialect_fn {
+    ($name:ident, |$state:ident, $input:ident: $ty:ty| $body:expr) => {
+        unsafe extern "C" fn $name<E: ExportedDialect>(
+            input: *const u8,
+            input_len: usize,
+            output: *mut Buffer,
+        ) -> c_int {
+            // SAFETY: the host passes a readable input and a writable output (abi contract).
+            unsafe { call::<E, $ty, _>(input, input_len, output, |$state, $input| $body) }
+        }
+    };
+}
+
+/// Declares a connection table function that runs `$body` on the connection.
+macro_rules! connection_fn {
+    ($name:ident, |$conn:ident, $input:ident: $ty:ty| $body:expr) => {
+        unsafe extern "C" fn $name<E: ExportedDialect>(
+            handle: u64,
+            input: *const u8,
+            input_len: usize,
+            output: *mut Buffer,
+        ) -> c_int {
+            // SAFETY: the host passes a readable input and a writable output (abi contract).
+            unsafe {
+                call::<E, $ty, _>(input, input_len, output, |state, $input| {
+                    let shared = state.connection(handle)?;
+                    let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                    let $conn: &mut dyn Connection = &mut **guard;
+                    $body
+                })
+            }
+        }
+    };
+}
+
+dialect_fn!(describe, |state, _input: ()| {
+    let dialect = &state.dialect;
+    Ok(Description {
+        name: dialect.name().to_string(),
+        schemes: dialect.url_schemes(),
+        version: dialect.version(),
+        capabilities: dialect.capabilities(),
+        script_prologue: dialect.script_prologue(),
+        core_version: env!("CARGO_PKG_VERSION").to_string(),
+    })
+});
+dialect_fn!(quote_identifier, |state, name: String| Ok(state
+    .dialect
+    .quote_identifier(&name)));
+dialect_fn!(qualified_table, |state, name: WireTableName| Ok(state
+    .dialect
+    .qualified_table(name.0.as_deref(), &name.1)));
+dialect_fn!(placeholder, |state, index: usize| Ok(state
+    .dialect
+    .placeholder(index)));
+dialect_fn!(render_literal, |state, value: WireValue| Ok(state
+    .dialect
+    .render_literal(&Value::from(value))?));
+dialect_fn!(render_operation, |state, request: RenderRequest| {
+    let mut schemas = state.schemas.lock().unwrap_or_else(PoisonError::into_inner);
+    let index = cached_schema(&mut schemas, request.before)?;
+    let entry = &mut schemas[index];
+    let rendered = state
+        .dialect
+        .render_operation(&request.operation, &entry.schema, request.mode);
+    entry.pending = Some(request.operation);
+    Ok(rendered?
+        .iter()
+        .map(WireStatement::from)
+        .collect::<Vec<_>>())
+});
+
+/// The position of the schema a render request is against, kept up to date.
+fn cached_schema(schemas: &mut Vec<CachedSchema>, before: WireBefore) -> Result<usize, WireError> {
+    match before {
+        WireBefore::Full { schema, cache } => {
+            schemas.retain(|entry| entry.cache != cache);
+            if schemas.len() >= CACHED_SCHEMAS {
+                schemas.remove(0);
+            }
+            schemas.push(CachedSchema {
+                cache,
+                schema: *schema,
+                pending: None,
+            });
+            Ok(schemas.len() - 1)
+        }
+        WireBefore::Cached {
+            cache,
+            apply_pending,
+        } => {
+            let index = schemas
+                .iter()
+                .position(|entry| entry.cache == cache)
+                .ok_or(WireError::CacheMiss)?;
+            if apply_pending {
+                let entry = &mut schemas[index];
+                let applied = entry
+                    .pending
+                    .take()
+                    .is_some_and(|op| entry.schema.apply(&op).is_ok());
+                if !applied {
+                    schemas.remove(index);
+                    return Err(WireError::CacheMiss);
+                }
+            }
+            Ok(index)
+        }
+    }
+}
+
+dialect_fn!(connect, |state, url: WireUrl| {
+    let connection = state.dialect.connect(&url.to_url()?)?;
+    let handle = state.next_handle.fetch_add(1, Ordering::SeqCst);
+    state
+        .connections
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(handle, Arc::new(Mutex::new(connection)));
+    Ok(handle)
+});
+dialect_fn!(create_database, |state, url: WireUrl| Ok(state
+    .dialect
+    .create_database(&url.to_url()?)?));
+dialect_fn!(drop_database, |state, url: WireUrl| Ok(state
+    .dialect
+    .drop_database(&url.to_url()?)?));
+
+unsafe extern "C" fn close<E: ExportedDialect>(
+    handle: u64,
+    input: *const u8,
+    input_len: usize,
+    output: *mut Buffer,
+) -> c_int {
+    // SAFETY: the host passes a readable input and a writable output (abi contract).
+    unsafe {
+        call::<E, (), _>(input, input_len, output, |state, ()| {
+            let removed = state
+                .connections
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&handle);
+            Ok(removed.is_some())
+        })
+    }
+}
+
+connection_fn!(execute, |conn, statement: WireStatement| Ok(
+    conn.execute(&statement.into())?
+));
+connection_fn!(query, |conn, statement: WireStatement| {
+    let rows = conn.query(&statement.into())?;
+    Ok(rows
+        .iter()
+        .map(|row| row.iter().map(WireValue::from).collect())
+        .collect::<WireRows>())
+});
+connection_fn!(begin, |conn, _input: ()| Ok(conn.begin()?));
+connection_fn!(commit, |conn, _input: ()| Ok(conn.commit()?));
+connection_fn!(rollback, |conn, _input: ()| Ok(conn.rollback()?));
+connection_fn!(lock, |conn, millis: u64| Ok(
+    conn.lock(Duration::from_millis(millis))?
+));
+connection_fn!(unlock, |conn, _input: ()| Ok(conn.unlock()?));
+connection_fn!(table_exists, |conn, name: WireTableName| Ok(
+    conn.table_exists(name.0.as_deref(), &name.1)?
+));
+connection_fn!(introspect, |conn, _input: ()| Ok(conn.introspect()?));
+
+/// Exports a [`Dialect`] from a `cdylib` as a retort plugin: the one line of a plugin crate.
+///
+/// ```ignore
+/// retort_core::export_dialect!(retort_sqlite::SqliteDialect::new());
+/// ```
+///
+/// The expression is evaluated once, on the first call from the host. The crate's name and
+/// version (from Cargo) are the plugin's.
+#[macro_export]
+macro_rules! export_dialect {
+    ($dialect:expr) => {
+        #[doc(hidden)]
+        #[derive(Debug)]
+        pub struct RetortExportedDialect;
+
+        impl $crate::plugin::export::ExportedDialect for RetortExportedDialect {
+            fn state() -> &'static $crate::plugin::export::PluginState {
+                static STATE: ::std::sync::OnceLock<$crate::plugin::export::PluginState> =
+                    ::std::sync::OnceLock::new();
+                STATE.get_or_init(|| {
+                    $crate::plugin::export::PluginState::new(::std::boxed::Box::new($dialect))
+                })
+            }
+        }
+
+        static RETORT_FUNCTION_TABLE: $crate::plugin::abi::FunctionTable =
+            $crate::plugin::export::function_table::<RetortExportedDialect>();
+
+        static RETORT_DECLARATION: $crate::plugin::abi::PluginDeclaration =
+            $crate::plugin::abi::PluginDeclaration::new(
+                env!("CARGO_PKG_NAME"),
+                env!("CARGO_PKG_VERSION"),
+                &RETORT_FUNCTION_TABLE,
+            );
+
+        /// The plugin's entry symbol: its declaration, checked by the host before any call.
+        #[allow(unsafe_code)] // `no_mangle` is what makes the symbol findable.
+        #[no_mangle]
+        pub extern "C" fn retort_plugin_entry() -> *const $crate::plugin::abi::PluginDeclaration {
+            &RETORT_DECLARATION
+        }
+    };
+}

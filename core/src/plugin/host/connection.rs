@@ -1,0 +1,91 @@
+//! A connection owned by a plugin, behind the [`Connection`] trait.
+
+use super::calls::PluginCalls;
+use crate::dialect::{Connection, DbError, Statement};
+use crate::plugin::abi::ConnectionFn;
+use crate::plugin::wire::{WireRows, WireStatement};
+use crate::revision::values::Value;
+use crate::schema::Schema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A connection owned by a plugin, closed when dropped.
+pub(super) struct PluginConnection {
+    pub(super) calls: Arc<PluginCalls>,
+    pub(super) handle: u64,
+}
+
+impl fmt::Debug for PluginConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PluginConnection")
+            .field("plugin", &self.calls.name)
+            .field("handle", &self.handle)
+            .finish()
+    }
+}
+
+impl PluginConnection {
+    fn call<I: Serialize + ?Sized, O: DeserializeOwned>(
+        &self,
+        function: ConnectionFn,
+        input: &I,
+    ) -> Result<O, DbError> {
+        self.calls
+            .connection_call(function, self.handle, input)
+            .map_err(crate::plugin::wire::WireError::into_db_error)
+    }
+}
+
+impl Drop for PluginConnection {
+    fn drop(&mut self) {
+        // A poisoned plugin refuses the call; its connection is then simply leaked.
+        let _: Result<bool, DbError> = self.call(self.calls.table.close, &());
+    }
+}
+
+impl Connection for PluginConnection {
+    fn execute(&mut self, statement: &Statement) -> Result<u64, DbError> {
+        self.call(self.calls.table.execute, &WireStatement::from(statement))
+    }
+
+    fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
+        let rows: WireRows = self.call(self.calls.table.query, &WireStatement::from(statement))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| row.into_iter().map(Value::from).collect())
+            .collect())
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.call(self.calls.table.begin, &())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.call(self.calls.table.commit, &())
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.call(self.calls.table.rollback, &())
+    }
+
+    fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
+        let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        self.call(self.calls.table.lock, &millis)
+    }
+
+    fn unlock(&mut self) -> Result<(), DbError> {
+        self.call(self.calls.table.unlock, &())
+    }
+
+    fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
+        let name: (Option<&str>, &str) = (schema, table);
+        self.call(self.calls.table.table_exists, &name)
+    }
+
+    fn introspect(&mut self) -> Result<Schema, DbError> {
+        self.call(self.calls.table.introspect, &())
+    }
+}

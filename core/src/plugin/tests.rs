@@ -1,0 +1,173 @@
+//! The ABI round trip in-process, with a small dialect whose behaviour the tests control.
+
+use crate::db_url::DatabaseUrl;
+use crate::dialect::Statement;
+use crate::dialect::{Capabilities, Connection, DbError, Dialect, DialectError, RenderMode};
+use crate::revision::ops::{BulkInsert, Operation};
+use crate::revision::values::Value;
+use crate::schema::Schema;
+use std::collections::BTreeMap;
+
+#[derive(Debug)]
+struct Probe;
+
+impl Dialect for Probe {
+    fn name(&self) -> &str {
+        "probe"
+    }
+    fn url_schemes(&self) -> Vec<String> {
+        vec!["probe".into()]
+    }
+    fn version(&self) -> String {
+        "9.9".into()
+    }
+    fn capabilities(&self) -> Capabilities {
+        let mut capabilities = Capabilities::new();
+        capabilities.partial_indexes = true;
+        capabilities
+    }
+    fn quote_identifier(&self, name: &str) -> String {
+        assert!(name != "boom", "asked to quote boom");
+        format!("[{name}]")
+    }
+    fn render_literal(&self, value: &Value) -> Result<String, DialectError> {
+        match value {
+            Value::Float(_) => Err(DialectError::new("probe", "render a float", "no floats")),
+            other => Ok(format!("{other:?}")),
+        }
+    }
+    fn render_operation(
+        &self,
+        op: &Operation,
+        before: &Schema,
+        _mode: RenderMode,
+    ) -> Result<Vec<Statement>, DialectError> {
+        let Operation::BulkInsert(insert) = op else {
+            // What the plugin sees of the schema: its table names.
+            let names: Vec<&str> = before.table_names().collect();
+            return Ok(vec![Statement::new(names.join(","))]);
+        };
+        let columns = insert.columns();
+        Ok(insert
+            .rows
+            .iter()
+            .map(|row| Statement::with_params("INSERT", BulkInsert::row_values(row, &columns)))
+            .collect())
+    }
+    fn connect(&self, url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError> {
+        Err(DbError::with_sqlstate(
+            format!("cannot reach {}", url.redacted()),
+            "08001",
+        ))
+    }
+}
+
+#[test]
+fn calls_and_values_survive_the_function_table() {
+    let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
+    assert_eq!(dialect.name(), "probe");
+    assert_eq!(dialect.url_schemes(), vec!["probe".to_string()]);
+    assert_eq!(dialect.version(), "9.9");
+    assert!(dialect.capabilities().partial_indexes);
+    assert_eq!(dialect.quote_identifier("a\"b"), "[a\"b]");
+    assert_eq!(dialect.render_literal(&Value::Null).expect("null"), "Null");
+
+    let row: BTreeMap<String, Value> = [
+        (
+            "at".to_string(),
+            Value::DateTime("2026-01-02T03:04:05Z".into()),
+        ),
+        ("raw".to_string(), Value::Bytes(vec![0, 255])),
+        ("n".to_string(), Value::Integer(-7)),
+    ]
+    .into();
+    let op = Operation::BulkInsert(BulkInsert {
+        table: "t".into(),
+        rows: vec![row],
+    });
+    let statements = dialect
+        .render_operation(&op, &Schema::default(), RenderMode::Online)
+        .expect("render");
+    assert_eq!(
+        statements[0].params,
+        vec![
+            Value::DateTime("2026-01-02T03:04:05Z".into()),
+            Value::Integer(-7),
+            Value::Bytes(vec![0, 255]),
+        ]
+    );
+}
+
+#[test]
+fn errors_keep_their_kind_and_message() {
+    let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
+    let literal = dialect.render_literal(&Value::Float(1.5));
+    assert_eq!(
+        literal,
+        Err(DialectError::new("probe", "render a float", "no floats"))
+    );
+    let url = DatabaseUrl::parse("probe://app:secret@host/db").expect("url");
+    let error = dialect
+        .connect(&url)
+        .map(|_| ())
+        .expect_err("connect fails");
+    assert_eq!(error.sqlstate.as_deref(), Some("08001"));
+    assert_eq!(
+        error.to_string(),
+        "cannot reach probe://app:***@host/db (SQLSTATE 08001)"
+    );
+}
+
+#[test]
+fn a_panic_poisons_the_plugin_and_later_calls_are_refused() {
+    let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
+    assert!(!dialect.is_poisoned());
+    // The panic is caught in the plugin; the host gets a fallback quote, not a crash.
+    let quoted = dialect.quote_identifier("boom");
+    assert_eq!(quoted, "\"boom\"");
+    assert!(dialect.is_poisoned());
+    let refused = dialect
+        .render_literal(&Value::Integer(1))
+        .expect_err("refused after the panic");
+    assert!(
+        refused.to_string().contains("panicked"),
+        "unexpected message: {refused}"
+    );
+}
+
+fn create(table: &str) -> Operation {
+    let text = format!(
+        "revision = \"a\"\nmessage = \"m\"\n[[upgrade]]\nop = \"create_table\"\ntable = \"{table}\"\n\
+         columns = [{{ name = \"id\", type = \"integer\" }}]\n"
+    );
+    let revision =
+        crate::revision::toml_file::parse_toml_revision(std::path::Path::new("r.toml"), &text)
+            .expect("revision");
+    revision.upgrade.into_iter().next().expect("one operation")
+}
+
+#[test]
+fn the_plugin_sees_the_schema_as_it_is_whether_sent_whole_or_as_changes() {
+    let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
+    let seen = |schema: &Schema, op: &Operation| {
+        dialect
+            .render_operation(op, schema, RenderMode::Online)
+            .expect("render")[0]
+            .sql
+            .clone()
+    };
+    let mut schema = Schema::new();
+    let (a, b, c) = (create("a"), create("b"), create("c"));
+    assert_eq!(seen(&schema, &a), "");
+    assert_eq!(seen(&schema, &a), "", "rendered twice at the same state");
+    schema.apply(&a).expect("apply a");
+    assert_eq!(seen(&schema, &b), "a", "changed by the rendered operation");
+    schema.apply(&b).expect("apply b");
+    schema.remove_table("a");
+    assert_eq!(seen(&schema, &c), "b", "changed otherwise: sent whole");
+    let mut other = schema.clone();
+    other.apply(&c).expect("apply c");
+    assert_eq!(seen(&other, &a), "b,c", "another schema value");
+    schema.apply(&a).expect("apply a again");
+    assert_eq!(seen(&schema, &c), "a,b", "back to the first one");
+}

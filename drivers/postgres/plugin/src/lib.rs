@@ -1,0 +1,5 @@
+//! retort-postgres-plugin: the built-in PostgreSQL driver exported as a dialect plugin, for a
+//! `retort` built without it (`--plugin path/to/libretort_postgres_plugin.so`). A separate
+//! crate so that the exported entry symbol never clashes with another driver's.
+
+retort_core::export_dialect!(retort_postgres::PostgresDialect::new());
