@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use workload::revision_file;
 
 const REVISIONS: usize = 1_000;
-const ROUNDS: usize = 9;
+const ROUNDS: usize = 15;
 const RATIO_TARGET: f64 = 1.05;
 
 fn generate(migrations: &Path) -> std::io::Result<()> {

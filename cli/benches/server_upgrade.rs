@@ -17,6 +17,7 @@
 
 mod workload;
 
+use retort_conformance::servers::with_database;
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -62,19 +63,6 @@ fn retort(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 
 fn must(result: Result<Vec<u8>, String>, what: &str) -> Vec<u8> {
     result.unwrap_or_else(|e| panic!("{what} failed: {e}"))
-}
-
-/// The server URL with its database replaced by `name`.
-fn with_database(server: &str, name: &str) -> String {
-    let (head, query) = match server.split_once('?') {
-        Some((head, query)) => (head, format!("?{query}")),
-        None => (server, String::new()),
-    };
-    let authority_end = head
-        .find("://")
-        .and_then(|start| head[start + 3..].find('/').map(|i| start + 3 + i))
-        .unwrap_or(head.len());
-    format!("{}/{name}{query}", &head[..authority_end])
 }
 
 /// One server: how to reach it and how its own client runs a script.

@@ -16,6 +16,7 @@
 mod common;
 
 use common::{run_in, Project};
+use retort_conformance::servers::{url_from_env, with_database};
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::Statement;
 use retort_core::revision::values::Value;
@@ -92,25 +93,9 @@ impl Drop for TestDb<'_> {
 
 impl Server {
     fn fresh_database(&self) -> Option<TestDb<'_>> {
-        let server = match std::env::var(self.url_var) {
-            Ok(url) if !url.is_empty() => url,
-            _ => {
-                assert!(
-                    std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
-                    "{} is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it",
-                    self.url_var
-                );
-                eprintln!("SKIPPED sigkill on {}: {} not set", self.name, self.url_var);
-                return None;
-            }
-        };
-        let authority_end = server
-            .find("://")
-            .and_then(|start| server[start + 3..].find('/').map(|i| start + 3 + i))
-            .unwrap_or(server.len());
+        let server = url_from_env(self.url_var, &format!("sigkill on {}", self.name))?;
         let name = format!("retort_kill_{}", std::process::id());
-        let url = DatabaseUrl::parse(&format!("{}/{name}", &server[..authority_end]))
-            .expect("the URL parses");
+        let url = DatabaseUrl::parse(&with_database(&server, &name)).expect("the URL parses");
         let _ = self.dialect.drop_database(&url);
         self.dialect
             .create_database(&url)

@@ -5,6 +5,7 @@
 mod common;
 
 use common::run_in;
+use retort_conformance::servers::{url_from_env, with_database};
 use std::path::Path;
 
 /// Copies examples/shop into a temporary directory.
@@ -30,23 +31,11 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The URL of a database of its own on the test server, or `None` (after saying so).
 fn database_url(test: &str) -> Option<String> {
-    let base = match std::env::var("RETORT_TEST_MYSQL_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
-                "RETORT_TEST_MYSQL_URL is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it"
-            );
-            eprintln!("SKIPPED {test}: RETORT_TEST_MYSQL_URL not set");
-            return None;
-        }
-    };
-    let without_query = base.split('?').next().unwrap_or(&base);
-    let server = without_query
-        .rsplit_once('/')
-        .filter(|(head, _)| head.contains("://") && !head.ends_with('/'))
-        .map_or(without_query, |(head, _)| head);
-    Some(format!("{server}/retort_cli_{}_{test}", std::process::id()))
+    let base = url_from_env("RETORT_TEST_MYSQL_URL", test)?;
+    Some(with_database(
+        &base,
+        &format!("retort_cli_{}_{test}", std::process::id()),
+    ))
 }
 
 #[test]

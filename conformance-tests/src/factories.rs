@@ -69,20 +69,8 @@ impl ServerDatabases {
 
     /// The URL of database `name` on the same server.
     fn url_of(&self, name: &str) -> Result<DatabaseUrl, String> {
-        let (without_query, query) = match self.base.split_once('?') {
-            Some((head, query)) => (head, format!("?{query}")),
-            None => (self.base.as_str(), String::new()),
-        };
-        let authority_end = without_query
-            .find("://")
-            .map(|i| i + 3)
-            .and_then(|start| without_query[start..].find('/').map(|i| start + i))
-            .unwrap_or(without_query.len());
-        DatabaseUrl::parse(&format!(
-            "{}/{name}{query}",
-            &without_query[..authority_end]
-        ))
-        .map_err(|e| e.to_string())
+        DatabaseUrl::parse(&crate::servers::with_database(&self.base, name))
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -8,6 +8,7 @@ mod cases;
 pub mod cdylib;
 pub mod factories;
 mod scratch;
+pub mod servers;
 
 pub use scratch::Scratch;
 

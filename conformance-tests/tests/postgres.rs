@@ -4,6 +4,7 @@
 //! and dropped afterwards.
 
 use retort_conformance::factories::ServerDatabases;
+use retort_conformance::servers::url_from_env;
 use retort_conformance::{assert_all_pass, cdylib};
 use retort_core::plugin;
 use retort_postgres::PostgresDialect;
@@ -12,17 +13,7 @@ const URL_VAR: &str = "RETORT_TEST_POSTGRES_URL";
 
 /// The server URL, or `None` (after saying so) when the test is to be skipped.
 fn server_url(test: &str) -> Option<String> {
-    match std::env::var(URL_VAR) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
-                "{URL_VAR} is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it"
-            );
-            eprintln!("SKIPPED {test}: {URL_VAR} not set");
-            None
-        }
-    }
+    url_from_env(URL_VAR, test)
 }
 
 #[test]

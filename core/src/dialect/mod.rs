@@ -7,8 +7,10 @@
 //! a particular database client appears in them.
 
 mod error;
+mod sequence;
 
 pub use error::{DbError, DialectError};
+pub use sequence::{render_one_by_one, RenderedSequence};
 
 use crate::db_url::DatabaseUrl;
 use crate::revision::ops::Operation;
@@ -141,6 +143,19 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         before: &Schema,
         mode: RenderMode,
     ) -> Result<Vec<Statement>, DialectError>;
+
+    /// Renders `ops` in order, each against `before` as changed by the ones before it;
+    /// stops at the first that fails and after one the schema model cannot follow exactly
+    /// (its [`Schema::apply`] is not exact). The same as [`Dialect::render_operation`] one by
+    /// one, which is what the default does; a dialect behind a plugin answers it in one call.
+    fn render_sequence(
+        &self,
+        ops: &[&Operation],
+        before: &Schema,
+        mode: RenderMode,
+    ) -> RenderedSequence {
+        render_one_by_one(self, ops, before, mode)
+    }
 
     /// Opens a connection to the database `url` names.
     fn connect(&self, url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError>;

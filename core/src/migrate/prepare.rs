@@ -10,7 +10,7 @@ use crate::dialect::{Connection, DbError, RenderMode, Statement};
 use crate::load::Revision;
 use crate::revision::ops::Operation;
 use crate::revision::RevisionHeader;
-use crate::schema::{Applied, Schema};
+use crate::schema::Schema;
 use crate::sql;
 
 /// A revision read and checked, ready to run.
@@ -193,33 +193,48 @@ impl Migrator<'_> {
     }
 
     /// Renders every operation of the plan against the simulated schema, so that an
-    /// operation the dialect cannot do is reported before anything runs. Stops checking
-    /// after raw SQL, whose effect on the schema the model cannot know.
-    pub(crate) fn check_renderable(
+    /// operation the dialect cannot do is reported before anything runs. Stops after raw
+    /// SQL, whose effect on the schema the model cannot know.
+    ///
+    /// Returns the statements, per revision and unit, for as far as the simulation is
+    /// exact: while the live schema follows the same fold, they are what the run would
+    /// render again (rendering is a pure function of operation and schema), so the run
+    /// uses them instead of rendering each operation twice.
+    pub(crate) fn render_ahead(
         &self,
-        mut schema: Schema,
+        schema: Schema,
         loaded: &[Loaded],
         direction: Direction,
-    ) -> Result<(), MigrateError> {
-        for revision in loaded {
+    ) -> Result<Vec<Vec<Vec<Statement>>>, MigrateError> {
+        // The operations up to the first raw SQL, and which revision each belongs to.
+        let mut ops: Vec<&Operation> = Vec::new();
+        let mut owners: Vec<usize> = Vec::new();
+        'revisions: for (index, revision) in loaded.iter().enumerate() {
             for unit in revision.units(direction) {
                 let Unit::Operation(op) = unit else {
-                    return Ok(());
+                    break 'revisions;
                 };
-                self.dialect
-                    .render_operation(op, &schema, RenderMode::Online)
-                    .map_err(|source| MigrateError::Unsupported {
-                        revision: revision.header().id.clone(),
-                        file: revision.header().path.clone(),
-                        source,
-                    })?;
-                match schema.apply(op) {
-                    Ok(Applied::Exact) => {}
-                    Ok(Applied::Opaque) | Err(_) => return Ok(()),
-                }
+                ops.push(op);
+                owners.push(index);
             }
         }
-        Ok(())
+        let rendered = self
+            .dialect
+            .render_sequence(&ops, &schema, RenderMode::Online);
+        if let Some(source) = rendered.failure {
+            let header = loaded[owners[rendered.statements.len()]].header();
+            return Err(MigrateError::Unsupported {
+                revision: header.id.clone(),
+                file: header.path.clone(),
+                source,
+            });
+        }
+        let mut ahead: Vec<Vec<Vec<Statement>>> = Vec::new();
+        for (statements, owner) in rendered.statements.into_iter().zip(owners) {
+            ahead.resize_with(owner + 1, Vec::new);
+            ahead[owner].push(statements);
+        }
+        Ok(ahead)
     }
 }
 

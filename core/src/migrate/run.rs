@@ -70,8 +70,8 @@ impl Migrator<'_> {
             let schema = conn
                 .introspect()
                 .map_err(database("reading the database's schema"))?;
-            self.check_renderable(schema.clone(), &loaded, direction)?;
-            let mut schema = LiveSchema::new(schema);
+            let ahead = self.render_ahead(schema.clone(), &loaded, direction)?;
+            let mut schema = LiveSchema::new(schema, ahead);
             let mut steps: Vec<Step> = loaded
                 .iter()
                 .map(|rev| Step {
@@ -229,22 +229,26 @@ impl Migrator<'_> {
         let table = self.version_table();
         let units = revision.units(direction);
         let count = units.len();
+        schema.next_revision();
         for (index, unit) in units.iter().enumerate() {
             let statements = match unit {
                 Unit::Sql(statement) => {
                     schema.mark_stale();
                     vec![Statement::new(statement.sql.clone())]
                 }
-                Unit::Operation(op) => {
-                    let current = schema.for_operation(conn, op, self.dialect)?;
-                    self.dialect
-                        .render_operation(op, current, RenderMode::Online)
-                        .map_err(|e| MigrateError::Unsupported {
-                            revision: header.id.clone(),
-                            file: header.path.clone(),
-                            source: e,
-                        })?
-                }
+                Unit::Operation(op) => match schema.rendered_ahead(op, self.dialect) {
+                    Some(statements) => statements,
+                    None => {
+                        let current = schema.for_operation(conn, op, self.dialect)?;
+                        self.dialect
+                            .render_operation(op, current, RenderMode::Online)
+                            .map_err(|e| MigrateError::Unsupported {
+                                revision: header.id.clone(),
+                                file: header.path.clone(),
+                                source: e,
+                            })?
+                    }
+                },
             };
             for statement in &statements {
                 if let Err(source) = conn.execute(statement) {
@@ -416,18 +420,43 @@ fn record_error(header: &RevisionHeader, error: crate::dialect::DialectError) ->
 
 /// The live schema during a run: read once, kept in step by folding, and read again when
 /// the model cannot follow (after raw SQL) or an operation needs the table's exact shape.
+///
+/// It also hands out the statements rendered ahead of the run, for as long as it has
+/// followed the very fold they were rendered against.
 #[derive(Debug)]
 pub(crate) struct LiveSchema {
     schema: Schema,
     stale: bool,
+    /// Read again from the database since the run began: no longer the fold rendered ahead.
+    reread: bool,
+    /// Statements rendered ahead, per revision still to come, per unit.
+    ahead: std::collections::VecDeque<Vec<Vec<Statement>>>,
+    /// Those of the current revision still to come.
+    current: std::collections::VecDeque<Vec<Statement>>,
 }
 
 impl LiveSchema {
-    pub(crate) fn new(schema: Schema) -> Self {
+    pub(crate) fn new(schema: Schema, ahead: Vec<Vec<Vec<Statement>>>) -> Self {
         LiveSchema {
             schema,
             stale: false,
+            reread: false,
+            ahead: ahead.into(),
+            current: std::collections::VecDeque::new(),
         }
+    }
+
+    /// Moves on to the next revision's statements rendered ahead.
+    fn next_revision(&mut self) {
+        self.current = self.ahead.pop_front().unwrap_or_default().into();
+    }
+
+    /// The statements rendered ahead for the next operation of this revision, if the live
+    /// schema is still the fold they were rendered against.
+    fn rendered_ahead(&mut self, op: &Operation, dialect: &dyn Dialect) -> Option<Vec<Statement>> {
+        let statements = self.current.pop_front()?;
+        let in_step = !self.stale && !self.reread && !needs_current_shape(op, dialect);
+        in_step.then_some(statements)
     }
 
     fn mark_stale(&mut self) {
@@ -448,6 +477,7 @@ impl LiveSchema {
                 .introspect()
                 .map_err(database("reading the database's schema"))?;
             self.stale = false;
+            self.reread = true;
         }
         Ok(&self.schema)
     }

@@ -18,7 +18,7 @@ pub const MAGIC: [u8; 8] = *b"RETORTPL";
 pub const ABI_MAJOR: u32 = 1;
 
 /// The ABI minor version this build speaks.
-pub const ABI_MINOR: u32 = 0;
+pub const ABI_MINOR: u32 = 1;
 
 /// The call succeeded; the output buffer holds the JSON result.
 pub const STATUS_OK: c_int = 0;
@@ -108,6 +108,9 @@ pub struct FunctionTable {
     pub table_exists: ConnectionFn,
     /// `null` → schema.
     pub introspect: ConnectionFn,
+    /// `{operations, before, mode}` → `{statements, failure}`: [`crate::Dialect::render_sequence`]
+    /// (ABI 1.1).
+    pub render_sequence: DialectFn,
 }
 
 /// What the entry symbol returns: checked by the host before anything else is called.

@@ -7,8 +7,8 @@
 
 use super::abi::{Buffer, FunctionTable, STATUS_ERROR, STATUS_OK, STATUS_POISONED};
 use super::wire::{
-    Description, RenderRequest, WireBefore, WireError, WireRows, WireStatement, WireTableName,
-    WireUrl, WireValue,
+    Description, RenderRequest, SequenceRequest, WireBefore, WireError, WireRenderedSequence,
+    WireRows, WireStatement, WireTableName, WireUrl, WireValue,
 };
 use crate::dialect::{Connection, Dialect};
 use crate::revision::ops::Operation;
@@ -107,6 +107,7 @@ pub const fn function_table<E: ExportedDialect>() -> FunctionTable {
         unlock: unlock::<E>,
         table_exists: table_exists::<E>,
         introspect: introspect::<E>,
+        render_sequence: render_sequence::<E>,
     }
 }
 
@@ -281,6 +282,21 @@ dialect_fn!(render_operation, |state, request: RenderRequest| {
         .iter()
         .map(WireStatement::from)
         .collect::<Vec<_>>())
+});
+
+dialect_fn!(render_sequence, |state, request: SequenceRequest| {
+    let operations: Vec<&Operation> = request.operations.iter().collect();
+    let rendered = state
+        .dialect
+        .render_sequence(&operations, &request.before, request.mode);
+    Ok(WireRenderedSequence {
+        statements: rendered
+            .statements
+            .iter()
+            .map(|statements| statements.iter().map(WireStatement::from).collect())
+            .collect(),
+        failure: rendered.failure,
+    })
 });
 
 /// The position of the schema a render request is against, kept up to date.

@@ -42,6 +42,10 @@ impl Dialect for Probe {
         before: &Schema,
         _mode: RenderMode,
     ) -> Result<Vec<Statement>, DialectError> {
+        if let Operation::DropTable(drop) = op {
+            let what = format!("drop {}", drop.table);
+            return Err(DialectError::new("probe", what, "never"));
+        }
         let Operation::BulkInsert(insert) = op else {
             // What the plugin sees of the schema: its table names.
             let names: Vec<&str> = before.table_names().collect();
@@ -170,4 +174,28 @@ fn the_plugin_sees_the_schema_as_it_is_whether_sent_whole_or_as_changes() {
     assert_eq!(seen(&other, &a), "b,c", "another schema value");
     schema.apply(&a).expect("apply a again");
     assert_eq!(seen(&schema, &c), "a,b", "back to the first one");
+}
+
+#[test]
+fn a_sequence_renders_in_one_call_as_one_by_one_and_stops_at_a_failure() {
+    let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
+    let (a, b) = (create("a"), create("b"));
+    let drop: Operation =
+        serde_json::from_str(r#"{"op": "drop_table", "table": "a"}"#).expect("drop_table");
+    let mut before = Schema::new();
+    before.apply(&create("base")).expect("apply base");
+    let ops = [&a, &b, &drop, &a];
+    let through_plugin = dialect.render_sequence(&ops, &before, RenderMode::Online);
+    let linked = crate::dialect::render_one_by_one(&Probe, &ops, &before, RenderMode::Online);
+    assert_eq!(through_plugin, linked);
+    let sql: Vec<&str> = through_plugin
+        .statements
+        .iter()
+        .map(|statements| statements[0].sql.as_str())
+        .collect();
+    assert_eq!(sql, ["base", "a,base"], "each against the fold before it");
+    assert_eq!(
+        through_plugin.failure,
+        Some(DialectError::new("probe", "drop a", "never"))
+    );
 }

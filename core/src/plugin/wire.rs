@@ -246,5 +246,26 @@ pub enum WireBefore {
     },
 }
 
+/// The input of `render_sequence`: operations to render in order, against the schema
+/// before the first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SequenceRequest {
+    /// The operations.
+    pub operations: Vec<Operation>,
+    /// The schema before the first.
+    pub before: Box<Schema>,
+    /// Online or offline.
+    pub mode: RenderMode,
+}
+
+/// A [`crate::dialect::RenderedSequence`] on the wire.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WireRenderedSequence {
+    /// The statements of each operation rendered, in order.
+    pub statements: Vec<Vec<WireStatement>>,
+    /// Why the next one could not be rendered, if that is where it stopped.
+    pub failure: Option<DialectError>,
+}
+
 /// A table name with an optional schema.
 pub type WireTableName = (Option<String>, String);

@@ -7,6 +7,7 @@
 //! of `Connection::introspect` over 9 runs, the number of queries it sent, and whether the
 //! target (under 1 s) holds. The database is dropped afterwards.
 
+use retort_conformance::servers::with_database;
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::Statement;
 use retort_core::{Connection, Dialect};
@@ -17,19 +18,6 @@ use std::time::{Duration, Instant};
 const TABLES: usize = 1_000;
 const RUNS: usize = 9;
 const TARGET: Duration = Duration::from_secs(1);
-
-/// The server URL with its database replaced by `name`.
-fn with_database(server: &str, name: &str) -> String {
-    let (head, query) = match server.split_once('?') {
-        Some((head, query)) => (head, format!("?{query}")),
-        None => (server, String::new()),
-    };
-    let authority_end = head
-        .find("://")
-        .and_then(|start| head[start + 3..].find('/').map(|i| start + 3 + i))
-        .unwrap_or(head.len());
-    format!("{}/{name}{query}", &head[..authority_end])
-}
 
 fn schema_sql() -> String {
     let mut sql = String::new();

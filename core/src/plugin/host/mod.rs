@@ -9,10 +9,13 @@ mod memo;
 pub use error::PluginError;
 
 use super::abi::{DialectFn, FunctionTable, PluginDeclaration, ABI_MAJOR, ABI_MINOR, MAGIC};
-use super::wire::{Description, WireError, WireStatement, WireUrl, WireValue};
+use super::wire::{
+    Description, WireError, WireRenderedSequence, WireStatement, WireUrl, WireValue,
+};
 use crate::db_url::DatabaseUrl;
 use crate::dialect::{
-    Capabilities, Connection, DbError, Dialect, DialectError, RenderMode, Statement,
+    Capabilities, Connection, DbError, Dialect, DialectError, RenderMode, RenderedSequence,
+    Statement,
 };
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
@@ -78,7 +81,6 @@ impl PluginDialect {
                 origin: origin.to_string(),
             });
         }
-        #[allow(clippy::absurd_extreme_comparisons)] // ABI_MINOR is 0 today.
         let too_old = declaration.abi_minor < ABI_MINOR;
         if declaration.abi_major != ABI_MAJOR || too_old {
             return Err(PluginError::AbiMismatch {
@@ -182,6 +184,14 @@ fn fallback_quote(name: &str) -> String {
 struct RenderRequestRef<'a> {
     operation: &'a Operation,
     before: BeforeRef<'a>,
+    mode: RenderMode,
+}
+
+/// The borrowed twin of [`super::wire::SequenceRequest`].
+#[derive(Serialize)]
+struct SequenceRequestRef<'a> {
+    operations: &'a [&'a Operation],
+    before: &'a Schema,
     mode: RenderMode,
 }
 
@@ -333,6 +343,36 @@ impl Dialect for PluginDialect {
                 *slot = None;
                 Err(error.into_dialect_error(self.name()))
             }
+        }
+    }
+
+    fn render_sequence(
+        &self,
+        ops: &[&Operation],
+        before: &Schema,
+        mode: RenderMode,
+    ) -> RenderedSequence {
+        let request = SequenceRequestRef {
+            operations: ops,
+            before,
+            mode,
+        };
+        match self
+            .calls
+            .dialect_call::<_, WireRenderedSequence>(self.table().render_sequence, &request)
+        {
+            Ok(rendered) => RenderedSequence {
+                statements: rendered
+                    .statements
+                    .into_iter()
+                    .map(|statements| statements.into_iter().map(Statement::from).collect())
+                    .collect(),
+                failure: rendered.failure,
+            },
+            Err(error) => RenderedSequence {
+                statements: Vec::new(),
+                failure: Some(error.into_dialect_error(self.name())),
+            },
         }
     }
 

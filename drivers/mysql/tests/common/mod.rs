@@ -1,6 +1,7 @@
 //! Helpers shared by the MySQL driver's tests.
 #![allow(dead_code, unreachable_pub)]
 
+use retort_conformance::servers::{url_from_env, with_database};
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{RenderMode, Statement};
 use retort_core::revision::ops::Operation;
@@ -37,29 +38,9 @@ pub fn sql_of_last(ops: &[Operation]) -> Vec<String> {
 /// A fresh database on the test server, dropped when the guard goes; `None` (after saying
 /// so) when `RETORT_TEST_MYSQL_URL` is not set, unless `RETORT_REQUIRE_ALL_BACKENDS=1`.
 pub fn fresh_database(test: &str) -> Option<TestDb> {
-    let base = match std::env::var("RETORT_TEST_MYSQL_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
-                "RETORT_TEST_MYSQL_URL is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it"
-            );
-            eprintln!("SKIPPED {test}: RETORT_TEST_MYSQL_URL not set");
-            return None;
-        }
-    };
-    let base = DatabaseUrl::parse(&base).expect("the test URL parses");
+    let base = url_from_env("RETORT_TEST_MYSQL_URL", test)?;
     let name = format!("retort_t_{}_{test}", std::process::id());
-    let credentials = match base.expose_password() {
-        Some(password) => format!("{}:{password}", base.user().unwrap_or("root")),
-        None => base.user().unwrap_or("root").to_string(),
-    };
-    let url = DatabaseUrl::parse(&format!(
-        "mysql://{credentials}@{}:{}/{name}",
-        base.host().unwrap_or("127.0.0.1"),
-        base.port_or_default().unwrap_or(3306)
-    ))
-    .expect("url parses");
+    let url = DatabaseUrl::parse(&with_database(&base, &name)).expect("url parses");
     let _ = MysqlDialect.drop_database(&url);
     MysqlDialect
         .create_database(&url)

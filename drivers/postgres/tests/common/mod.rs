@@ -1,6 +1,7 @@
 //! Helpers shared by the PostgreSQL driver's tests.
 #![allow(dead_code, unreachable_pub)]
 
+use retort_conformance::servers::{url_from_env, with_database};
 use retort_core::dialect::{RenderMode, Statement};
 use retort_core::revision::ops::Operation;
 use retort_core::revision::toml_file::parse_toml_revision;
@@ -41,28 +42,10 @@ pub fn sql_of_last(ops: &[Operation]) -> Vec<String> {
 /// A fresh database on the test server, dropped when the guard goes; `None` (after saying
 /// so) when `RETORT_TEST_POSTGRES_URL` is not set, unless `RETORT_REQUIRE_ALL_BACKENDS=1`.
 pub fn fresh_database(test: &str) -> Option<TestDb> {
-    let base = match std::env::var("RETORT_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(
-                std::env::var("RETORT_REQUIRE_ALL_BACKENDS").as_deref() != Ok("1"),
-                "RETORT_TEST_POSTGRES_URL is not set, and RETORT_REQUIRE_ALL_BACKENDS=1 requires it"
-            );
-            eprintln!("SKIPPED {test}: RETORT_TEST_POSTGRES_URL not set");
-            return None;
-        }
-    };
-    let base = retort_core::db_url::DatabaseUrl::parse(&base).expect("the test URL parses");
+    let base = url_from_env("RETORT_TEST_POSTGRES_URL", test)?;
     let name = format!("retort_t_{}_{test}", std::process::id());
-    // The same server and credentials (a password included), another database.
-    let server = base.expose_secret_str();
-    let authority_end = server
-        .find("://")
-        .and_then(|start| server[start + 3..].find('/').map(|i| start + 3 + i))
-        .unwrap_or(server.len());
     let url =
-        retort_core::db_url::DatabaseUrl::parse(&format!("{}/{name}", &server[..authority_end]))
-            .expect("url parses");
+        retort_core::db_url::DatabaseUrl::parse(&with_database(&base, &name)).expect("url parses");
     let _ = PostgresDialect.drop_database(&url);
     PostgresDialect
         .create_database(&url)

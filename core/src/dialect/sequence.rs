@@ -1,0 +1,40 @@
+//! Rendering a run of operations at once: each against the schema as the ones before it
+//! left it, which is how the migrator renders a plan ahead of running it.
+
+use super::{Dialect, DialectError, RenderMode, Statement};
+use crate::revision::ops::Operation;
+use crate::schema::{Applied, Schema};
+
+/// What [`Dialect::render_sequence`] rendered.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderedSequence {
+    /// The statements of the first operations, one entry per operation, in order.
+    pub statements: Vec<Vec<Statement>>,
+    /// Why the operation after them could not be rendered, if that is where it stopped.
+    pub failure: Option<DialectError>,
+}
+
+/// Renders `ops` one by one with `dialect`, folding each into the schema before the next;
+/// stops at a failure and after an operation the schema model cannot follow exactly.
+pub fn render_one_by_one<D: Dialect + ?Sized>(
+    dialect: &D,
+    ops: &[&Operation],
+    before: &Schema,
+    mode: RenderMode,
+) -> RenderedSequence {
+    let mut schema = before.clone();
+    let mut rendered = RenderedSequence::default();
+    for op in ops {
+        match dialect.render_operation(op, &schema, mode) {
+            Ok(statements) => rendered.statements.push(statements),
+            Err(error) => {
+                rendered.failure = Some(error);
+                break;
+            }
+        }
+        if !matches!(schema.apply(op), Ok(Applied::Exact)) {
+            break;
+        }
+    }
+    rendered
+}
