@@ -199,3 +199,39 @@ fn a_sequence_renders_in_one_call_as_one_by_one_and_stops_at_a_failure() {
         Some(DialectError::new("probe", "drop a", "never"))
     );
 }
+
+#[test]
+fn a_plugin_of_an_older_minor_is_refused_and_a_newer_one_accepted() {
+    use crate::plugin::abi::{FunctionTable, PluginDeclaration, ABI_MAJOR, ABI_MINOR};
+    use crate::plugin::host::{PluginDialect, PluginError};
+
+    struct Exported;
+    impl crate::plugin::export::ExportedDialect for Exported {
+        fn state() -> &'static crate::plugin::export::PluginState {
+            static STATE: std::sync::OnceLock<crate::plugin::export::PluginState> =
+                std::sync::OnceLock::new();
+            STATE.get_or_init(|| crate::plugin::export::PluginState::new(Box::new(Probe)))
+        }
+    }
+    static TABLE: FunctionTable = crate::plugin::export::function_table::<Exported>();
+    let declared = |minor: u32| {
+        let mut declaration = PluginDeclaration::new("probe", "1", &TABLE);
+        declaration.abi_minor = minor;
+        let declaration: &'static PluginDeclaration = Box::leak(Box::new(declaration));
+        // SAFETY: leaked, so 'static, and built from 'static strings and table.
+        unsafe { PluginDialect::from_declaration(declaration, "probe.so") }
+    };
+    let older = declared(ABI_MINOR - 1).expect_err("an older minor lacks functions");
+    assert!(
+        matches!(older, PluginError::AbiMismatch { .. }),
+        "{older:?}"
+    );
+    assert!(
+        older
+            .to_string()
+            .contains(&format!("ABI {ABI_MAJOR}.{}", ABI_MINOR - 1)),
+        "{older}"
+    );
+    let newer = declared(ABI_MINOR + 1).expect("a newer minor only appends functions");
+    assert_eq!(newer.name(), "probe");
+}

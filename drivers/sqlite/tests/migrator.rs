@@ -96,6 +96,52 @@ fn a_table_rebuild_keeps_the_tables_triggers() {
 }
 
 #[test]
+fn dropping_a_column_a_trigger_still_uses_fails_and_leaves_the_table_as_it_was() {
+    let project = tempfile::tempdir().expect("temp dir");
+    let write =
+        |name: &str, text: &str| std::fs::write(project.path().join(name), text).expect("write");
+    write(
+        "1.toml",
+        "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, nick TEXT); CREATE TABLE audit (msg TEXT); CREATE TRIGGER users_nick AFTER UPDATE OF email ON users BEGIN INSERT INTO audit (msg) VALUES (OLD.nick); END; INSERT INTO users (email, nick) VALUES ('a@x', 'ann')\"\n",
+    );
+    write(
+        "2.toml",
+        "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"drop_column\"\ntable = \"users\"\ncolumn = \"nick\"\n",
+    );
+    let graph = Graph::new(read_headers(project.path()).expect("headers")).expect("graph");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    let migrator = Migrator::new(&SqliteDialect, &graph, MigratorSettings::default());
+    let error = migrator
+        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
+        .expect_err("the trigger no longer fits");
+    let message = error.to_string();
+    assert!(
+        message.contains("aaaa0002")
+            && message.contains("no such column: OLD.nick")
+            && message.contains("triggers must fit its new shape"),
+        "{message}"
+    );
+    let columns = rows(conn.as_mut(), "SELECT name FROM pragma_table_info('users')");
+    assert_eq!(
+        columns,
+        ["id", "email", "nick"]
+            .iter()
+            .map(|c| vec![Value::String((*c).into())])
+            .collect::<Vec<_>>()
+    );
+    let kept = rows(conn.as_mut(), "SELECT nick FROM users");
+    assert_eq!(kept, vec![vec![Value::String("ann".into())]]);
+    let triggers = rows(
+        conn.as_mut(),
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    );
+    assert_eq!(triggers, vec![vec![Value::String("users_nick".into())]]);
+    let applied = rows(conn.as_mut(), "SELECT revision FROM retort_version");
+    assert_eq!(applied, vec![vec![Value::String("aaaa0001".into())]]);
+}
+
+#[test]
 fn a_rebuild_that_would_lose_what_the_model_cannot_hold_is_refused() {
     let project = tempfile::tempdir().expect("temp dir");
     let write =

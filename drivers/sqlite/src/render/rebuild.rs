@@ -5,9 +5,10 @@
 //! whole locked run (so that dropping the old table cascades nothing) and checks every
 //! foreign key before each commit. Indexes are recreated and the AUTOINCREMENT counter
 //! carried over. Triggers on the table are dropped with it and created again from the
-//! schema's record of them (introspection reads them; a trigger that no longer fits the
-//! new shape fails the migration, which rolls back). Views that name the table keep
-//! working (they refer to it by name, and it keeps its name).
+//! schema's record of them (introspection reads them); no-op statements then compile them,
+//! so that a trigger that no longer fits the new shape fails the migration, which rolls
+//! back. Views that name the table keep working (they refer to it by name, and it keeps its
+//! name).
 
 use super::table::{create_index_sql, create_table_sql};
 use crate::quote::{quote_identifier, quote_list, quote_string};
@@ -102,7 +103,35 @@ fn rebuild_statements(old: &Table, new: &Table) -> Result<Vec<String>, DialectEr
         sql.push(create_index_sql(&new.name, index));
     }
     sql.extend(new.triggers.iter().cloned());
+    if !new.triggers.is_empty() {
+        sql.extend(trigger_probes(new));
+    }
     Ok(sql)
+}
+
+/// Statements that change nothing but make SQLite compile every trigger of `table`.
+///
+/// `CREATE TRIGGER` does not resolve the names in its body, so a trigger that names a
+/// column the rebuild removed would be created and only fail at the table's next write.
+/// Preparing an insert, an update of every column and a delete compiles every trigger
+/// (`UPDATE OF` ones included) and fails the migration now, while it can roll back;
+/// `WHERE 0` keeps them from touching a row or firing anything, online and offline alike.
+fn trigger_probes(table: &Table) -> Vec<String> {
+    const WHY: &str = "/* retort: the table's triggers must fit its new shape */";
+    let name = quote_identifier(&table.name);
+    let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    let assignments: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{0} = {0}", quote_identifier(c)))
+        .collect();
+    vec![
+        format!(
+            "{WHY} INSERT INTO {name} ({0}) SELECT {0} FROM {name} WHERE 0",
+            quote_list(&columns)
+        ),
+        format!("{WHY} UPDATE {name} SET {} WHERE 0", assignments.join(", ")),
+        format!("{WHY} DELETE FROM {name} WHERE 0"),
+    ]
 }
 
 /// The error for an operation on a table the schema does not hold.
