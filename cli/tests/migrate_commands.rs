@@ -313,6 +313,81 @@ fn transactional_false_is_refused_on_sqlite_before_anything_runs() {
     assert_eq!(current["applied"], serde_json::json!([]), "nothing ran");
 }
 
+/// The `sqlite3` shell running `script` from stdin on the database file `db`.
+fn sqlite3_script(db: &std::path::Path, script: &str) -> std::process::Output {
+    std::process::Command::new("sqlite3")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("run the script")
+}
+
+#[test]
+fn an_offline_script_fails_where_a_revision_breaks_foreign_keys_as_online() {
+    if !sqlite3_available() {
+        eprintln!("SKIPPED an_offline_script_fails_where_a_revision_breaks_foreign_keys_as_online: no sqlite3 shell");
+        return;
+    }
+    let p = Project::new();
+    p.write(
+        "1.toml",
+        "revision = \"bbbb00000001\"\n\n\
+         [[upgrade]]\nop = \"create_table\"\ntable = \"parent\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n\n\
+         [[upgrade]]\nop = \"create_table\"\ntable = \"old_child\"\ncolumns = [{ name = \"parent_id\", type = \"integer\" }]\n\
+         foreign_keys = [{ columns = [\"parent_id\"], references_table = \"parent\", references_columns = [\"id\"] }]\n\n\
+         [[upgrade]]\nop = \"create_table\"\ntable = \"child\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"parent_id\", type = \"integer\" }]\n",
+    );
+    p.write("2.toml", "revision = \"bbbb00000002\"\ndown_revision = \"bbbb00000001\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"other\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }]\n");
+    p.write("3.toml", "revision = \"bbbb00000003\"\ndown_revision = \"bbbb00000002\"\n\n[[upgrade]]\nop = \"create_foreign_key\"\nname = \"fk_child_parent\"\ntable = \"child\"\ncolumns = [\"parent_id\"]\nreferences_table = \"parent\"\nreferences_columns = [\"id\"]\n");
+    p.run(&["upgrade", "bbbb00000001"]).ok();
+    let db = p.path().join("app.db");
+    // A violation from before: it must not fail later revisions, online or offline.
+    sqlite3(
+        &db,
+        "PRAGMA foreign_keys = OFF; INSERT INTO old_child VALUES (7); INSERT INTO child VALUES (1, 42)",
+    );
+    let script = p
+        .run(&["upgrade", "bbbb00000002", "--sql", "--from", "bbbb00000001"])
+        .ok()
+        .to_string();
+    let run = sqlite3_script(&db, &script);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let script = p
+        .run(&["upgrade", "--sql", "--from", "bbbb00000002"])
+        .ok()
+        .to_string();
+    let run = sqlite3_script(&db, &script);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "the orphan must stop the script");
+    assert!(
+        stderr.contains("the revision breaks foreign keys"),
+        "{stderr}"
+    );
+    assert_eq!(sqlite3(&db, "SELECT id, parent_id FROM child"), "1|42\n");
+    assert_eq!(
+        sqlite3(&db, "SELECT revision FROM retort_version ORDER BY revision"),
+        "bbbb00000001\nbbbb00000002\n"
+    );
+    // Online, the same revision fails the same way.
+    p.run(&["upgrade"])
+        .fails(1, &["bbbb00000003", "references a missing row of `parent`"]);
+}
+
 #[test]
 fn a_failing_offline_script_stops_before_the_rebuild_drops_the_table() {
     if !sqlite3_available() {
@@ -333,22 +408,7 @@ fn a_failing_offline_script_stops_before_the_rebuild_drops_the_table() {
         script.starts_with("-- retort") && script.contains("\n.bail on\n"),
         "{script}"
     );
-    let piped = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(script.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("run the script");
+    let piped = sqlite3_script(&db, &script);
     assert!(
         !piped.status.success(),
         "the script should stop at the NOT NULL failure"

@@ -132,6 +132,13 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         Vec::new()
     }
 
+    /// Statements an offline script runs before each `COMMIT`, standing in for the checks a
+    /// live connection makes when it commits (SQLite: foreign keys, which a rebuild runs
+    /// without). They must fail, stopping the script, where the online commit would fail.
+    fn script_commit_checks(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// A value as an SQL literal (offline output; never used for a live connection).
     fn render_literal(&self, value: &Value) -> Result<String, DialectError>;
 

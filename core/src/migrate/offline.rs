@@ -63,6 +63,7 @@ impl Migrator<'_> {
             from.unwrap_or("base"),
             self.dialect.name()
         );
+        let commit_checks = self.dialect.script_commit_checks();
         for line in self.dialect.script_prologue() {
             script.push_str(&line);
             script.push('\n');
@@ -154,12 +155,12 @@ impl Migrator<'_> {
             .map_err(unsupported)?;
             push_all(&mut script, &[record])?;
             if transactional && !whole_run {
-                script.push_str("COMMIT;\n");
+                push_commit(&mut script, &commit_checks);
             }
             script.push('\n');
         }
         if whole_run {
-            script.push_str("COMMIT;\n");
+            push_commit(&mut script, &commit_checks);
         }
         Ok(script)
     }
@@ -185,6 +186,15 @@ fn unsupported_table(error: &DialectError) -> MigrateError {
         context: "rendering the version table".into(),
         source: DbError::new(error.to_string()),
     }
+}
+
+/// Appends the dialect's commit checks and the `COMMIT`.
+fn push_commit(script: &mut String, checks: &[String]) {
+    for check in checks {
+        script.push_str(check);
+        script.push('\n');
+    }
+    script.push_str("COMMIT;\n");
 }
 
 /// Appends statements, each ended by `;`. Offline statements carry no bound parameters.

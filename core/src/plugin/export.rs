@@ -255,6 +255,7 @@ dialect_fn!(describe, |state, _input: ()| {
         version: dialect.version(),
         capabilities: dialect.capabilities(),
         script_prologue: dialect.script_prologue(),
+        script_commit_checks: dialect.script_commit_checks(),
         core_version: env!("CARGO_PKG_VERSION").to_string(),
     })
 });

@@ -23,6 +23,9 @@ pub struct Description {
     pub capabilities: Capabilities,
     /// [`crate::Dialect::script_prologue`].
     pub script_prologue: Vec<String>,
+    /// [`crate::Dialect::script_commit_checks`] (absent from older plugins: none).
+    #[serde(default)]
+    pub script_commit_checks: Vec<String>,
     /// The version of retort-core the plugin was built with: the host sends schemas as
     /// changes only to a plugin whose schema model is its own.
     #[serde(default)]

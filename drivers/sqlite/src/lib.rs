@@ -26,6 +26,11 @@ use std::path::PathBuf;
 /// The dialect's name.
 pub const SQLITE: &str = "sqlite";
 
+/// Offline scripts: the foreign-key violations there were before the script ran.
+const FK_BASELINE: &str = "temp.retort_fk_baseline";
+/// Offline scripts: a row per commit, refused unless no violation was added.
+const FK_GUARD: &str = "temp.retort_fk_guard";
+
 /// The SQLite dialect.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqliteDialect;
@@ -62,7 +67,26 @@ impl Dialect for SqliteDialect {
             // A rebuild drops the old table; with foreign keys on, that cascades to child
             // rows, and the pragma cannot be changed inside a transaction.
             String::from("PRAGMA foreign_keys = OFF;"),
+            // What the connection does online: the violations already there do not count,
+            // new ones fail the revision (see `script_commit_checks`).
+            format!(
+                "CREATE TEMP TABLE {FK_BASELINE} AS SELECT \"table\" AS child, rowid AS row_id, \
+                 \"parent\" FROM pragma_foreign_key_check;"
+            ),
+            format!(
+                "CREATE TEMP TABLE {FK_GUARD} (new_violations INTEGER CONSTRAINT \
+                 \"the revision breaks foreign keys (see PRAGMA foreign_key_check)\" \
+                 CHECK (new_violations = 0));"
+            ),
         ]
+    }
+
+    fn script_commit_checks(&self) -> Vec<String> {
+        vec![format!(
+            "INSERT INTO {FK_GUARD} SELECT count(*) FROM pragma_foreign_key_check AS v \
+             WHERE NOT EXISTS (SELECT 1 FROM {FK_BASELINE} AS b WHERE b.child = v.\"table\" \
+             AND b.row_id IS v.rowid AND b.parent = v.\"parent\");"
+        )]
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -271,6 +271,10 @@ impl Dialect for PluginDialect {
         self.description.script_prologue.clone()
     }
 
+    fn script_commit_checks(&self) -> Vec<String> {
+        self.description.script_commit_checks.clone()
+    }
+
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {
         self.calls
             .dialect_call(self.table().render_literal, &WireValue::from(value))
