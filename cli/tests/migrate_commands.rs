@@ -220,22 +220,7 @@ fn offline_sql_run_by_the_sqlite3_shell_matches_an_online_run() {
     );
     let script = p.run(&["upgrade", "--sql"]).ok().to_string();
     let offline = p.path().join("offline.db");
-    let piped = std::process::Command::new("sqlite3")
-        .arg(&offline)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(script.as_bytes())?;
-            child.wait_with_output()
-        })
-        .expect("run the script");
+    let piped = sqlite3_script(&offline, &script);
     assert!(
         piped.status.success() && piped.stderr.is_empty(),
         "sqlite3: {}",
@@ -470,22 +455,7 @@ fn offline_sql_with_one_transaction_per_run_has_the_online_shape() {
         return;
     }
     let offline = p.path().join("offline.db");
-    let mut child = std::process::Command::new("sqlite3")
-        .arg(&offline)
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs sqlite3");
-    {
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(script.as_bytes())
-            .expect("writes the script");
-    }
-    let output = child.wait_with_output().expect("sqlite3 ends");
+    let output = sqlite3_script(&offline, &script);
     assert!(
         output.status.success() && output.stderr.is_empty(),
         "{}",

@@ -15,6 +15,16 @@ fn shop_graph() -> Graph {
     Graph::new(read_headers(&dir).expect("headers load")).expect("graph builds")
 }
 
+/// A project of revision files `(name, text)` in a temporary directory, and its graph.
+fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Graph) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let graph = Graph::new(read_headers(dir.path()).expect("headers")).expect("graph");
+    (dir, graph)
+}
+
 fn tables(conn: &mut dyn retort_core::Connection) -> Vec<Vec<Value>> {
     rows(
         conn,
@@ -56,23 +66,21 @@ fn the_shop_upgrades_downgrades_and_upgrades_again() {
 
 #[test]
 fn a_table_rebuild_keeps_the_tables_triggers() {
-    let project = tempfile::tempdir().expect("temp dir");
-    let write =
-        |name: &str, text: &str| std::fs::write(project.path().join(name), text).expect("write");
-    write(
-        "1.toml",
-        "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"users\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"email\", type = \"varchar(100)\" }]\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"audit\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"msg\", type = \"text\" }]\n",
-    );
-    write(
-        "2.toml",
-        "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TRIGGER users_audit AFTER INSERT ON users BEGIN INSERT INTO audit (msg) VALUES (NEW.email); END\"\n",
-    );
-    // Changing a column's type rebuilds `users` (in the same run as the trigger's creation).
-    write(
-        "3.toml",
-        "revision = \"aaaa0003\"\ndown_revision = \"aaaa0002\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"email\"\ntype = \"text\"\n",
-    );
-    let graph = Graph::new(read_headers(project.path()).expect("headers")).expect("graph");
+    let (_project, graph) = project(&[
+        (
+            "1.toml",
+            "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"users\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"email\", type = \"varchar(100)\" }]\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"audit\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, { name = \"msg\", type = \"text\" }]\n",
+        ),
+        (
+            "2.toml",
+            "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TRIGGER users_audit AFTER INSERT ON users BEGIN INSERT INTO audit (msg) VALUES (NEW.email); END\"\n",
+        ),
+        // Changing a column's type rebuilds `users` (in the same run as the trigger's creation).
+        (
+            "3.toml",
+            "revision = \"aaaa0003\"\ndown_revision = \"aaaa0002\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"users\"\ncolumn = \"email\"\ntype = \"text\"\n",
+        ),
+    ]);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut conn = open(&dir);
     Migrator::new(&SqliteDialect, &graph, MigratorSettings::default())
@@ -97,18 +105,16 @@ fn a_table_rebuild_keeps_the_tables_triggers() {
 
 #[test]
 fn dropping_a_column_a_trigger_still_uses_fails_and_leaves_the_table_as_it_was() {
-    let project = tempfile::tempdir().expect("temp dir");
-    let write =
-        |name: &str, text: &str| std::fs::write(project.path().join(name), text).expect("write");
-    write(
-        "1.toml",
-        "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, nick TEXT); CREATE TABLE audit (msg TEXT); CREATE TRIGGER users_nick AFTER UPDATE OF email ON users BEGIN INSERT INTO audit (msg) VALUES (OLD.nick); END; INSERT INTO users (email, nick) VALUES ('a@x', 'ann')\"\n",
-    );
-    write(
-        "2.toml",
-        "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"drop_column\"\ntable = \"users\"\ncolumn = \"nick\"\n",
-    );
-    let graph = Graph::new(read_headers(project.path()).expect("headers")).expect("graph");
+    let (_project, graph) = project(&[
+        (
+            "1.toml",
+            "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, nick TEXT); CREATE TABLE audit (msg TEXT); CREATE TRIGGER users_nick AFTER UPDATE OF email ON users BEGIN INSERT INTO audit (msg) VALUES (OLD.nick); END; INSERT INTO users (email, nick) VALUES ('a@x', 'ann')\"\n",
+        ),
+        (
+            "2.toml",
+            "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"drop_column\"\ntable = \"users\"\ncolumn = \"nick\"\n",
+        ),
+    ]);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut conn = open(&dir);
     let migrator = Migrator::new(&SqliteDialect, &graph, MigratorSettings::default());
@@ -143,18 +149,16 @@ fn dropping_a_column_a_trigger_still_uses_fails_and_leaves_the_table_as_it_was()
 
 #[test]
 fn a_rebuild_that_would_lose_what_the_model_cannot_hold_is_refused() {
-    let project = tempfile::tempdir().expect("temp dir");
-    let write =
-        |name: &str, text: &str| std::fs::write(project.path().join(name), text).expect("write");
-    write(
-        "1.toml",
-        "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE, twice INTEGER GENERATED ALWAYS AS (id * 2) STORED, note TEXT); INSERT INTO t (id, email, note) VALUES (1, 'A@x', 'keep')\"\n",
-    );
-    write(
-        "2.toml",
-        "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"note\"\nnullable = false\n",
-    );
-    let graph = Graph::new(read_headers(project.path()).expect("headers")).expect("graph");
+    let (_project, graph) = project(&[
+        (
+            "1.toml",
+            "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT COLLATE NOCASE, twice INTEGER GENERATED ALWAYS AS (id * 2) STORED, note TEXT); INSERT INTO t (id, email, note) VALUES (1, 'A@x', 'keep')\"\n",
+        ),
+        (
+            "2.toml",
+            "revision = \"aaaa0002\"\ndown_revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"alter_column\"\ntable = \"t\"\ncolumn = \"note\"\nnullable = false\n",
+        ),
+    ]);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut conn = open(&dir);
     let error = Migrator::new(&SqliteDialect, &graph, MigratorSettings::default())
