@@ -3,7 +3,32 @@
 
 use super::{Dialect, DialectError, RenderMode, Statement};
 use crate::revision::ops::Operation;
-use crate::schema::{Applied, Schema};
+use crate::schema::{Applied, Schema, Table};
+
+/// The table `name` as `op` leaves it, applied to a copy of `before`: what a dialect
+/// renders a rebuilt or reshaped table from. Errors are `dialect`'s, naming the operation.
+pub fn table_after(
+    dialect: &str,
+    op: &Operation,
+    before: &Schema,
+    name: &str,
+) -> Result<Table, DialectError> {
+    let failed = |reason: String| {
+        DialectError::new(
+            dialect,
+            format!("render `{}` on table `{name}`", op.name()),
+            reason,
+        )
+    };
+    let mut scratch = before.clone();
+    scratch
+        .apply(op)
+        .map_err(|error| failed(error.to_string()))?;
+    scratch
+        .table(name)
+        .cloned()
+        .ok_or_else(|| failed(String::from("the table is not in the schema afterwards")))
+}
 
 /// What [`Dialect::render_sequence`] rendered.
 #[derive(Debug, Clone, Default, PartialEq)]

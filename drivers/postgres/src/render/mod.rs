@@ -103,21 +103,7 @@ pub(crate) fn render_operation(
 
 /// The table `name` after `op` is applied to a copy of `before`.
 fn applied(op: &Operation, before: &Schema, name: &str) -> Result<Table, DialectError> {
-    let mut scratch = before.clone();
-    let failed = |reason: String| {
-        DialectError::new(
-            POSTGRES,
-            format!("render `{}` on table `{name}`", op.name()),
-            reason,
-        )
-    };
-    scratch
-        .apply(op)
-        .map_err(|error| failed(error.to_string()))?;
-    scratch
-        .table(name)
-        .cloned()
-        .ok_or_else(|| failed(String::from("the table is not in the schema afterwards")))
+    retort_core::dialect::table_after(POSTGRES, op, before, name)
 }
 
 /// `ADD COLUMN`, then what the column's flags add to the table: the primary key (replacing

@@ -40,16 +40,8 @@ pub(crate) fn rebuild(
             ),
         ));
     }
-    let mut after = before.clone();
-    after.apply(op).map_err(|error| {
-        DialectError::new(
-            SQLITE,
-            format!("render `{}` on table `{table}`", op.name()),
-            error.to_string(),
-        )
-    })?;
-    let new = after.table(table).ok_or_else(|| missing_table(op, table))?;
-    Ok(rebuild_statements(old, new)?
+    let new = retort_core::dialect::table_after(SQLITE, op, before, table)?;
+    Ok(rebuild_statements(old, &new)?
         .into_iter()
         .map(Statement::new)
         .collect())
