@@ -114,6 +114,10 @@ impl Dialect for StrictSqlite {
         self.sqlite.script_prologue()
     }
 
+    fn script_commit_checks(&self) -> Vec<String> {
+        self.sqlite.script_commit_checks()
+    }
+
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {
         self.sqlite.render_literal(value)
     }
