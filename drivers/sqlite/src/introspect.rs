@@ -29,7 +29,12 @@ pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
         if kind == "index" {
             index_sql.insert(name, sql);
         } else if kind == "trigger" {
-            triggers.entry(text(row, 2)).or_default().push(sql);
+            // `tbl_name` is spelled as the trigger named its table; SQLite matches table
+            // names without regard to ASCII case, and so must this.
+            triggers
+                .entry(text(row, 2).to_ascii_lowercase())
+                .or_default()
+                .push(sql);
         } else if !name.starts_with("sqlite_") {
             tables.push((name, sql));
         }
@@ -37,7 +42,9 @@ pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
     let mut schema = Schema::new();
     for (name, sql) in tables {
         let mut table = read_table(conn, &name, &sql, &index_sql)?;
-        table.triggers = triggers.remove(&name).unwrap_or_default();
+        table.triggers = triggers
+            .remove(&name.to_ascii_lowercase())
+            .unwrap_or_default();
         table.unrepresented = unrepresented(&sql, &table);
         schema.insert_table(table);
     }

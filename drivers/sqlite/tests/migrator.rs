@@ -148,6 +148,55 @@ fn dropping_a_column_a_trigger_still_uses_fails_and_leaves_the_table_as_it_was()
 }
 
 #[test]
+fn a_rebuild_keeps_rowids_and_triggers_that_spell_the_table_otherwise() {
+    let (_project, graph) = project(&[
+        (
+            "1.toml",
+            "revision = \"cccc0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid INTEGER REFERENCES parent (id), note TEXT, extra TEXT); CREATE TABLE log (note TEXT); CREATE TRIGGER child_log AFTER INSERT ON CHILD BEGIN INSERT INTO log VALUES (NEW.note); END\"\n",
+        ),
+        (
+            "2.toml",
+            "revision = \"cccc0002\"\ndown_revision = \"cccc0001\"\n\n[[upgrade]]\nop = \"drop_column\"\ntable = \"child\"\ncolumn = \"extra\"\n",
+        ),
+    ]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    let migrator = Migrator::new(&SqliteDialect, &graph, MigratorSettings::default());
+    migrator
+        .upgrade(conn.as_mut(), "cccc0001", false, &mut |_| {})
+        .unwrap_or_else(|e| panic!("upgrade: {e}"));
+    // Rowids with a gap, and a foreign-key violation that predates the run (row 3).
+    for sql in [
+        "PRAGMA foreign_keys = OFF",
+        "INSERT INTO parent VALUES (1)",
+        "INSERT INTO child VALUES (1, 'gone', 'x'), (1, 'kept', 'x'), (99, 'orphan', 'x')",
+        "DELETE FROM child WHERE note = 'gone'",
+        "PRAGMA foreign_keys = ON",
+    ] {
+        rows(conn.as_mut(), sql);
+    }
+    migrator
+        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
+        .unwrap_or_else(|e| panic!("the old violation must not fail the rebuild: {e}"));
+    let kept = rows(
+        conn.as_mut(),
+        "SELECT rowid, note FROM child ORDER BY rowid",
+    );
+    assert_eq!(
+        kept,
+        vec![
+            vec![Value::Integer(2), Value::String("kept".into())],
+            vec![Value::Integer(3), Value::String("orphan".into())],
+        ]
+    );
+    let triggers = rows(
+        conn.as_mut(),
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    );
+    assert_eq!(triggers, vec![vec![Value::String("child_log".into())]]);
+}
+
+#[test]
 fn a_rebuild_that_would_lose_what_the_model_cannot_hold_is_refused() {
     let (_project, graph) = project(&[
         (

@@ -197,8 +197,8 @@ new_name = "points"
         sql_of_last(&all),
         vec![
             new_table,
-            "INSERT INTO \"_retort_new_users\" (\"id\", \"email\", \"active\", \"score\", \"created\") \
-SELECT \"id\", \"email\", \"active\", \"score\", \"created\" FROM \"users\"".to_string(),
+            "INSERT INTO \"_retort_new_users\" (rowid, \"id\", \"email\", \"active\", \"score\", \"created\") \
+SELECT rowid, \"id\", \"email\", \"active\", \"score\", \"created\" FROM \"users\"".to_string(),
             "DELETE FROM sqlite_sequence WHERE name = '_retort_new_users'".to_string(),
             "INSERT INTO sqlite_sequence (name, seq) SELECT '_retort_new_users', seq FROM sqlite_sequence WHERE name = 'users'".to_string(),
             "DROP TABLE \"users\"".to_string(),
@@ -228,7 +228,7 @@ columns = [{ name = "a", type = "integer" }, { name = "b", type = "text" }]
         let sql = sql_of_last(&all);
         assert!(sql[0].starts_with("CREATE TABLE \"_retort_new_t\""), "{sql:?}");
         assert!(sql[0].contains(expect_in_create), "{sql:?}");
-        assert_eq!(sql[1], "INSERT INTO \"_retort_new_t\" (\"a\", \"b\") SELECT \"a\", \"b\" FROM \"t\"");
+        assert_eq!(sql[1], "INSERT INTO \"_retort_new_t\" (rowid, \"a\", \"b\") SELECT rowid, \"a\", \"b\" FROM \"t\"");
         assert_eq!(sql[2], "DROP TABLE \"t\"");
     }
     let all = ops(&format!(
@@ -238,7 +238,7 @@ columns = [{ name = "a", type = "integer" }, { name = "b", type = "text" }]
     assert_eq!(sql[0], "CREATE TABLE \"_retort_new_t\" (\"a\" INTEGER)");
     assert_eq!(
         sql[1],
-        "INSERT INTO \"_retort_new_t\" (\"a\") SELECT \"a\" FROM \"t\""
+        "INSERT INTO \"_retort_new_t\" (rowid, \"a\") SELECT rowid, \"a\" FROM \"t\""
     );
 }
 

@@ -58,10 +58,16 @@ fn rebuild_statements(old: &Table, new: &Table) -> Result<Vec<String>, DialectEr
         }
     }
     if !targets.is_empty() {
+        // Rows keep their rowids (foreign-key violations and anything else keyed by rowid
+        // stay the same rows). An INTEGER PRIMARY KEY column, being the rowid, comes after
+        // it in the list, and the last value given for the rowid is the one SQLite keeps.
+        let rowid = rowid_name(old, new);
         sql.push(format!(
-            "INSERT INTO {} ({}) SELECT {} FROM {}",
+            "INSERT INTO {} ({}{}) SELECT {}{} FROM {}",
             quote_identifier(&temp),
+            rowid.map(|r| format!("{r}, ")).unwrap_or_default(),
             quote_list(&targets),
+            rowid.map(|r| format!("{r}, ")).unwrap_or_default(),
             quote_list(&targets),
             quote_identifier(&old.name)
         ));
@@ -99,6 +105,15 @@ fn rebuild_statements(old: &Table, new: &Table) -> Result<Vec<String>, DialectEr
         sql.extend(trigger_probes(new));
     }
     Ok(sql)
+}
+
+/// A name of the rowid that no column of either table shadows, if there is one.
+fn rowid_name(old: &Table, new: &Table) -> Option<&'static str> {
+    ["rowid", "_rowid_", "oid"].into_iter().find(|alias| {
+        ![old, new]
+            .iter()
+            .any(|t| t.columns.iter().any(|c| c.name.eq_ignore_ascii_case(alias)))
+    })
 }
 
 /// Statements that change nothing but make SQLite compile every trigger of `table`.
