@@ -374,6 +374,42 @@ fn an_offline_script_fails_where_a_revision_breaks_foreign_keys_as_online() {
 }
 
 #[test]
+fn a_new_violation_in_a_without_rowid_table_fails_offline_and_online() {
+    if !sqlite3_available() {
+        eprintln!("SKIPPED a_new_violation_in_a_without_rowid_table_fails_offline_and_online: no sqlite3 shell");
+        return;
+    }
+    let p = Project::new();
+    p.write("1.toml", "revision = \"dddd00000001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE w (k TEXT PRIMARY KEY, pid INTEGER REFERENCES p (id)) WITHOUT ROWID\"\n");
+    p.write("2.toml", "revision = \"dddd00000002\"\ndown_revision = \"dddd00000001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"INSERT INTO w VALUES ('k2', 98)\"\n");
+    p.run(&["upgrade", "dddd00000001"]).ok();
+    let db = p.path().join("app.db");
+    sqlite3(
+        &db,
+        "PRAGMA foreign_keys = OFF; INSERT INTO w VALUES ('k1', 99)",
+    );
+    let script = p
+        .run(&["upgrade", "--sql", "--from", "dddd00000001"])
+        .ok()
+        .to_string();
+    let run = sqlite3_script(&db, &script);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !run.status.success() && stderr.contains("the revision breaks foreign keys"),
+        "{stderr}"
+    );
+    assert_eq!(sqlite3(&db, "SELECT k FROM w"), "k1\n");
+    p.run(&["upgrade"]).fails(
+        1,
+        &[
+            "dddd00000002",
+            "a row of `w` references a missing row of `p`",
+        ],
+    );
+    assert_eq!(sqlite3(&db, "SELECT k FROM w"), "k1\n");
+}
+
+#[test]
 fn a_failing_offline_script_stops_before_the_rebuild_drops_the_table() {
     if !sqlite3_available() {
         eprintln!("SKIPPED a_failing_offline_script_stops_before_the_rebuild_drops_the_table: no sqlite3 shell");

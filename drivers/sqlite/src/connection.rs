@@ -10,7 +10,7 @@ use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
 use rusqlite::types::{Value as SqlValue, ValueRef};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::time::Duration;
 
 const SAVEPOINT: &str = "retort_revision";
@@ -25,13 +25,16 @@ pub struct SqliteConnection {
     locked: Option<bool>,
     /// A revision's transaction (a savepoint while locked) is open.
     in_transaction: bool,
-    /// Foreign-key violations the database held before this run or transaction began: a
-    /// revision is refused for violations it adds, not for ones it found.
-    preexisting_violations: HashSet<Violation>,
+    /// Foreign-key violations the database held before this run or transaction began, each
+    /// with how often it occurs: a revision is refused for violations it adds, not for
+    /// ones it found.
+    preexisting_violations: HashMap<Violation, usize>,
 }
 
-/// One row of `pragma_foreign_key_check`: child table, rowid, parent table.
-type Violation = (String, String, String);
+/// One row of `pragma_foreign_key_check`: child table, rowid (none in a `WITHOUT ROWID`
+/// table, whose violations are then told apart only by their count), parent table, and
+/// which of the child's foreign keys.
+type Violation = (String, Option<String>, String, String);
 
 impl SqliteConnection {
     /// Opens the database `url` names (`sqlite://path` or `sqlite::memory:`).
@@ -73,7 +76,7 @@ impl SqliteConnection {
             conn,
             locked: None,
             in_transaction: false,
-            preexisting_violations: HashSet::new(),
+            preexisting_violations: HashMap::new(),
         }
     }
 
@@ -113,20 +116,25 @@ impl SqliteConnection {
     /// Every foreign-key violation in the database.
     fn violations(&self) -> Result<Vec<Violation>, DbError> {
         let rows = self.rows(&Statement::new(
-            "SELECT \"table\", rowid, \"parent\" FROM pragma_foreign_key_check",
+            "SELECT \"table\", rowid, \"parent\", fkid FROM pragma_foreign_key_check",
         ))?;
         Ok(rows
             .iter()
             .map(|row| {
                 let cell = |i: usize| row.get(i).map(show).unwrap_or_default();
-                (cell(0), cell(1), cell(2))
+                let rowid = row.get(1).filter(|v| **v != Value::Null).map(show);
+                (cell(0), rowid, cell(2), cell(3))
             })
             .collect())
     }
 
     /// Remembers the violations there are now, so that only new ones fail a commit.
     fn note_preexisting_violations(&mut self) -> Result<(), DbError> {
-        self.preexisting_violations = self.violations()?.into_iter().collect();
+        let mut counts = HashMap::new();
+        for violation in self.violations()? {
+            *counts.entry(violation).or_insert(0) += 1;
+        }
+        self.preexisting_violations = counts;
         Ok(())
     }
 
@@ -142,9 +150,17 @@ impl SqliteConnection {
                 return Err(error);
             }
         };
+        // What is left after taking away, one by one, the violations there were before.
+        let mut before = self.preexisting_violations.clone();
         let violations: Vec<Violation> = violations
             .into_iter()
-            .filter(|v| !self.preexisting_violations.contains(v))
+            .filter(|v| match before.get_mut(v) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
+                    false
+                }
+                _ => true,
+            })
             .collect();
         if violations.is_empty() {
             return Ok(());
@@ -152,8 +168,11 @@ impl SqliteConnection {
         let listed: Vec<String> = violations
             .iter()
             .take(SHOWN_VIOLATIONS)
-            .map(|(table, rowid, parent)| {
-                format!("row {rowid} of `{table}` references a missing row of `{parent}`")
+            .map(|(table, rowid, parent, _)| match rowid {
+                Some(rowid) => {
+                    format!("row {rowid} of `{table}` references a missing row of `{parent}`")
+                }
+                None => format!("a row of `{table}` references a missing row of `{parent}`"),
             })
             .collect();
         let more = violations.len().saturating_sub(SHOWN_VIOLATIONS);

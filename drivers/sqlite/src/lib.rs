@@ -68,11 +68,14 @@ impl Dialect for SqliteDialect {
             // rows, and the pragma cannot be changed inside a transaction.
             String::from("PRAGMA foreign_keys = OFF;"),
             // What the connection does online: the violations already there do not count,
-            // new ones fail the revision (see `script_commit_checks`).
+            // new ones fail the revision (see `script_commit_checks`). Dropped first, so that
+            // a script can follow another in one session.
+            format!("DROP TABLE IF EXISTS {FK_BASELINE};"),
             format!(
-                "CREATE TEMP TABLE {FK_BASELINE} AS SELECT \"table\" AS child, rowid AS row_id, \
-                 \"parent\" FROM pragma_foreign_key_check;"
+                "CREATE TEMP TABLE {FK_BASELINE} AS SELECT \"table\" AS child, rowid AS \
+                 row_id, \"parent\" AS parent, fkid FROM pragma_foreign_key_check;"
             ),
+            format!("DROP TABLE IF EXISTS {FK_GUARD};"),
             format!(
                 "CREATE TEMP TABLE {FK_GUARD} (new_violations INTEGER CONSTRAINT \
                  \"the revision breaks foreign keys (see PRAGMA foreign_key_check)\" \
@@ -82,10 +85,21 @@ impl Dialect for SqliteDialect {
     }
 
     fn script_commit_checks(&self) -> Vec<String> {
+        // New violations: those of rows with a rowid that were not there before (a set
+        // difference, which SQLite does with a temporary b-tree, not a scan per row), and
+        // those of `WITHOUT ROWID` rows, which have no rowid, by how many more there are of
+        // each child table, parent table and foreign key.
         vec![format!(
-            "INSERT INTO {FK_GUARD} SELECT count(*) FROM pragma_foreign_key_check AS v \
-             WHERE NOT EXISTS (SELECT 1 FROM {FK_BASELINE} AS b WHERE b.child = v.\"table\" \
-             AND b.row_id IS v.rowid AND b.parent = v.\"parent\");"
+            "WITH now AS MATERIALIZED (SELECT \"table\" AS child, rowid AS row_id, \
+             \"parent\" AS parent, fkid FROM pragma_foreign_key_check) \
+             INSERT INTO {FK_GUARD} SELECT \
+             (SELECT count(*) FROM (SELECT child, row_id, parent, fkid FROM now \
+             WHERE row_id IS NOT NULL EXCEPT SELECT child, row_id, parent, fkid \
+             FROM {FK_BASELINE})) + \
+             (SELECT count(*) FROM (SELECT child, parent, fkid, count(*) AS n FROM now \
+             WHERE row_id IS NULL GROUP BY child, parent, fkid) AS g \
+             WHERE g.n > (SELECT count(*) FROM {FK_BASELINE} AS b WHERE b.row_id IS NULL \
+             AND b.child = g.child AND b.parent = g.parent AND b.fkid = g.fkid));"
         )]
     }
 
