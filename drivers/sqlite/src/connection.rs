@@ -4,6 +4,7 @@
 //! on deletes child rows, so the lock turns foreign keys off for the whole locked run (the
 //! rebuild drops tables), and each commit checks every foreign key instead.
 
+use crate::render::TRIGGER_PROBE;
 use retort_core::db_url::{DatabaseUrl, SqliteLocation};
 use retort_core::dialect::{DbError, Statement};
 use retort_core::revision::values::Value;
@@ -113,6 +114,30 @@ impl SqliteConnection {
         Ok(out)
     }
 
+    /// Runs a trigger probe of a table rebuild as the database's own applications would
+    /// compile the triggers: with SQLite's default acceptance of double-quoted strings
+    /// (which this connection otherwise refuses). Only a missing column, what a rebuild
+    /// can cause, fails it; a function or collation that only the application registers
+    /// does not.
+    fn probe_triggers(&mut self, statement: &Statement) -> Result<u64, DbError> {
+        let quoted_strings = |on: bool| {
+            [
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_DQS_DDL,
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_DQS_DML,
+            ]
+            .into_iter()
+            .try_for_each(|setting| self.conn.set_db_config(setting, on).map(|_| ()))
+            .map_err(|e| db_error("while configuring the SQLite connection", &e))
+        };
+        quoted_strings(true)?;
+        let probed = self.rows(statement);
+        quoted_strings(false)?;
+        match probed {
+            Err(error) if error.message.contains("no such column") => Err(error),
+            _ => Ok(0),
+        }
+    }
+
     /// Every foreign-key violation in the database.
     fn violations(&self) -> Result<Vec<Violation>, DbError> {
         let rows = self.rows(&Statement::new(
@@ -193,6 +218,9 @@ impl SqliteConnection {
 
 impl Connection for SqliteConnection {
     fn execute(&mut self, statement: &Statement) -> Result<u64, DbError> {
+        if statement.sql.starts_with(TRIGGER_PROBE) {
+            return self.probe_triggers(statement);
+        }
         self.rows(statement)?;
         Ok(self.conn.changes())
     }

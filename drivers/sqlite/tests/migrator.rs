@@ -148,6 +148,32 @@ fn dropping_a_column_a_trigger_still_uses_fails_and_leaves_the_table_as_it_was()
 }
 
 #[test]
+fn dropping_a_column_keeps_triggers_with_quoted_strings_and_application_functions() {
+    let (_project, graph) = project(&[
+        (
+            "1.toml",
+            "revision = \"eeee0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = '''CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, nick TEXT); CREATE TABLE audit (msg TEXT); CREATE TRIGGER users_audit AFTER UPDATE OF email ON users BEGIN INSERT INTO audit VALUES (\"changed\"); INSERT INTO audit SELECT app_hash(NEW.email); END'''\n",
+        ),
+        (
+            "2.toml",
+            "revision = \"eeee0002\"\ndown_revision = \"eeee0001\"\n\n[[upgrade]]\nop = \"drop_column\"\ntable = \"users\"\ncolumn = \"nick\"\n",
+        ),
+    ]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir);
+    Migrator::new(&SqliteDialect, &graph, MigratorSettings::default())
+        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
+        .unwrap_or_else(|e| panic!("the trigger works in its application: {e}"));
+    let triggers = rows(
+        conn.as_mut(),
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    );
+    assert_eq!(triggers, vec![vec![Value::String("users_audit".into())]]);
+    let columns = rows(conn.as_mut(), "SELECT name FROM pragma_table_info('users')");
+    assert_eq!(columns.len(), 2, "{columns:?}");
+}
+
+#[test]
 fn a_rebuild_keeps_rowids_and_triggers_that_spell_the_table_otherwise() {
     let (_project, graph) = project(&[
         (

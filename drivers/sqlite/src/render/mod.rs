@@ -4,6 +4,7 @@ mod rebuild;
 mod table;
 
 pub use rebuild::REBUILD_PREFIX;
+pub(crate) use rebuild::TRIGGER_PROBE;
 pub(crate) use table::{create_index_sql, create_table_sql};
 
 use crate::literal::render_value;
