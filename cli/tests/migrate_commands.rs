@@ -294,6 +294,8 @@ fn transactional_false_is_refused_on_sqlite_before_anything_runs() {
     );
     p.run(&["upgrade"])
         .fails(2, &["aaaa00000003", "transactional = false"]);
+    p.run(&["upgrade", "--sql"])
+        .fails(2, &["aaaa00000003", "transactional = false"]);
     let current = p.run(&["current", "--format", "json"]).json();
     assert_eq!(current["applied"], serde_json::json!([]), "nothing ran");
 }

@@ -51,6 +51,8 @@ impl Migrator<'_> {
             Direction::Downgrade => self.graph.plan_downgrade(&state.applied(), &resolved)?,
         };
         let loaded = self.load(&plan)?;
+        // What an online run would refuse, a script must not contain.
+        self.check_transactional(&loaded)?;
 
         let table = self.version_table();
         let transactional_ddl = self.dialect.capabilities().transactional_ddl;

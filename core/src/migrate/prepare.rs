@@ -218,11 +218,16 @@ impl Migrator<'_> {
                 owners.push(index);
             }
         }
+        if ops.is_empty() {
+            return Ok(Vec::new());
+        }
         let rendered = self
             .dialect
             .render_sequence(&ops, &schema, RenderMode::Online);
         if let Some(source) = rendered.failure {
-            let header = loaded[owners[rendered.statements.len()]].header();
+            // A dialect that reports a failure past the last operation blames the last.
+            let owner = owners[rendered.statements.len().min(owners.len() - 1)];
+            let header = loaded[owner].header();
             return Err(MigrateError::Unsupported {
                 revision: header.id.clone(),
                 file: header.path.clone(),

@@ -115,7 +115,7 @@ impl Migrator<'_> {
 
     /// `transactional = false` revisions need a dialect that can run outside a transaction
     /// under the lock; elsewhere they are refused before anything runs.
-    fn check_transactional(&self, loaded: &[Loaded]) -> Result<(), MigrateError> {
+    pub(super) fn check_transactional(&self, loaded: &[Loaded]) -> Result<(), MigrateError> {
         if self.dialect.capabilities().non_transactional_revisions {
             return Ok(());
         }

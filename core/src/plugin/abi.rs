@@ -70,7 +70,8 @@ pub type ConnectionFn = unsafe extern "C" fn(
 pub struct FunctionTable {
     /// Releases a buffer this plugin allocated.
     pub free_buffer: unsafe extern "C" fn(buffer: Buffer),
-    /// `null` → `{name, schemes, version, capabilities, script_prologue}`.
+    /// `null` → `{name, schemes, version, capabilities, script_prologue,
+    /// script_commit_checks, core_version}` (fields a plugin omits read as empty).
     pub describe: DialectFn,
     /// `"name"` → `"quoted"`.
     pub quote_identifier: DialectFn,

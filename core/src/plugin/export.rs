@@ -10,10 +10,10 @@ use super::wire::{
     Description, RenderRequest, SequenceRequest, WireBefore, WireError, WireRenderedSequence,
     WireRows, WireStatement, WireTableName, WireUrl, WireValue,
 };
-use crate::dialect::{Connection, Dialect};
+use crate::dialect::{Connection, Dialect, DialectError};
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
-use crate::schema::Schema;
+use crate::schema::{Applied, Schema};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -285,19 +285,47 @@ dialect_fn!(render_operation, |state, request: RenderRequest| {
         .collect::<Vec<_>>())
 });
 
+// One operation at a time through the dialect's `render_operation`, each in its own
+// `catch_unwind`: a panic is reported against the operation that caused it (and poisons
+// the plugin), and a dialect that wraps another cannot skip its own rendering by handing
+// the whole sequence to the one it wraps.
 dialect_fn!(render_sequence, |state, request: SequenceRequest| {
-    let operations: Vec<&Operation> = request.operations.iter().collect();
-    let rendered = state
-        .dialect
-        .render_sequence(&operations, &request.before, request.mode);
-    Ok(WireRenderedSequence {
-        statements: rendered
-            .statements
-            .iter()
-            .map(|statements| statements.iter().map(WireStatement::from).collect())
-            .collect(),
-        failure: rendered.failure,
-    })
+    let mut schema = *request.before;
+    let mut rendered = WireRenderedSequence {
+        statements: Vec::new(),
+        failure: None,
+    };
+    for op in &request.operations {
+        let attempt = catch_unwind(AssertUnwindSafe(|| {
+            state.dialect.render_operation(op, &schema, request.mode)
+        }));
+        match attempt {
+            Ok(Ok(statements)) => rendered
+                .statements
+                .push(statements.iter().map(WireStatement::from).collect()),
+            Ok(Err(error)) => {
+                rendered.failure = Some(error);
+                break;
+            }
+            Err(panic) => {
+                state.poisoned.store(true, Ordering::SeqCst);
+                rendered.failure = Some(DialectError::new(
+                    state.dialect.name(),
+                    format!("render `{}`", op.name()),
+                    format!(
+                        "the dialect plugin panicked ({}); it is disabled for the rest of \
+                         this run",
+                        panic_message(&*panic)
+                    ),
+                ));
+                break;
+            }
+        }
+        if !matches!(schema.apply(op), Ok(Applied::Exact)) {
+            break;
+        }
+    }
+    Ok(rendered)
 });
 
 /// The position of the schema a render request is against, kept up to date.

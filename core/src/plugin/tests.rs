@@ -42,6 +42,9 @@ impl Dialect for Probe {
         before: &Schema,
         _mode: RenderMode,
     ) -> Result<Vec<Statement>, DialectError> {
+        if let Operation::CreateTable(create) = op {
+            assert!(create.table != "explode", "asked to render explode");
+        }
         if let Operation::DropTable(drop) = op {
             let what = format!("drop {}", drop.table);
             return Err(DialectError::new("probe", what, "never"));
@@ -234,4 +237,31 @@ fn a_plugin_of_an_older_minor_is_refused_and_a_newer_one_accepted() {
     );
     let newer = declared(ABI_MINOR + 1).expect("a newer minor only appends functions");
     assert_eq!(newer.name(), "probe");
+}
+
+#[test]
+fn a_panic_in_a_sequence_is_reported_against_its_operation_and_poisons_the_plugin() {
+    let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
+    let (a, b) = (create("a"), create("explode"));
+    let rendered = dialect.render_sequence(&[&a, &b, &a], &Schema::new(), RenderMode::Online);
+    assert_eq!(
+        rendered.statements.len(),
+        1,
+        "the operation before the panic"
+    );
+    let failure = rendered.failure.expect("the panic is a failure");
+    assert_eq!(failure.what, "render `create_table`");
+    assert!(
+        failure
+            .reason
+            .contains("panicked (asked to render explode)"),
+        "{failure}"
+    );
+    let refused = dialect
+        .render_literal(&Value::Integer(1))
+        .expect_err("poisoned");
+    assert!(
+        refused.to_string().contains("panicked earlier"),
+        "{refused}"
+    );
 }

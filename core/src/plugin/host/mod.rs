@@ -14,8 +14,8 @@ use super::wire::{
 };
 use crate::db_url::DatabaseUrl;
 use crate::dialect::{
-    Capabilities, Connection, DbError, Dialect, DialectError, RenderMode, RenderedSequence,
-    Statement,
+    render_one_by_one, Capabilities, Connection, DbError, Dialect, DialectError, RenderMode,
+    RenderedSequence, Statement,
 };
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
@@ -149,6 +149,12 @@ impl PluginDialect {
 
     fn table(&self) -> &'static FunctionTable {
         self.calls.table
+    }
+
+    /// Whether the plugin was built with this host's retort-core, so that its schema
+    /// model folds operations exactly as the host's does.
+    fn same_schema_model(&self) -> bool {
+        self.description.core_version == env!("CARGO_PKG_VERSION")
     }
 
     fn db_call<I: Serialize + ?Sized, O: DeserializeOwned>(
@@ -295,7 +301,7 @@ impl Dialect for PluginDialect {
         let position = stamp.position();
         // The schema model must be the same code on both sides for the plugin to apply an
         // operation to its copy; otherwise every request carries the whole schema.
-        let same_model = self.description.core_version == env!("CARGO_PKG_VERSION");
+        let same_model = self.same_schema_model();
         let cached = slot.as_ref().filter(|_| same_model).and_then(|last| {
             if last.position == position {
                 Some((last.cache, false))
@@ -356,27 +362,36 @@ impl Dialect for PluginDialect {
         before: &Schema,
         mode: RenderMode,
     ) -> RenderedSequence {
+        // The plugin folds the schema itself: only a plugin whose schema model is this
+        // host's may (as for `render_operation`'s changes-only requests).
+        if ops.is_empty() || !self.same_schema_model() {
+            return render_one_by_one(self, ops, before, mode);
+        }
         let request = SequenceRequestRef {
             operations: ops,
             before,
             mode,
         };
-        match self
+        let answer = self
             .calls
-            .dialect_call::<_, WireRenderedSequence>(self.table().render_sequence, &request)
-        {
-            Ok(rendered) => RenderedSequence {
-                statements: rendered
-                    .statements
-                    .into_iter()
-                    .map(|statements| statements.into_iter().map(Statement::from).collect())
-                    .collect(),
-                failure: rendered.failure,
-            },
-            Err(error) => RenderedSequence {
-                statements: Vec::new(),
-                failure: Some(error.into_dialect_error(self.name())),
-            },
+            .dialect_call::<_, WireRenderedSequence>(self.table().render_sequence, &request);
+        match answer {
+            Ok(rendered)
+                if rendered.statements.len() + usize::from(rendered.failure.is_some())
+                    <= ops.len() =>
+            {
+                RenderedSequence {
+                    statements: rendered
+                        .statements
+                        .into_iter()
+                        .map(|statements| statements.into_iter().map(Statement::from).collect())
+                        .collect(),
+                    failure: rendered.failure,
+                }
+            }
+            // The call itself failed (or answered more than was asked): one operation at a
+            // time, so that whatever fails is reported against its own operation.
+            _ => render_one_by_one(self, ops, before, mode),
         }
     }
 
