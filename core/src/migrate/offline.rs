@@ -1,8 +1,8 @@
 //! Offline mode (`--sql`, SPEC 6): the script an online run would execute, rendered without
 //! a connection from the schema simulated by folding the earlier revisions' operations.
 
+use super::live_schema::needs_current_shape;
 use super::prepare::{Loaded, Unit};
-use super::run::needs_current_shape;
 use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
 use crate::dialect::{DbError, DialectError, RenderMode, Statement};
 use crate::graph::Target;

@@ -1,0 +1,100 @@
+//! The schema during a run: what the next operation is rendered against, and the
+//! statements rendered ahead of the run while they still fit it.
+
+use super::prepare::database;
+use super::MigrateError;
+use crate::dialect::{Connection, Dialect, Statement};
+use crate::revision::ops::Operation;
+use crate::schema::{Applied, Schema};
+use std::collections::VecDeque;
+
+/// The live schema during a run: read once, kept in step by folding, and read again when
+/// the model cannot follow (after raw SQL) or an operation needs the table's exact shape.
+///
+/// It also hands out the statements rendered ahead of the run, for as long as it has
+/// followed the very fold they were rendered against.
+#[derive(Debug)]
+pub(crate) struct LiveSchema {
+    schema: Schema,
+    stale: bool,
+    /// Read again from the database since the run began: no longer the fold rendered ahead.
+    reread: bool,
+    /// Statements rendered ahead, per revision still to come, per unit.
+    ahead: VecDeque<Vec<Vec<Statement>>>,
+    /// Those of the current revision still to come.
+    current: VecDeque<Vec<Statement>>,
+}
+
+impl LiveSchema {
+    pub(crate) fn new(schema: Schema, ahead: Vec<Vec<Vec<Statement>>>) -> Self {
+        LiveSchema {
+            schema,
+            stale: false,
+            reread: false,
+            ahead: ahead.into(),
+            current: VecDeque::new(),
+        }
+    }
+
+    /// Moves on to the next revision's statements rendered ahead.
+    pub(super) fn next_revision(&mut self) {
+        self.current = self.ahead.pop_front().unwrap_or_default().into();
+    }
+
+    /// The statements rendered ahead for the next operation of this revision, if the live
+    /// schema is still the fold they were rendered against.
+    pub(super) fn rendered_ahead(
+        &mut self,
+        op: &Operation,
+        dialect: &dyn Dialect,
+    ) -> Option<Vec<Statement>> {
+        let statements = self.current.pop_front()?;
+        let in_step = !self.stale && !self.reread && !needs_current_shape(op, dialect);
+        in_step.then_some(statements)
+    }
+
+    pub(super) fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    /// The schema to render `op` against. Operations a dialect carries out by rebuilding a
+    /// table always see the database's real shape (triggers and checks as the database
+    /// rewrote them after renames, changes made by raw SQL), never a stale model.
+    pub(super) fn for_operation(
+        &mut self,
+        conn: &mut dyn Connection,
+        op: &Operation,
+        dialect: &dyn Dialect,
+    ) -> Result<&Schema, MigrateError> {
+        if self.stale || needs_current_shape(op, dialect) {
+            self.schema = conn
+                .introspect()
+                .map_err(database("reading the database's schema"))?;
+            self.stale = false;
+            self.reread = true;
+        }
+        Ok(&self.schema)
+    }
+
+    pub(super) fn follow(&mut self, op: &Operation) {
+        if !matches!(self.schema.apply(op), Ok(Applied::Exact)) {
+            self.stale = true;
+        }
+    }
+}
+
+/// Whether rendering `op` needs the table's exact current shape on this dialect: a
+/// rebuild for what it cannot alter in place.
+pub(crate) fn needs_current_shape(op: &Operation, dialect: &dyn Dialect) -> bool {
+    let capabilities = dialect.capabilities();
+    match op {
+        Operation::AlterColumn(_) | Operation::DropColumn(_) | Operation::AddColumn(_) => {
+            !capabilities.alter_column_in_place
+        }
+        Operation::CreateForeignKey(_)
+        | Operation::CreateUniqueConstraint(_)
+        | Operation::CreateCheckConstraint(_)
+        | Operation::DropConstraint(_) => !capabilities.alter_constraints_in_place,
+        _ => false,
+    }
+}
