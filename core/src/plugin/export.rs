@@ -295,7 +295,12 @@ dialect_fn!(render_sequence, |state, request: SequenceRequest| {
         statements: Vec::new(),
         failure: None,
     };
-    for op in &request.operations {
+    let operations: Vec<Operation> = request
+        .operations
+        .into_iter()
+        .map(Operation::from)
+        .collect();
+    for op in &operations {
         let attempt = catch_unwind(AssertUnwindSafe(|| {
             state.dialect.render_operation(op, &schema, request.mode)
         }));

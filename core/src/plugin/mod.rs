@@ -11,6 +11,7 @@ mod host;
 pub mod inprocess;
 mod load;
 pub mod wire;
+pub mod wire_ops;
 
 pub use host::{PluginDialect, PluginError};
 pub use load::load;

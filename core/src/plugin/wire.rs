@@ -253,8 +253,8 @@ pub enum WireBefore {
 /// before the first.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SequenceRequest {
-    /// The operations.
-    pub operations: Vec<Operation>,
+    /// The operations (externally tagged, see [`super::wire_ops`]).
+    pub operations: Vec<super::wire_ops::WireOperation>,
     /// The schema before the first.
     pub before: Box<Schema>,
     /// Online or offline.

@@ -12,6 +12,7 @@ use super::abi::{DialectFn, FunctionTable, PluginDeclaration, ABI_MAJOR, ABI_MIN
 use super::wire::{
     Description, WireError, WireRenderedSequence, WireStatement, WireUrl, WireValue,
 };
+use super::wire_ops::WireOperationRef;
 use crate::db_url::DatabaseUrl;
 use crate::dialect::{
     render_one_by_one, Capabilities, Connection, DbError, Dialect, DialectError, RenderMode,
@@ -196,7 +197,7 @@ struct RenderRequestRef<'a> {
 /// The borrowed twin of [`super::wire::SequenceRequest`].
 #[derive(Serialize)]
 struct SequenceRequestRef<'a> {
-    operations: &'a [&'a Operation],
+    operations: Vec<WireOperationRef<'a>>,
     before: &'a Schema,
     mode: RenderMode,
 }
@@ -368,7 +369,7 @@ impl Dialect for PluginDialect {
             return render_one_by_one(self, ops, before, mode);
         }
         let request = SequenceRequestRef {
-            operations: ops,
+            operations: ops.iter().map(|op| WireOperationRef::from(*op)).collect(),
             before,
             mode,
         };
