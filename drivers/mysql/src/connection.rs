@@ -3,6 +3,7 @@
 use crate::introspect;
 use crate::params::{decode_row, to_param};
 use crate::quote::{quote_identifier, SQL_MODE_WITH_ESCAPES};
+use crate::server::Server;
 use crate::tls::{ssl_opts, tls_mode, TlsMode};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Params, Row};
@@ -118,10 +119,19 @@ impl MysqlConnection {
         let version: Option<String> = conn
             .query_first("SELECT VERSION()")
             .map_err(|e| db_error("cannot read the server version", &e))?;
+        let version = version.unwrap_or_default();
+        // A server that does not say its version is taken at its word of being supported.
+        let server = Server::parse(&version);
+        if let Some(reason) = server.and_then(|s| s.unsupported()) {
+            return Err(DbError::new(format!(
+                "cannot use the database {}: {reason}",
+                url.redacted()
+            )));
+        }
         Ok(MysqlConnection {
             conn,
             label: url.redacted(),
-            mariadb: version.is_some_and(|v| v.contains("MariaDB")),
+            mariadb: server.map_or(version.contains("MariaDB"), |s| s.mariadb),
         })
     }
 

@@ -15,6 +15,7 @@ mod literal;
 mod params;
 mod quote;
 mod render;
+mod server;
 mod tls;
 mod types;
 
