@@ -109,11 +109,46 @@ pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
     }
 }
 
+/// The oldest server this dialect supports (`server_version_num`): introspection reads
+/// `pg_index.indnkeyatts`, new in PostgreSQL 11.
+const OLDEST_SERVER: i32 = 110_000;
+
+/// Why this dialect cannot work with a server of `server_version_num`, if it cannot.
+fn unsupported_server(version: i32) -> Option<String> {
+    (version < OLDEST_SERVER).then(|| {
+        let shown = if version >= 100_000 {
+            format!("{}.{}", version / 10_000, version % 10_000)
+        } else {
+            format!(
+                "{}.{}.{}",
+                version / 10_000,
+                version / 100 % 100,
+                version % 100
+            )
+        };
+        format!(
+            "the server is PostgreSQL {shown}; the postgres dialect needs PostgreSQL {} or later",
+            OLDEST_SERVER / 10_000
+        )
+    })
+}
+
 impl PostgresConnection {
     /// Connects to the database `url` names.
     pub fn open(url: &DatabaseUrl) -> Result<PostgresConnection, DbError> {
+        let mut client = connect_client(url, None)?;
+        let version: i32 = client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
+            .and_then(|row| row.try_get(0))
+            .map_err(|e| db_error("cannot read the server version", &e))?;
+        if let Some(reason) = unsupported_server(version) {
+            return Err(DbError::new(format!(
+                "cannot use the database {}: {reason}",
+                url.redacted()
+            )));
+        }
         Ok(PostgresConnection {
-            client: connect_client(url, None)?,
+            client,
             label: url.redacted(),
             introspection_queries: 0,
         })
@@ -360,4 +395,25 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
                 .and_then(|pair| u8::from_str_radix(pair, 16).ok())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsupported_server;
+
+    #[test]
+    fn servers_before_11_are_refused_naming_their_version() {
+        assert_eq!(unsupported_server(150_019), None);
+        assert_eq!(unsupported_server(110_000), None);
+        assert_eq!(
+            unsupported_server(100_023).as_deref(),
+            Some(
+                "the server is PostgreSQL 10.23; the postgres dialect needs PostgreSQL 11 or later"
+            )
+        );
+        assert_eq!(
+            unsupported_server(90_624).as_deref(),
+            Some("the server is PostgreSQL 9.6.24; the postgres dialect needs PostgreSQL 11 or later")
+        );
+    }
 }
