@@ -105,19 +105,13 @@ impl Migrator<'_> {
                     script.push_str("BEGIN;\n");
                 }
             } else {
-                let mark = match direction {
-                    Direction::Upgrade => {
-                        table.insert(&row(revision, RowState::Dirty), RenderMode::Offline)
-                    }
-                    Direction::Downgrade => table.update_state(
-                        &header.id,
-                        RowState::Dirty,
-                        0,
-                        None,
+                let mark = table
+                    .mark_dirty(
+                        &row(revision, RowState::Dirty),
+                        direction,
                         RenderMode::Offline,
-                    ),
-                }
-                .map_err(unsupported)?;
+                    )
+                    .map_err(unsupported)?;
                 push_all(&mut script, &[mark])?;
             }
             for unit in revision.units(direction) {
@@ -145,16 +139,14 @@ impl Migrator<'_> {
                     }
                 }
             }
-            let record = match (direction, transactional) {
-                (Direction::Upgrade, true) => {
-                    table.insert(&row(revision, RowState::Applied), RenderMode::Offline)
-                }
-                (Direction::Upgrade, false) => {
-                    table.update_state(&header.id, RowState::Applied, 0, None, RenderMode::Offline)
-                }
-                (Direction::Downgrade, _) => table.delete(&header.id, RenderMode::Offline),
-            }
-            .map_err(unsupported)?;
+            let record = table
+                .record_done(
+                    &row(revision, RowState::Applied),
+                    direction,
+                    transactional,
+                    RenderMode::Offline,
+                )
+                .map_err(unsupported)?;
             push_all(&mut script, &[record])?;
             if transactional && !whole_run {
                 push_commit(&mut script, &commit_checks);

@@ -196,17 +196,14 @@ impl Migrator<'_> {
         } else {
             // Without a transaction the row goes first, dirty, so that a failure or a kill
             // leaves a record of the half-done revision.
-            let table = self.version_table();
-            let mark = match direction {
-                Direction::Upgrade => table.insert(
+            let mark = self
+                .version_table()
+                .mark_dirty(
                     &self.row(revision, RowState::Dirty, 0, None),
+                    direction,
                     RenderMode::Online,
-                ),
-                Direction::Downgrade => {
-                    table.update_state(&header.id, RowState::Dirty, 0, None, RenderMode::Online)
-                }
-            }
-            .map_err(|e| record_error(header, e))?;
+                )
+                .map_err(|e| record_error(header, e))?;
             conn.execute(&mark)
                 .map_err(database("recording a revision as dirty"))?;
             self.run_and_record(conn, revision, direction, schema, started, transactional)
@@ -279,21 +276,14 @@ impl Migrator<'_> {
             }
         }
         let ms = started.elapsed().as_millis() as u64;
-        let record = match (direction, transactional) {
-            (Direction::Upgrade, true) => table.insert(
+        let record = table
+            .record_done(
                 &self.row(revision, RowState::Applied, ms as i64, None),
+                direction,
+                transactional,
                 RenderMode::Online,
-            ),
-            (Direction::Upgrade, false) => table.update_state(
-                &header.id,
-                RowState::Applied,
-                ms as i64,
-                None,
-                RenderMode::Online,
-            ),
-            (Direction::Downgrade, _) => table.delete(&header.id, RenderMode::Online),
-        }
-        .map_err(|e| record_error(header, e))?;
+            )
+            .map_err(|e| record_error(header, e))?;
         conn.execute(&record).map_err(database(&format!(
             "recording revision {} in the version table",
             header.id

@@ -1,5 +1,6 @@
 //! The version table (SPEC 5): one row per applied revision.
 
+use super::Direction;
 use crate::dialect::{DbError, Dialect, DialectError, RenderMode, Statement};
 use crate::revision::ops::{Column, CreateTable, Operation};
 use crate::revision::types::{ColumnType, NeutralType};
@@ -202,6 +203,56 @@ impl VersionTable<'_> {
             bind.value(Value::String(revision.into()))?
         );
         Ok(bind.finish(sql))
+    }
+
+    /// What marks a revision as running before a non-transactional one starts: its row,
+    /// dirty, going up; its applied row turned dirty going down.
+    pub(crate) fn mark_dirty(
+        &self,
+        row: &VersionRow,
+        direction: Direction,
+        mode: RenderMode,
+    ) -> Result<Statement, DialectError> {
+        match direction {
+            Direction::Upgrade => self.insert(
+                &VersionRow {
+                    state: RowState::Dirty,
+                    ..row.clone()
+                },
+                mode,
+            ),
+            Direction::Downgrade => {
+                self.update_state(&row.revision, RowState::Dirty, 0, None, mode)
+            }
+        }
+    }
+
+    /// What records a finished revision: going up, its row inserted (after a transaction)
+    /// or its dirty row made applied; going down, its row deleted.
+    pub(crate) fn record_done(
+        &self,
+        row: &VersionRow,
+        direction: Direction,
+        transactional: bool,
+        mode: RenderMode,
+    ) -> Result<Statement, DialectError> {
+        match (direction, transactional) {
+            (Direction::Upgrade, true) => self.insert(
+                &VersionRow {
+                    state: RowState::Applied,
+                    ..row.clone()
+                },
+                mode,
+            ),
+            (Direction::Upgrade, false) => self.update_state(
+                &row.revision,
+                RowState::Applied,
+                row.execution_ms,
+                None,
+                mode,
+            ),
+            (Direction::Downgrade, _) => self.delete(&row.revision, mode),
+        }
     }
 
     pub(crate) fn delete_all(&self) -> Statement {
