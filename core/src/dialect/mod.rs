@@ -10,7 +10,7 @@ mod error;
 mod sequence;
 
 pub use error::{DbError, DialectError};
-pub use sequence::{render_one_by_one, table_after, RenderedSequence};
+pub use sequence::{render_folding, render_one_by_one, table_after, RenderedSequence};
 
 use crate::db_url::DatabaseUrl;
 use crate::revision::ops::Operation;

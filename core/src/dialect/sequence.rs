@@ -47,10 +47,22 @@ pub fn render_one_by_one<D: Dialect + ?Sized>(
     before: &Schema,
     mode: RenderMode,
 ) -> RenderedSequence {
+    render_folding(ops, before, |op, schema| {
+        dialect.render_operation(op, schema, mode)
+    })
+}
+
+/// Renders `ops` one by one with `render`, folding each into the schema before the next;
+/// stops at a failure and after an operation the schema model cannot follow exactly.
+pub fn render_folding(
+    ops: &[&Operation],
+    before: &Schema,
+    mut render: impl FnMut(&Operation, &Schema) -> Result<Vec<Statement>, DialectError>,
+) -> RenderedSequence {
     let mut schema = before.clone();
     let mut rendered = RenderedSequence::default();
     for op in ops {
-        match dialect.render_operation(op, &schema, mode) {
+        match render(op, &schema) {
             Ok(statements) => rendered.statements.push(statements),
             Err(error) => {
                 rendered.failure = Some(error);

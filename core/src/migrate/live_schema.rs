@@ -12,13 +12,12 @@ use std::collections::VecDeque;
 /// the model cannot follow (after raw SQL) or an operation needs the table's exact shape.
 ///
 /// It also hands out the statements rendered ahead of the run, for as long as it has
-/// followed the very fold they were rendered against.
+/// followed the very fold they were rendered against: once it goes stale or is read again
+/// from the database, it forgets them.
 #[derive(Debug)]
 pub(crate) struct LiveSchema {
     schema: Schema,
     stale: bool,
-    /// Read again from the database since the run began: no longer the fold rendered ahead.
-    reread: bool,
     /// Statements rendered ahead, per revision still to come, per unit.
     ahead: VecDeque<Vec<Vec<Statement>>>,
     /// Those of the current revision still to come.
@@ -30,7 +29,6 @@ impl LiveSchema {
         LiveSchema {
             schema,
             stale: false,
-            reread: false,
             ahead: ahead.into(),
             current: VecDeque::new(),
         }
@@ -42,19 +40,26 @@ impl LiveSchema {
     }
 
     /// The statements rendered ahead for the next operation of this revision, if the live
-    /// schema is still the fold they were rendered against.
+    /// schema is still the fold they were rendered against and the operation does not need
+    /// the table's real shape.
     pub(super) fn rendered_ahead(
         &mut self,
         op: &Operation,
         dialect: &dyn Dialect,
     ) -> Option<Vec<Statement>> {
         let statements = self.current.pop_front()?;
-        let in_step = !self.stale && !self.reread && !needs_current_shape(op, dialect);
-        in_step.then_some(statements)
+        (!needs_current_shape(op, dialect)).then_some(statements)
     }
 
     pub(super) fn mark_stale(&mut self) {
         self.stale = true;
+        self.forget_ahead();
+    }
+
+    /// No statement rendered ahead fits the schema any more.
+    fn forget_ahead(&mut self) {
+        self.ahead.clear();
+        self.current.clear();
     }
 
     /// The schema to render `op` against. Operations a dialect carries out by rebuilding a
@@ -71,14 +76,14 @@ impl LiveSchema {
                 .introspect()
                 .map_err(database("reading the database's schema"))?;
             self.stale = false;
-            self.reread = true;
+            self.forget_ahead();
         }
         Ok(&self.schema)
     }
 
     pub(super) fn follow(&mut self, op: &Operation) {
         if !matches!(self.schema.apply(op), Ok(Applied::Exact)) {
-            self.stale = true;
+            self.mark_stale();
         }
     }
 }

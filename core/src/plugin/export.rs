@@ -10,10 +10,10 @@ use super::wire::{
     Description, RenderRequest, SequenceRequest, WireBefore, WireError, WireRenderedSequence,
     WireRows, WireStatement, WireTableName, WireUrl, WireValue,
 };
-use crate::dialect::{Connection, Dialect, DialectError};
+use crate::dialect::{render_folding, Connection, Dialect, DialectError};
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
-use crate::schema::{Applied, Schema};
+use crate::schema::Schema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -290,47 +290,36 @@ dialect_fn!(render_operation, |state, request: RenderRequest| {
 // the plugin), and a dialect that wraps another cannot skip its own rendering by handing
 // the whole sequence to the one it wraps.
 dialect_fn!(render_sequence, |state, request: SequenceRequest| {
-    let mut schema = *request.before;
-    let mut rendered = WireRenderedSequence {
-        statements: Vec::new(),
-        failure: None,
-    };
     let operations: Vec<Operation> = request
         .operations
         .into_iter()
         .map(Operation::from)
         .collect();
-    for op in &operations {
-        let attempt = catch_unwind(AssertUnwindSafe(|| {
-            state.dialect.render_operation(op, &schema, request.mode)
-        }));
-        match attempt {
-            Ok(Ok(statements)) => rendered
-                .statements
-                .push(statements.iter().map(WireStatement::from).collect()),
-            Ok(Err(error)) => {
-                rendered.failure = Some(error);
-                break;
-            }
-            Err(panic) => {
-                state.poisoned.store(true, Ordering::SeqCst);
-                rendered.failure = Some(DialectError::new(
-                    state.dialect.name(),
-                    format!("render `{}`", op.name()),
-                    format!(
-                        "the dialect plugin panicked ({}); it is disabled for the rest of \
-                         this run",
-                        panic_message(&*panic)
-                    ),
-                ));
-                break;
-            }
-        }
-        if !matches!(schema.apply(op), Ok(Applied::Exact)) {
-            break;
-        }
-    }
-    Ok(rendered)
+    let operations: Vec<&Operation> = operations.iter().collect();
+    let rendered = render_folding(&operations, &request.before, |op, schema| {
+        catch_unwind(AssertUnwindSafe(|| {
+            state.dialect.render_operation(op, schema, request.mode)
+        }))
+        .unwrap_or_else(|panic| {
+            state.poisoned.store(true, Ordering::SeqCst);
+            Err(DialectError::new(
+                state.dialect.name(),
+                format!("render `{}`", op.name()),
+                format!(
+                    "the dialect plugin panicked ({}); it is disabled for the rest of this run",
+                    panic_message(&*panic)
+                ),
+            ))
+        })
+    });
+    Ok(WireRenderedSequence {
+        statements: rendered
+            .statements
+            .iter()
+            .map(|statements| statements.iter().map(WireStatement::from).collect())
+            .collect(),
+        failure: rendered.failure,
+    })
 });
 
 /// The position of the schema a render request is against, kept up to date.
