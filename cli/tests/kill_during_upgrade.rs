@@ -380,3 +380,55 @@ fn sigkill_during_upgrade_never_leaves_version_table_and_schema_disagreeing() {
         "only {with_hot_journal} kills interrupted a write transaction"
     );
 }
+
+/// What retort prints as done is done (SPEC 6): a run killed the moment its first line
+/// reaches stdout has kept every revision that line names, although the SQLite run commits
+/// once, at its end. Each executed revision records a real, non-zero `execution_ms`.
+#[test]
+fn sigkill_after_the_first_printed_step_keeps_the_revision_it_names() {
+    use std::io::BufRead as _;
+    let project = Project::new();
+    write_revisions(&project);
+    for round in 0..3 {
+        remove_database(&project);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_retort"))
+            .args(["upgrade"])
+            .current_dir(project.path())
+            .env_remove("DATABASE_URL")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawning retort upgrade: {e}"));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut first = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut first)
+            .unwrap_or_else(|e| panic!("reading retort's output: {e}"));
+        let _ = child.kill();
+        let _ = child.wait();
+        let context = format!("round {round}, first line `{}`", first.trim_end());
+        let printed = first
+            .strip_prefix("upgrade ")
+            .and_then(|rest| rest.split(',').next())
+            .unwrap_or_else(|| panic!("{context}: not a step line"));
+        let kept = applied_in_file(&project.path().join("app.db"), &context);
+        assert!(
+            kept.contains(&revision_index(printed)),
+            "{context}: printed as done but not kept (kept {} revisions)",
+            kept.len()
+        );
+    }
+    project.run(&["upgrade"]).ok();
+    let conn = rusqlite::Connection::open(project.path().join("app.db")).expect("open");
+    let (executed, zero): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE execution_ms <= 0) FROM retort_version",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("reading retort_version");
+    assert_eq!(executed, REVISIONS as i64);
+    assert_eq!(zero, 0, "executed revisions recorded execution_ms = 0");
+}

@@ -48,16 +48,25 @@ pub(crate) fn run(
     let live = text && std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut planned: Vec<Step> = Vec::new();
+    // Lines on stdout name revisions that are done and durable; what is running shows only
+    // in the status line (SPEC 6: what retort prints as done is done).
     let mut report = |event: Progress<'_>| match event {
         Progress::Planned(steps) => planned = steps.to_vec(),
-        Progress::Started(index) if live && planned.len() > PROGRESS_FROM => {
+        Progress::Started(index) if live => {
             let step = &planned[index];
             eprint!(
-                "\r\x1b[2K[{}/{}] {} {} ({:.1} s)",
+                "\r\x1b[2K[{}/{}] {} {} running ({:.1} s)",
                 index + 1,
                 planned.len(),
                 verb(step.direction),
                 step.revision,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Progress::Committing(count) if live => {
+            eprint!(
+                "\r\x1b[2Kcommitting {count} revision{} ({:.1} s)",
+                if count == 1 { "" } else { "s" },
                 started.elapsed().as_secs_f64()
             );
         }
@@ -82,8 +91,12 @@ pub(crate) fn run(
             request.run.dry_run,
             &mut report,
         ),
+    };
+    if live {
+        // Clear the status line, so that an error or the summary starts on a clean line.
+        eprint!("\r\x1b[2K");
     }
-    .map_err(migrate_error)?;
+    let steps = steps.map_err(migrate_error)?;
     out.emit(
         |out| {
             if out.quiet {
@@ -112,9 +125,6 @@ pub(crate) fn run(
     );
     Ok(())
 }
-
-/// Runs of more revisions than this show a status line on a terminal.
-const PROGRESS_FROM: usize = 3;
 
 fn verb(direction: Direction) -> &'static str {
     match direction {

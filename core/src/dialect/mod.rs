@@ -41,6 +41,10 @@ pub struct Capabilities {
     /// Statements can run outside a transaction while the migration lock is held, so that
     /// `transactional = false` revisions (e.g. `CREATE INDEX CONCURRENTLY`) can run.
     pub non_transactional_revisions: bool,
+    /// The migration lock is one transaction that holds the whole run (SQLite's immediate
+    /// write transaction): a revision's own begin and commit are savepoints inside it, and
+    /// nothing of the run is durable before the lock is released.
+    pub run_commits_at_unlock: bool,
 }
 
 impl Capabilities {

@@ -86,8 +86,11 @@ pub enum Progress<'a> {
     Planned(&'a [Step]),
     /// A step starts (0-based index into the plan).
     Started(usize),
-    /// A step finished.
+    /// A step is done and durable: its commit has returned.
     Finished(usize, &'a Step),
+    /// Every step ran; the run's single transaction (see
+    /// [`crate::dialect::Capabilities::run_commits_at_unlock`]) commits this many now.
+    Committing(usize),
 }
 
 /// The recorded state of a database: its version-table rows.

@@ -44,71 +44,121 @@ impl Migrator<'_> {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Step>, MigrateError> {
-        self.locked(conn, |conn| {
-            if !dry_run {
-                self.ensure_version_table(conn)?;
+        // Steps that ran but are not durable yet: reported only once their commit returned,
+        // so that what retort prints as done is done (SPEC 6).
+        let mut ran: Vec<Step> = Vec::new();
+        conn.lock(self.settings.lock_timeout)
+            .map_err(database("taking the migration lock"))?;
+        let result = self.run_locked(conn, target, direction, dry_run, &mut ran, progress);
+        let unlocked = conn
+            .unlock()
+            .map_err(database("releasing the migration lock"));
+        match unlocked {
+            Ok(()) => {
+                // Where the lock is the run's transaction, its release is the commit.
+                for (index, step) in ran.iter().enumerate() {
+                    progress(Progress::Finished(index, step));
+                }
+                result
             }
-            let state = self.read_state(conn)?;
-            if let Some(dirty) = state.dirty() {
-                return Err(MigrateError::Dirty {
-                    revision: dirty.revision.clone(),
-                    error: dirty.error.clone(),
-                });
-            }
-            let plan = self.plan(&state, target, direction)?;
-            if direction == Direction::Upgrade {
-                self.check_unchanged(&state)?;
-            }
-            let loaded = self.load(&plan)?;
-            self.check_transactional(&loaded)?;
-            if loaded.is_empty() {
-                progress(Progress::Planned(&[]));
-                return Ok(Vec::new());
-            }
-            let schema = conn
-                .introspect()
-                .map_err(database("reading the database's schema"))?;
-            let ahead = self.render_ahead(schema.clone(), &loaded, direction)?;
-            let mut schema = LiveSchema::new(schema, ahead);
-            let mut steps: Vec<Step> = loaded
-                .iter()
-                .map(|rev| Step {
-                    direction,
-                    revision: rev.header().id.clone(),
-                    message: rev.header().message.clone(),
-                    ms: None,
-                })
-                .collect();
-            progress(Progress::Planned(&steps));
-            if dry_run {
-                return Ok(steps);
-            }
-            let whole_run = !self.settings.transaction_per_migration
-                && self.dialect.capabilities().transactional_ddl
-                && loaded.iter().all(|rev| rev.header().transactional);
-            if whole_run {
-                conn.begin()
-                    .map_err(database("starting the run's transaction"))?;
-            }
-            for (index, revision) in loaded.iter().enumerate() {
-                progress(Progress::Started(index));
-                let ms = match self.apply(conn, revision, direction, &mut schema, whole_run) {
-                    Ok(ms) => ms,
-                    Err(error) => {
-                        if whole_run {
-                            let _ = conn.rollback();
-                        }
-                        return Err(error);
+            // A failed revision's error says more than the failed release after it; the
+            // revisions before it are not reported, as none of them is known to be kept.
+            Err(error) => result.and(Err(error)),
+        }
+    }
+
+    /// The run under the lock. Steps whose durability waits for the lock's release (or the
+    /// run's transaction) go into `ran`; the others are reported as soon as they commit.
+    fn run_locked(
+        &self,
+        conn: &mut dyn Connection,
+        target: &str,
+        direction: Direction,
+        dry_run: bool,
+        ran: &mut Vec<Step>,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Vec<Step>, MigrateError> {
+        if !dry_run {
+            self.ensure_version_table(conn)?;
+        }
+        let state = self.read_state(conn)?;
+        if let Some(dirty) = state.dirty() {
+            return Err(MigrateError::Dirty {
+                revision: dirty.revision.clone(),
+                error: dirty.error.clone(),
+            });
+        }
+        let plan = self.plan(&state, target, direction)?;
+        if direction == Direction::Upgrade {
+            self.check_unchanged(&state)?;
+        }
+        let loaded = self.load(&plan)?;
+        self.check_transactional(&loaded)?;
+        if loaded.is_empty() {
+            progress(Progress::Planned(&[]));
+            return Ok(Vec::new());
+        }
+        let schema = conn
+            .introspect()
+            .map_err(database("reading the database's schema"))?;
+        let ahead = self.render_ahead(schema.clone(), &loaded, direction)?;
+        let mut schema = LiveSchema::new(schema, ahead);
+        let mut steps: Vec<Step> = loaded
+            .iter()
+            .map(|rev| Step {
+                direction,
+                revision: rev.header().id.clone(),
+                message: rev.header().message.clone(),
+                ms: None,
+            })
+            .collect();
+        progress(Progress::Planned(&steps));
+        if dry_run {
+            return Ok(steps);
+        }
+        let capabilities = self.dialect.capabilities();
+        let whole_run = !self.settings.transaction_per_migration
+            && capabilities.transactional_ddl
+            && loaded.iter().all(|rev| rev.header().transactional);
+        if whole_run {
+            conn.begin()
+                .map_err(database("starting the run's transaction"))?;
+        }
+        let mut uncommitted = Vec::new();
+        for (index, revision) in loaded.iter().enumerate() {
+            progress(Progress::Started(index));
+            let ms = match self.apply(conn, revision, direction, &mut schema, whole_run) {
+                Ok(ms) => ms,
+                Err(error) => {
+                    if whole_run {
+                        let _ = conn.rollback();
                     }
-                };
-                steps[index].ms = Some(ms);
+                    return Err(error);
+                }
+            };
+            steps[index].ms = Some(ms);
+            if whole_run {
+                uncommitted.push(steps[index].clone());
+            } else if capabilities.run_commits_at_unlock {
+                ran.push(steps[index].clone());
+            } else {
                 progress(Progress::Finished(index, &steps[index]));
             }
-            if whole_run {
-                conn.commit().map_err(database("committing the run"))?;
+        }
+        if whole_run {
+            conn.commit().map_err(database("committing the run"))?;
+            if capabilities.run_commits_at_unlock {
+                ran.append(&mut uncommitted);
+            } else {
+                for (index, step) in uncommitted.iter().enumerate() {
+                    progress(Progress::Finished(index, step));
+                }
             }
-            Ok(steps)
-        })
+        }
+        if capabilities.run_commits_at_unlock && !ran.is_empty() {
+            progress(Progress::Committing(ran.len()));
+        }
+        Ok(steps)
     }
 
     /// `transactional = false` revisions need a dialect that can run outside a transaction
@@ -250,7 +300,7 @@ impl Migrator<'_> {
                     let position = position(unit, index, count);
                     if !transactional {
                         let text = format!("{position}: {} -- {source}", statement.sql);
-                        let ms = started.elapsed().as_millis() as i64;
+                        let ms = elapsed_ms(started) as i64;
                         if let Ok(update) = table.update_state(
                             &header.id,
                             RowState::Dirty,
@@ -275,7 +325,7 @@ impl Migrator<'_> {
                 schema.follow(op);
             }
         }
-        let ms = started.elapsed().as_millis() as u64;
+        let ms = elapsed_ms(started);
         let record = table
             .record_done(
                 &self.row(revision, RowState::Applied, ms as i64, None),
@@ -397,6 +447,13 @@ impl Migrator<'_> {
             self.read_state(conn)
         })
     }
+}
+
+/// Milliseconds since `started`, rounded up: a revision that ran records at least 1 ms, so
+/// that 0 is left to rows written by `stamp` and offline scripts, which ran nothing here.
+fn elapsed_ms(started: Instant) -> u64 {
+    let micros = started.elapsed().as_micros();
+    u64::try_from(micros.div_ceil(1000)).unwrap_or(u64::MAX)
 }
 
 fn record_error(header: &RevisionHeader, error: crate::dialect::DialectError) -> MigrateError {

@@ -106,6 +106,7 @@ impl Dialect for SqliteDialect {
     fn capabilities(&self) -> Capabilities {
         let mut capabilities = Capabilities::new();
         capabilities.transactional_ddl = true;
+        capabilities.run_commits_at_unlock = true;
         capabilities.partial_indexes = true;
         capabilities.create_database = true;
         capabilities
