@@ -14,6 +14,15 @@ pub(crate) fn render_value(value: &Value) -> Result<String, DialectError> {
         Value::String(text) | Value::DateTime(text) if text.contains('\0') => {
             format!("CAST({} AS TEXT)", hex_blob(text.as_bytes()))
         }
+        // The sqlite3 shell reads a script line by line and drops the CR of a CR LF, even
+        // inside a string literal; char(13) reaches the database whole.
+        Value::String(text) | Value::DateTime(text) if text.contains('\r') => format!(
+            "({})",
+            text.split('\r')
+                .map(quote_string)
+                .collect::<Vec<_>>()
+                .join(" || char(13) || ")
+        ),
         Value::String(text) | Value::DateTime(text) => quote_string(text),
         Value::Integer(i) => i.to_string(),
         Value::Float(x) => render_float(*x)?,
@@ -116,4 +125,21 @@ fn wrapped_whole(text: &str) -> bool {
         }
     }
     depth == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carriage_returns_are_spelled_with_char() {
+        assert_eq!(
+            render_value(&Value::String("a\r\nb\r".into())).ok(),
+            Some("('a' || char(13) || '\nb' || char(13) || '')".into())
+        );
+        assert_eq!(
+            render_value(&Value::String("a\nb".into())).ok(),
+            Some("'a\nb'".into())
+        );
+    }
 }
