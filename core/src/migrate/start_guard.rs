@@ -127,7 +127,11 @@ pub(crate) fn render(
         .iter()
         .map(|(column, ..)| format!("{} INTEGER NOT NULL", q(column)))
         .chain(checks.iter().map(|(column, _, condition, message)| {
-            format!("CONSTRAINT {} CHECK ({} {condition})", q(message), q(column))
+            format!(
+                "CONSTRAINT {} CHECK ({} {condition})",
+                q(message),
+                q(column)
+            )
         }))
         .collect::<Vec<_>>()
         .join(", ");
