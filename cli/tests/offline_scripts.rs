@@ -191,7 +191,8 @@ fn carriage_returns_and_line_feeds_survive_the_native_clients() {
         &format!(
             "revision = \"cccc00000001\"\n\n[[upgrade]]\nop = \"create_table\"\ntable = \"notes\"\n\
              columns = [{{ name = \"id\", type = \"integer\", primary_key = true }}, \
-             {{ name = \"body\", type = \"text\" }}]\n\n\
+             {{ name = \"body\", type = \"text\" }}, \
+             {{ name = \"note\", type = \"varchar(20)\", default = \"x\\r\\ny\\r\" }}]\n\n\
              [[upgrade]]\nop = \"bulk_insert\"\ntable = \"notes\"\nrows = [{}]\n",
             rows.join(", ")
         ),
@@ -208,6 +209,9 @@ fn carriage_returns_and_line_feeds_survive_the_native_clients() {
         runs(&db, &sql(&p, &db, &["upgrade", "--sql"]));
         let read = db.query(&format!("SELECT {} FROM notes ORDER BY id", db.hex("body")));
         assert_eq!(read, expected, "{}", db.url());
+        // A default holding them, too.
+        let note = db.query(&format!("SELECT DISTINCT {} FROM notes", db.hex("note")));
+        assert_eq!(note, "780d0a790d\n", "{}", db.url());
     }
 }
 
