@@ -124,6 +124,23 @@ fn offline_scripts_stop_on_a_database_that_is_not_where_they_start() {
             &from_1,
             "retort: a revision this script applies is already applied",
         );
+        // Reverting a revision that one still applied needs.
+        let down_from_2 = sql(
+            &p,
+            &db,
+            &[
+                "downgrade",
+                "aaaa00000001",
+                "--sql",
+                "--from",
+                "aaaa00000002",
+            ],
+        );
+        stops(
+            &db,
+            &down_from_2,
+            "retort: a revision above the script's start is applied",
+        );
         // An ancestor of the starting revision is missing.
         db.query("DELETE FROM retort_version WHERE revision = 'aaaa00000002'");
         stops(
