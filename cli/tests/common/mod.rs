@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub, clippy::new_without_default)]
 
+pub mod clients;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -23,6 +23,7 @@ columns = [
   { name = "id", type = "integer", primary_key = true },
   { name = "it's", type = "text" },
   { name = "Upper Case", type = "varchar(20)", nullable = false, default = "x'y" },
+  { name = "crlf", type = "varchar(20)", default = "a\r\nb\r" },
   { name = "order", type = "integer" },
   { name = "naïve ✓", type = "boolean" },
   { name = "Parent Id", type = "integer" },

@@ -10,6 +10,7 @@ mod live_schema;
 mod offline;
 mod prepare;
 mod run;
+mod start_guard;
 mod version_table;
 
 pub use error::{MigrateError, RevisionFailure};

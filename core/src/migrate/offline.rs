@@ -3,10 +3,12 @@
 
 use super::live_schema::needs_current_shape;
 use super::prepare::{Loaded, Unit};
+use super::start_guard::{self, StartState};
 use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
 use crate::dialect::{DbError, DialectError, RenderMode, Statement};
 use crate::graph::Target;
 use crate::schema::{Applied, Schema};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 /// Offline scripts record this time in `applied_at`, so that a script is reproducible.
@@ -21,11 +23,12 @@ impl Migrator<'_> {
         target: &str,
         direction: Direction,
     ) -> Result<String, MigrateError> {
-        let applied_plan = match from {
-            None => Vec::new(),
+        let (from_target, applied_plan) = match from {
+            None => (Target::Base, Vec::new()),
             Some(from) => {
                 let from = self.graph.resolve(from, &[])?;
-                self.graph.plan_upgrade(&Default::default(), &from)?
+                let plan = self.graph.plan_upgrade(&Default::default(), &from)?;
+                (from, plan)
             }
         };
         let applied = self.load(&applied_plan)?;
@@ -79,12 +82,23 @@ impl Migrator<'_> {
             script.push_str("BEGIN;\n");
         }
         if from.is_none() && direction == Direction::Upgrade {
-            let create = table
+            // IF NOT EXISTS: on a database that has the table already, the check below is
+            // what stops the script, with a message that says why.
+            let mut create = table
                 .create(RenderMode::Offline)
                 .map_err(|e| unsupported_table(&e))?;
+            if let Some(first) = create.first_mut() {
+                if let Some(rest) = first.sql.strip_prefix("CREATE TABLE ") {
+                    first.sql = format!("CREATE TABLE IF NOT EXISTS {rest}");
+                }
+            }
             push_all(&mut script, &create)?;
-            script.push('\n');
         }
+        let start = self.start_state(&from_target, &applied_plan, &loaded, direction);
+        script.push_str(&start.describe());
+        let guard = start_guard::render(&table, &start).map_err(|e| unsupported_table(&e))?;
+        push_all(&mut script, &guard)?;
+        script.push('\n');
         for revision in &loaded {
             let header = revision.header();
             let _ = writeln!(
@@ -157,6 +171,63 @@ impl Migrator<'_> {
             push_commit(&mut script, &commit_checks);
         }
         Ok(script)
+    }
+}
+
+impl Migrator<'_> {
+    /// The version table a script rendered from `from` (its `applied_plan`) expects, given
+    /// the revisions it runs (`loaded`).
+    fn start_state(
+        &self,
+        from: &Target,
+        applied_plan: &[&crate::revision::RevisionHeader],
+        loaded: &[Loaded],
+        direction: Direction,
+    ) -> StartState {
+        let applied: Vec<String> = applied_plan.iter().map(|h| h.id.clone()).collect();
+        let running: Vec<String> = loaded.iter().map(|r| r.header().id.clone()).collect();
+        let absent = match direction {
+            Direction::Upgrade => running,
+            Direction::Downgrade => self.dependents_outside(&running, &applied),
+        };
+        StartState {
+            from: match from {
+                Target::Base => Vec::new(),
+                Target::Revisions(ids) => ids.clone(),
+            },
+            applied,
+            absent,
+            downgrade: direction == Direction::Downgrade,
+        }
+    }
+
+    /// The revisions that need one of `reverted` (through `down_revision` or `depends_on`,
+    /// directly or not) and are not in `assumed`: a downgrade reverting `reverted` from a
+    /// database where one of them is applied would leave it without what it needs.
+    fn dependents_outside(&self, reverted: &[String], assumed: &[String]) -> Vec<String> {
+        let mut needed: HashSet<&str> = reverted.iter().map(String::as_str).collect();
+        let mut found = true;
+        while found {
+            found = false;
+            for header in self.graph.revisions() {
+                let needs = header
+                    .down_revisions
+                    .iter()
+                    .chain(&header.depends_on)
+                    .any(|id| needed.contains(id.as_str()));
+                if needs && needed.insert(header.id.as_str()) {
+                    found = true;
+                }
+            }
+        }
+        let assumed: HashSet<&str> = assumed.iter().map(String::as_str).collect();
+        self.graph
+            .revisions()
+            .iter()
+            .map(|header| header.id.as_str())
+            .filter(|id| needed.contains(id) && !assumed.contains(id))
+            .map(String::from)
+            .collect()
     }
 }
 

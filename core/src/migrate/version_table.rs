@@ -54,7 +54,7 @@ pub(crate) struct VersionTable<'a> {
 const COLUMNS: &str = "revision, checksum, applied_at, execution_ms, state, error";
 
 impl VersionTable<'_> {
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         self.dialect.qualified_table(self.schema, self.table)
     }
 

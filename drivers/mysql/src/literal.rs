@@ -22,14 +22,84 @@ pub(crate) fn render_value(value: &Value) -> Result<String, DialectError> {
     })
 }
 
-/// An RFC 3339 date-time as MySQL reads it: a space for the `T`, no `Z` (MariaDB refuses
-/// zone suffixes; the session's time zone is UTC).
+/// An RFC 3339 date-time as MySQL reads it: a space for the `T`, no `Z`, and a time with
+/// an offset (`+02:00`) turned into the same instant in UTC (MariaDB refuses zone
+/// suffixes; the session's time zone is UTC).
 pub(crate) fn datetime_text(text: &str) -> String {
-    let text = text.strip_suffix('Z').unwrap_or(text);
-    match text.split_once('T') {
+    let text = text.strip_suffix(['Z', 'z']).unwrap_or(text);
+    if let Some(utc) = in_utc(text) {
+        return utc;
+    }
+    match text.split_once(['T', 't']) {
         Some((date, time)) => format!("{date} {time}"),
         None => text.to_string(),
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.f]±HH:MM` as `YYYY-MM-DD HH:MM:SS[.f]` in UTC; `None` for text
+/// without an offset or that is not such a date-time (left for the server to judge).
+fn in_utc(text: &str) -> Option<String> {
+    let (date, time) = text.split_once(['T', 't', ' '])?;
+    let sign_at = time.rfind(['+', '-'])?;
+    let (clock, offset) = time.split_at(sign_at);
+    let (offset_hours, offset_minutes) = offset[1..].split_once(':')?;
+    let mut offset_seconds = (number(offset_hours)? * 60 + number(offset_minutes)?) * 60;
+    if offset.starts_with('-') {
+        offset_seconds = -offset_seconds;
+    }
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, fraction)) => (hms, format!(".{fraction}")),
+        None => (clock, String::new()),
+    };
+    let [hour, minute, second] = fields(hms, ':')?;
+    let [year, month, day] = fields(date, '-')?;
+    let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    let utc = local - offset_seconds;
+    let (year, month, day) = civil_from_days(utc.div_euclid(86_400));
+    let seconds = utc.rem_euclid(86_400);
+    Some(format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}{fraction}",
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    ))
+}
+
+fn number(text: &str) -> Option<i64> {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+fn fields(text: &str, separator: char) -> Option<[i64; 3]> {
+    let mut parts = text.split(separator).map(number);
+    let fields = [parts.next()??, parts.next()??, parts.next()??];
+    parts.next().is_none().then_some(fields)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date `days` after 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 fn render_float(x: f64) -> Result<String, DialectError> {
@@ -196,5 +266,24 @@ mod tests {
             Some("'2024-01-02 03:04:05'".into())
         );
         assert!(render_value(&Value::Float(f64::NAN)).is_err());
+    }
+
+    #[test]
+    fn offsets_become_utc() {
+        assert_eq!(
+            datetime_text("2026-11-21T19:40:00+02:00"),
+            "2026-11-21 17:40:00"
+        );
+        assert_eq!(
+            datetime_text("2024-01-01T00:30:00.25+01:00"),
+            "2023-12-31 23:30:00.25"
+        );
+        assert_eq!(
+            datetime_text("2024-02-28T22:00:00-05:30"),
+            "2024-02-29 03:30:00"
+        );
+        assert_eq!(datetime_text("2024-01-02T03:04:05"), "2024-01-02 03:04:05");
+        assert_eq!(datetime_text("2024-01-02"), "2024-01-02");
+        assert_eq!(datetime_text("03:04:05"), "03:04:05");
     }
 }

@@ -15,8 +15,10 @@ pub fn quote_string(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\'' => out.push_str("''"),
             '\0' => out.push_str("\\0"),
-            // Control characters the `mysql` client would otherwise mangle in a script.
+            // Control characters the `mysql` client would otherwise mangle in a script (it
+            // drops a CR before a line feed).
             '\u{1a}' => out.push_str("\\Z"),
+            '\r' => out.push_str("\\r"),
             _ => out.push(c),
         }
     }
@@ -57,6 +59,7 @@ mod tests {
     fn quotes_escape_what_would_break_out() {
         assert_eq!(quote_identifier("a`b"), "`a``b`");
         assert_eq!(quote_string("it's \\ \0"), "'it''s \\\\ \\0'");
+        assert_eq!(quote_string("a\r\nb"), "'a\\r\nb'");
         assert_eq!(hex_literal(&[0, 255]), "X'00ff'");
     }
 }

@@ -72,6 +72,12 @@ impl Dialect for PostgresDialect {
         format!("${index}")
     }
 
+    fn script_prologue(&self) -> Vec<String> {
+        // For psql: stop at the first error (as `-v ON_ERROR_STOP=1` does), so that a script
+        // whose starting-state check fails, or whose statement fails, goes no further.
+        vec![String::from("\\set ON_ERROR_STOP on")]
+    }
+
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {
         literal::render_value(value)
     }

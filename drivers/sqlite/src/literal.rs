@@ -14,12 +14,57 @@ pub(crate) fn render_value(value: &Value) -> Result<String, DialectError> {
         Value::String(text) | Value::DateTime(text) if text.contains('\0') => {
             format!("CAST({} AS TEXT)", hex_blob(text.as_bytes()))
         }
-        Value::String(text) | Value::DateTime(text) => quote_string(text),
+        Value::String(text) | Value::DateTime(text) => string_literal(text),
         Value::Integer(i) => i.to_string(),
         Value::Float(x) => render_float(*x)?,
         Value::Boolean(b) => if *b { "1" } else { "0" }.into(),
         Value::Bytes(bytes) => hex_blob(bytes),
     })
+}
+
+/// Between the pieces of a string with carriage returns.
+const CR: &str = " || char(13) || ";
+
+/// `text` quoted; with a carriage return, `('a' || char(13) || 'b')`: the sqlite3 shell
+/// reads a script line by line and drops the CR of a CR LF, even inside a string literal,
+/// while char(13) reaches the database whole.
+fn string_literal(text: &str) -> String {
+    if text.contains('\r') && !text.contains('\0') {
+        let pieces: Vec<String> = text.split('\r').map(quote_string).collect();
+        format!("({})", pieces.join(CR))
+    } else {
+        quote_string(text)
+    }
+}
+
+/// The string `string_literal` spelled as `'a' || char(13) || 'b'` (without the
+/// parentheses), or `None` for any other expression.
+fn with_carriage_returns(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    loop {
+        let inner = rest.strip_prefix('\'')?;
+        let mut end = None;
+        let mut chars = inner.char_indices().peekable();
+        while let Some((index, c)) = chars.next() {
+            if c == '\'' {
+                if chars.peek().map(|&(_, next)| next) == Some('\'') {
+                    chars.next();
+                    continue;
+                }
+                end = Some(index);
+                break;
+            }
+        }
+        let end = end?;
+        out.push_str(&inner[..end].replace("''", "'"));
+        rest = &inner[end + 1..];
+        if rest.is_empty() {
+            return Some(out);
+        }
+        rest = rest.strip_prefix(CR)?;
+        out.push('\r');
+    }
 }
 
 /// A float literal that reads back as a float: Rust's `{:?}` always has a `.` or an `e`.
@@ -46,7 +91,7 @@ pub(crate) fn render_default(default: &DefaultValue) -> Result<String, DialectEr
                 "SQLite keeps a table's definition as text, which a NUL would cut short",
             ))
         }
-        DefaultValue::String(text) => quote_string(text),
+        DefaultValue::String(text) => string_literal(text),
         DefaultValue::Integer(i) => i.to_string(),
         DefaultValue::Float(x) => render_float(*x)?,
         DefaultValue::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.into(),
@@ -62,7 +107,16 @@ pub(crate) fn parse_default(text: &str) -> DefaultValue {
         .and_then(|rest| rest.strip_suffix(')'))
         .filter(|_| wrapped_whole(trimmed))
     {
-        return DefaultValue::Sql(inner.to_string());
+        return with_carriage_returns(inner)
+            .filter(|text| text.contains('\r'))
+            .map_or_else(
+                || DefaultValue::Sql(inner.to_string()),
+                DefaultValue::String,
+            );
+    }
+    // SQLite reports an expression default without its parentheses.
+    if let Some(text) = with_carriage_returns(trimmed).filter(|text| text.contains('\r')) {
+        return DefaultValue::String(text);
     }
     if let Some(inner) = trimmed
         .strip_prefix('\'')
@@ -116,4 +170,45 @@ fn wrapped_whole(text: &str) -> bool {
         }
     }
     depth == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carriage_returns_are_spelled_with_char() {
+        assert_eq!(
+            render_value(&Value::String("a\r\nb\r".into())).ok(),
+            Some("('a' || char(13) || '\nb' || char(13) || '')".into())
+        );
+        assert_eq!(
+            render_value(&Value::String("a\nb".into())).ok(),
+            Some("'a\nb'".into())
+        );
+    }
+
+    #[test]
+    fn defaults_with_carriage_returns_read_back_as_strings() {
+        for text in ["a\r\nb", "\r", "it's\r'", "x\r\r"] {
+            let default = DefaultValue::String(text.into());
+            let rendered = render_default(&default).ok();
+            assert_eq!(
+                rendered.as_deref().map(parse_default),
+                Some(default.clone())
+            );
+            let bare = rendered
+                .as_deref()
+                .and_then(|r| r.strip_prefix('(')?.strip_suffix(')'));
+            assert_eq!(bare.map(parse_default), Some(default));
+        }
+        assert_eq!(
+            parse_default("('a' || 'b')"),
+            DefaultValue::Sql("'a' || 'b'".into())
+        );
+        assert_eq!(
+            parse_default("('a' || char(13) || upper('b'))"),
+            DefaultValue::Sql("'a' || char(13) || upper('b')".into())
+        );
+    }
 }
