@@ -74,15 +74,30 @@ impl Migrator<'_> {
         conn: &mut dyn Connection,
         work: impl FnOnce(&mut dyn Connection) -> Result<T, MigrateError>,
     ) -> Result<T, MigrateError> {
-        conn.lock(self.settings.lock_timeout)
-            .map_err(database("taking the migration lock"))?;
+        let (result, unlocked) = self.locked_apart(conn, work);
+        let value = result?;
+        unlocked?;
+        Ok(value)
+    }
+
+    /// [`Self::locked`], with the work's result and the lock's release apart: where the
+    /// release is the run's commit, what the work did is kept only if the release succeeded.
+    pub(crate) fn locked_apart<T>(
+        &self,
+        conn: &mut dyn Connection,
+        work: impl FnOnce(&mut dyn Connection) -> Result<T, MigrateError>,
+    ) -> (Result<T, MigrateError>, Result<(), MigrateError>) {
+        if let Err(error) = conn
+            .lock(self.settings.lock_timeout)
+            .map_err(database("taking the migration lock"))
+        {
+            return (Err(error), Ok(()));
+        }
         let result = work(conn);
         let unlocked = conn
             .unlock()
             .map_err(database("releasing the migration lock"));
-        let value = result?;
-        unlocked?;
-        Ok(value)
+        (result, unlocked)
     }
 
     /// Reads the recorded state; an absent version table is an empty state.

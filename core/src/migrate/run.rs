@@ -44,120 +44,102 @@ impl Migrator<'_> {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Step>, MigrateError> {
-        // Steps that ran but are not durable yet: reported only once their commit returned,
-        // so that what retort prints as done is done (SPEC 6).
+        // Steps that ran but wait for the lock's release to be durable (SQLite's run is one
+        // transaction): reported only once that commit returned, so that what retort prints
+        // as done is done (SPEC 6).
         let mut ran: Vec<Step> = Vec::new();
-        conn.lock(self.settings.lock_timeout)
-            .map_err(database("taking the migration lock"))?;
-        let result = self.run_locked(conn, target, direction, dry_run, &mut ran, progress);
-        let unlocked = conn
-            .unlock()
-            .map_err(database("releasing the migration lock"));
-        match unlocked {
-            Ok(()) => {
-                // Where the lock is the run's transaction, its release is the commit.
-                for (index, step) in ran.iter().enumerate() {
-                    progress(Progress::Finished(index, step));
-                }
-                result
+        let (result, unlocked) = self.locked_apart(conn, |conn| {
+            if !dry_run {
+                self.ensure_version_table(conn)?;
             }
-            // A failed revision's error says more than the failed release after it; the
-            // revisions before it are not reported, as none of them is known to be kept.
-            Err(error) => result.and(Err(error)),
-        }
-    }
-
-    /// The run under the lock. Steps whose durability waits for the lock's release (or the
-    /// run's transaction) go into `ran`; the others are reported as soon as they commit.
-    fn run_locked(
-        &self,
-        conn: &mut dyn Connection,
-        target: &str,
-        direction: Direction,
-        dry_run: bool,
-        ran: &mut Vec<Step>,
-        progress: &mut dyn FnMut(Progress<'_>),
-    ) -> Result<Vec<Step>, MigrateError> {
-        if !dry_run {
-            self.ensure_version_table(conn)?;
-        }
-        let state = self.read_state(conn)?;
-        if let Some(dirty) = state.dirty() {
-            return Err(MigrateError::Dirty {
-                revision: dirty.revision.clone(),
-                error: dirty.error.clone(),
-            });
-        }
-        let plan = self.plan(&state, target, direction)?;
-        if direction == Direction::Upgrade {
-            self.check_unchanged(&state)?;
-        }
-        let loaded = self.load(&plan)?;
-        self.check_transactional(&loaded)?;
-        if loaded.is_empty() {
-            progress(Progress::Planned(&[]));
-            return Ok(Vec::new());
-        }
-        let schema = conn
-            .introspect()
-            .map_err(database("reading the database's schema"))?;
-        let ahead = self.render_ahead(schema.clone(), &loaded, direction)?;
-        let mut schema = LiveSchema::new(schema, ahead);
-        let mut steps: Vec<Step> = loaded
-            .iter()
-            .map(|rev| Step {
-                direction,
-                revision: rev.header().id.clone(),
-                message: rev.header().message.clone(),
-                ms: None,
-            })
-            .collect();
-        progress(Progress::Planned(&steps));
-        if dry_run {
-            return Ok(steps);
-        }
-        let capabilities = self.dialect.capabilities();
-        let whole_run = !self.settings.transaction_per_migration
-            && capabilities.transactional_ddl
-            && loaded.iter().all(|rev| rev.header().transactional);
-        if whole_run {
-            conn.begin()
-                .map_err(database("starting the run's transaction"))?;
-        }
-        let mut uncommitted = Vec::new();
-        for (index, revision) in loaded.iter().enumerate() {
-            progress(Progress::Started(index));
-            let ms = match self.apply(conn, revision, direction, &mut schema, whole_run) {
-                Ok(ms) => ms,
-                Err(error) => {
-                    if whole_run {
-                        let _ = conn.rollback();
-                    }
-                    return Err(error);
-                }
-            };
-            steps[index].ms = Some(ms);
+            let state = self.read_state(conn)?;
+            if let Some(dirty) = state.dirty() {
+                return Err(MigrateError::Dirty {
+                    revision: dirty.revision.clone(),
+                    error: dirty.error.clone(),
+                });
+            }
+            let plan = self.plan(&state, target, direction)?;
+            if direction == Direction::Upgrade {
+                self.check_unchanged(&state)?;
+            }
+            let loaded = self.load(&plan)?;
+            self.check_transactional(&loaded)?;
+            if loaded.is_empty() {
+                progress(Progress::Planned(&[]));
+                return Ok(Vec::new());
+            }
+            let schema = conn
+                .introspect()
+                .map_err(database("reading the database's schema"))?;
+            let ahead = self.render_ahead(schema.clone(), &loaded, direction)?;
+            let mut schema = LiveSchema::new(schema, ahead);
+            let mut steps: Vec<Step> = loaded
+                .iter()
+                .map(|rev| Step {
+                    direction,
+                    revision: rev.header().id.clone(),
+                    message: rev.header().message.clone(),
+                    ms: None,
+                })
+                .collect();
+            progress(Progress::Planned(&steps));
+            if dry_run {
+                return Ok(steps);
+            }
+            let capabilities = self.dialect.capabilities();
+            let whole_run = !self.settings.transaction_per_migration
+                && capabilities.transactional_ddl
+                && loaded.iter().all(|rev| rev.header().transactional);
             if whole_run {
-                uncommitted.push(steps[index].clone());
-            } else if capabilities.run_commits_at_unlock {
-                ran.push(steps[index].clone());
-            } else {
-                progress(Progress::Finished(index, &steps[index]));
+                conn.begin()
+                    .map_err(database("starting the run's transaction"))?;
             }
-        }
-        if whole_run {
-            conn.commit().map_err(database("committing the run"))?;
-            if capabilities.run_commits_at_unlock {
-                ran.append(&mut uncommitted);
-            } else {
-                for (index, step) in uncommitted.iter().enumerate() {
-                    progress(Progress::Finished(index, step));
+            let mut uncommitted = Vec::new();
+            for (index, revision) in loaded.iter().enumerate() {
+                progress(Progress::Started(index));
+                let ms = match self.apply(conn, revision, direction, &mut schema, whole_run) {
+                    Ok(ms) => ms,
+                    Err(error) => {
+                        if whole_run {
+                            let _ = conn.rollback();
+                        }
+                        return Err(error);
+                    }
+                };
+                steps[index].ms = Some(ms);
+                if whole_run {
+                    uncommitted.push(steps[index].clone());
+                } else if capabilities.run_commits_at_unlock {
+                    ran.push(steps[index].clone());
+                } else {
+                    progress(Progress::Finished(index, &steps[index]));
                 }
             }
+            if whole_run {
+                conn.commit().map_err(database("committing the run"))?;
+                if capabilities.run_commits_at_unlock {
+                    ran.append(&mut uncommitted);
+                } else {
+                    for (index, step) in uncommitted.iter().enumerate() {
+                        progress(Progress::Finished(index, step));
+                    }
+                }
+            }
+            if !ran.is_empty() {
+                progress(Progress::Committing(ran.len()));
+            }
+            Ok(steps)
+        });
+        if unlocked.is_ok() {
+            for (index, step) in ran.iter().enumerate() {
+                progress(Progress::Finished(index, step));
+            }
         }
-        if capabilities.run_commits_at_unlock && !ran.is_empty() {
-            progress(Progress::Committing(ran.len()));
-        }
+        // A failed revision's error says more than a failed release after it; the revisions
+        // before it are not reported then, as none of them is known to be kept.
+        let steps = result?;
+        unlocked?;
         Ok(steps)
     }
 
