@@ -7,9 +7,11 @@
 //! a particular database client appears in them.
 
 mod error;
+mod names;
 mod sequence;
 
 pub use error::{DbError, DialectError};
+pub use names::{choose_object_name, describe_length, object_name, IdentifierLimit};
 pub use sequence::{render_folding, render_one_by_one, table_after, RenderedSequence};
 
 use crate::db_url::DatabaseUrl;
@@ -41,6 +43,10 @@ pub struct Capabilities {
     /// Statements can run outside a transaction while the migration lock is held, so that
     /// `transactional = false` revisions (e.g. `CREATE INDEX CONCURRENTLY`) can run.
     pub non_transactional_revisions: bool,
+    /// The longest identifier the database keeps whole; `None`: no limit (SQLite), and
+    /// what a plugin that does not report it answers. Revisions naming anything longer
+    /// are refused before a run.
+    pub max_identifier_length: Option<IdentifierLimit>,
 }
 
 impl Capabilities {
