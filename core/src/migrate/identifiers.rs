@@ -57,26 +57,26 @@ fn too_long(
         dialect,
         format!("run {position}: its {what} `{name}` is too long"),
         format!(
-            "it is {}, and {dialect} identifiers hold at most {limit}; choose a shorter name \
-             (nothing was run)",
+            "it is {}, and {dialect} identifiers hold at most {limit} (the server would cut \
+             or refuse it); choose a shorter name",
             describe_length(limit, name)
         ),
     )
 }
 
-/// Every identifier `op` names, with what it is ("table", "column", "index name", …).
+/// Every identifier `op` names, with what it is ("table name", "index name", …).
 fn identifiers(op: &Operation) -> Vec<(&'static str, &str)> {
     fn columns<'a>(what: &'static str, names: &'a [String], found: &mut Vec<(&'static str, &'a str)>) {
         found.extend(names.iter().map(|n| (what, n.as_str())));
     }
     let mut found: Vec<(&'static str, &str)> = Vec::new();
     if let Some(table) = op.table() {
-        found.push(("table", table));
+        found.push(("table name", table));
     }
     match op {
         Operation::CreateTable(create) => {
             for column in &create.columns {
-                found.push(("column", &column.name));
+                found.push(("column name", &column.name));
             }
             for unique in &create.unique {
                 found.extend(unique.name.as_deref().map(|n| ("constraint name", n)));
@@ -86,37 +86,37 @@ fn identifiers(op: &Operation) -> Vec<(&'static str, &str)> {
             }
             for fk in &create.foreign_keys {
                 found.extend(fk.name.as_deref().map(|n| ("constraint name", n)));
-                found.push(("referenced table", &fk.references_table));
-                columns("referenced column", &fk.references_columns, &mut found);
+                found.push(("referenced table name", &fk.references_table));
+                columns("referenced column name", &fk.references_columns, &mut found);
             }
         }
         Operation::RenameTable(rename) => found.push(("new name", &rename.new_name)),
-        Operation::AddColumn(add) => found.push(("column", &add.column.name)),
-        Operation::DropColumn(drop) => found.push(("column", &drop.column)),
+        Operation::AddColumn(add) => found.push(("column name", &add.column.name)),
+        Operation::DropColumn(drop) => found.push(("column name", &drop.column)),
         Operation::AlterColumn(alter) => {
-            found.push(("column", &alter.column));
+            found.push(("column name", &alter.column));
             found.extend(alter.new_name.as_deref().map(|n| ("new name", n)));
         }
         Operation::CreateIndex(create) => {
             found.push(("index name", &create.name));
-            columns("column", &create.columns, &mut found);
+            columns("column name", &create.columns, &mut found);
         }
         Operation::DropIndex(drop) => found.push(("index name", &drop.name)),
         Operation::CreateForeignKey(fk) => {
             found.push(("constraint name", &fk.name));
-            columns("column", &fk.columns, &mut found);
-            found.push(("referenced table", &fk.references_table));
-            columns("referenced column", &fk.references_columns, &mut found);
+            columns("column name", &fk.columns, &mut found);
+            found.push(("referenced table name", &fk.references_table));
+            columns("referenced column name", &fk.references_columns, &mut found);
         }
         Operation::CreateUniqueConstraint(unique) => {
             found.push(("constraint name", &unique.name));
-            columns("column", &unique.columns, &mut found);
+            columns("column name", &unique.columns, &mut found);
         }
         Operation::CreateCheckConstraint(check) => found.push(("constraint name", &check.name)),
         Operation::DropConstraint(drop) => found.push(("constraint name", &drop.name)),
         Operation::BulkInsert(insert) => {
             for row in &insert.rows {
-                found.extend(row.keys().map(|k| ("column", k.as_str())));
+                found.extend(row.keys().map(|k| ("column name", k.as_str())));
             }
         }
         Operation::DropTable(_) | Operation::Execute(_) => {}
