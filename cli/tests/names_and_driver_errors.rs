@@ -288,27 +288,26 @@ fn a_refused_connection_is_reported_in_prose() {
     }
 }
 
-/// The server drops the connection while a revision runs: the failure says so in prose.
-#[test]
-fn a_connection_killed_mid_run_is_reported_in_prose_on_mysql() {
-    let Some(db) = ServerDb::mysql("killed") else {
-        return;
-    };
+/// The server drops the connection while a revision runs (killed from another session
+/// while it sleeps): the failure says so in prose.
+fn kill_mid_run(db: &ServerDb, sleep: &str, find: &str, kill: &str) -> Run {
     let project = Project::new();
     project.write(
         "1_sleep.toml",
-        r#"revision = "cccc00000001"
+        &format!(
+            r#"revision = "cccc00000001"
 message = "slow"
 
 [[upgrade]]
 op = "execute"
-sql = "DO SLEEP(30) /* retort-kill-me */"
+sql = "{sleep} /* retort-kill-me */"
 
 [[upgrade]]
 op = "create_table"
 table = "after_sleep"
-columns = [{ name = "id", type = "integer" }]
-"#,
+columns = [{{ name = "id", type = "integer" }}]
+"#
+        ),
     );
     let child = Command::new(env!("CARGO_BIN_EXE_retort"))
         .args(["--url", db.url.as_str(), "upgrade"])
@@ -319,16 +318,12 @@ columns = [{ name = "id", type = "integer" }]
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts retort");
-    // Find the session running the revision's statement, from another session, and kill it.
     let mut observer = db.connect();
     let started = Instant::now();
     let id = loop {
         let rows = observer
-            .query(&Statement::new(
-                "SELECT id FROM information_schema.processlist \
-                 WHERE info LIKE 'DO SLEEP(30) /* retort-kill-me */%'",
-            ))
-            .expect("reads the process list");
+            .query(&Statement::new(find))
+            .expect("reads the server's sessions");
         if let Some(Value::Integer(id)) = rows.first().and_then(|row| row.first()) {
             break *id;
         }
@@ -339,7 +334,7 @@ columns = [{ name = "id", type = "integer" }]
         std::thread::sleep(Duration::from_millis(50));
     };
     observer
-        .execute(&Statement::new(format!("KILL CONNECTION {id}")))
+        .query(&Statement::new(kill.replace("{id}", &id.to_string())))
         .expect("kills the migrating session");
     let output = child.wait_with_output().expect("retort finishes");
     let run = Run {
@@ -347,6 +342,37 @@ columns = [{ name = "id", type = "integer" }]
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     };
-    run.fails(1, &["cccc00000001", "lost the connection to the server"]);
     assert_prose(&run, None);
+    assert!(!db.tables().contains(&"after_sleep".to_string()));
+    run
+}
+
+#[test]
+fn a_connection_killed_mid_run_is_reported_in_prose_on_mysql() {
+    let Some(db) = ServerDb::mysql("killed") else {
+        return;
+    };
+    let run = kill_mid_run(
+        &db,
+        "DO SLEEP(30)",
+        "SELECT id FROM information_schema.processlist \
+         WHERE info LIKE 'DO SLEEP(30) /* retort-kill-me */%'",
+        "KILL CONNECTION {id}",
+    );
+    run.fails(1, &["cccc00000001", "lost the connection to the server"]);
+}
+
+#[test]
+fn a_connection_killed_mid_run_is_reported_in_prose_on_postgres() {
+    let Some(db) = ServerDb::postgres("killed") else {
+        return;
+    };
+    let run = kill_mid_run(
+        &db,
+        "SELECT pg_sleep(30)",
+        "SELECT pid FROM pg_stat_activity \
+         WHERE query LIKE 'SELECT pg_sleep(30) /* retort-kill-me */%'",
+        "SELECT pg_terminate_backend({id})",
+    );
+    run.fails(1, &["cccc00000001", "lost the connection to the server"]);
 }
