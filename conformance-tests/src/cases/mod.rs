@@ -1,6 +1,7 @@
 //! The cases. Each gets a fresh, empty database and says in its error what went wrong.
 
 mod migrator;
+mod names;
 mod operations;
 mod values;
 
@@ -35,6 +36,10 @@ pub(crate) fn all() -> Vec<Case> {
         Case {
             name: "partial_index_applies_or_is_refused_up_front",
             run: operations::partial_index_applies_or_is_refused_up_front,
+        },
+        Case {
+            name: "names_at_the_limit_round_trip_and_longer_ones_are_refused",
+            run: names::names_at_the_limit_round_trip_and_longer_ones_are_refused,
         },
         Case {
             name: "hostile_identifiers_round_trip",

@@ -7,9 +7,11 @@
 //! a particular database client appears in them.
 
 mod error;
+mod names;
 mod sequence;
 
 pub use error::{DbError, DialectError};
+pub use names::{choose_object_name, describe_length, object_name, IdentifierLimit};
 pub use sequence::{render_folding, render_one_by_one, table_after, RenderedSequence};
 
 use crate::db_url::DatabaseUrl;
@@ -45,6 +47,10 @@ pub struct Capabilities {
     /// write transaction): a revision's own begin and commit are savepoints inside it, and
     /// nothing of the run is durable before the lock is released.
     pub run_commits_at_unlock: bool,
+    /// The longest identifier the database keeps whole; `None`: no limit (SQLite), and
+    /// what a plugin that does not report it answers. Revisions naming anything longer
+    /// are refused before a run.
+    pub max_identifier_length: Option<IdentifierLimit>,
 }
 
 impl Capabilities {

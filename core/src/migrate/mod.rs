@@ -6,6 +6,7 @@
 //! locking and checks as the CLI.
 
 mod error;
+mod identifiers;
 mod live_schema;
 mod offline;
 mod prepare;

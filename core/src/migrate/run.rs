@@ -65,6 +65,7 @@ impl Migrator<'_> {
             }
             let loaded = self.load(&plan)?;
             self.check_transactional(&loaded)?;
+            self.check_identifiers(&loaded, direction)?;
             if loaded.is_empty() {
                 progress(Progress::Planned(&[]));
                 return Ok(Vec::new());

@@ -273,8 +273,9 @@ impl VersionTable<'_> {
         for row in rows {
             let malformed = || {
                 DbError::new(format!(
-                    "the version table {} holds a row retort cannot read: {row:?}",
-                    self.name()
+                    "the version table {} holds a row retort cannot read: ({})",
+                    self.name(),
+                    row.iter().map(shown).collect::<Vec<_>>().join(", ")
                 ))
             };
             let [revision, checksum, applied_at, execution_ms, state, error] = row.as_slice()
@@ -331,5 +332,17 @@ impl<'d> Binder<'d> {
 
     fn finish(self, sql: String) -> Statement {
         Statement::with_params(sql, self.params)
+    }
+}
+
+/// A cell of a row retort cannot read, as a person reads it: text quoted, NULL bare.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Null => String::from("NULL"),
+        Value::String(s) | Value::DateTime(s) => format!("'{s}'"),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Bytes(bytes) => format!("{} bytes", bytes.len()),
     }
 }

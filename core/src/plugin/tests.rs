@@ -24,6 +24,7 @@ impl Dialect for Probe {
     fn capabilities(&self) -> Capabilities {
         let mut capabilities = Capabilities::new();
         capabilities.partial_indexes = true;
+        capabilities.max_identifier_length = Some(crate::dialect::IdentifierLimit::Bytes(63));
         capabilities
     }
     fn quote_identifier(&self, name: &str) -> String {
@@ -76,6 +77,10 @@ fn calls_and_values_survive_the_function_table() {
     assert_eq!(dialect.url_schemes(), vec!["probe".to_string()]);
     assert_eq!(dialect.version(), "9.9");
     assert!(dialect.capabilities().partial_indexes);
+    assert_eq!(
+        dialect.capabilities().max_identifier_length,
+        Some(crate::dialect::IdentifierLimit::Bytes(63))
+    );
     assert_eq!(dialect.quote_identifier("a\"b"), "[a\"b]");
     assert_eq!(dialect.render_literal(&Value::Null).expect("null"), "Null");
 
@@ -264,4 +269,15 @@ fn a_panic_in_a_sequence_is_reported_against_its_operation_and_poisons_the_plugi
         refused.to_string().contains("panicked earlier"),
         "{refused}"
     );
+}
+
+#[test]
+fn a_plugin_that_reports_no_identifier_limit_has_none() {
+    // A description from a plugin built before the limit existed.
+    let json = r#"{"name": "old", "schemes": ["old"], "version": "1",
+        "capabilities": {"transactional_ddl": true}, "script_prologue": []}"#;
+    let description: crate::plugin::wire::Description =
+        serde_json::from_str(json).expect("an older description loads");
+    assert!(description.capabilities.transactional_ddl);
+    assert_eq!(description.capabilities.max_identifier_length, None);
 }

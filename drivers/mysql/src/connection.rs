@@ -100,7 +100,7 @@ pub(crate) fn db_error(context: &str, error: &mysql::Error) -> DbError {
             format!("{context}: {} (error {})", e.message, e.code),
             e.state.clone(),
         ),
-        other => DbError::new(format!("{context}: {other}")),
+        other => DbError::new(format!("{context}: {}", crate::error::describe(other))),
     }
 }
 
@@ -225,8 +225,15 @@ impl Connection for MysqlConnection {
                 self.label, seconds
             ))),
             other => Err(DbError::new(format!(
-                "cannot take the migration lock GET_LOCK('{name}') on {}: the server answered {other:?}",
-                self.label
+                "cannot take the migration lock GET_LOCK('{name}') on {}: the server answered {}",
+                self.label,
+                match other {
+                    None => String::from("no row"),
+                    Some(Value::Null) => String::from("NULL (an error, such as the session being killed)"),
+                    Some(Value::Integer(n)) => n.to_string(),
+                    Some(Value::String(s)) => format!("'{s}'"),
+                    Some(_) => String::from("a value that is neither 0 nor 1"),
+                }
             ))),
         }
     }

@@ -9,6 +9,7 @@
 //! `verify_identity`, with `ssl-ca=PATH` for a CA of one's own.
 
 mod connection;
+mod error;
 mod expr;
 mod introspect;
 mod literal;
@@ -67,6 +68,7 @@ impl Dialect for MysqlDialect {
         capabilities.comments = true;
         capabilities.create_database = true;
         capabilities.non_transactional_revisions = true;
+        capabilities.max_identifier_length = Some(render::IDENTIFIER_LIMIT);
         capabilities
     }
 

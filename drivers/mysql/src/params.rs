@@ -54,7 +54,7 @@ fn decode(wire: Wire, ty: ColumnType, charset: u16) -> Result<Value, String> {
                 Value::Bytes(bytes)
             } else {
                 Value::String(String::from_utf8(bytes).map_err(|_| {
-                    format!("a {ty:?} column holds text that is not UTF-8; read it as binary (CAST(... AS BINARY))")
+                    String::from("a text column holds bytes that are not UTF-8; read it as binary (CAST(... AS BINARY))")
                 })?)
             }
         }

@@ -95,6 +95,9 @@ pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
             }
             DbError::with_sqlstate(message, db.code().code())
         }
+        None if error.is_closed() => DbError::new(format!(
+            "{context}: lost the connection to the server (it closed the connection)"
+        )),
         None => {
             // The client's message alone can be as vague as "error performing TLS
             // handshake"; the causes say why.

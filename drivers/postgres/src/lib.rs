@@ -61,6 +61,7 @@ impl Dialect for PostgresDialect {
         capabilities.comments = true;
         capabilities.create_database = true;
         capabilities.non_transactional_revisions = true;
+        capabilities.max_identifier_length = Some(render::IDENTIFIER_LIMIT);
         capabilities
     }
 

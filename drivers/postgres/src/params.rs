@@ -15,8 +15,17 @@ type BoxError = Box<dyn Error + Sync + Send>;
 pub(crate) struct Param<'a>(pub(crate) &'a Value);
 
 fn refuse(value: &Value, ty: &Type) -> BoxError {
+    let value = match value {
+        Value::Null => String::from("NULL"),
+        Value::String(s) => format!("the text '{s}'"),
+        Value::Integer(i) => format!("the integer {i}"),
+        Value::Float(x) => format!("the number {x}"),
+        Value::Boolean(b) => format!("the boolean {b}"),
+        Value::DateTime(s) => format!("the date-time {s}"),
+        Value::Bytes(bytes) => format!("{} bytes", bytes.len()),
+    };
     format!(
-        "cannot bind {value:?} to a parameter of type {ty}; cast the placeholder (`$1::text`) in the SQL"
+        "cannot bind {value} to a parameter of type {ty}; cast the placeholder (`$1::text`) in the SQL"
     )
     .into()
 }

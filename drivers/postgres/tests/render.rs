@@ -144,3 +144,75 @@ fn dialect_names_schemes_placeholders_and_capabilities() {
         Some("0.1")
     );
 }
+
+/// A table named with 63 bytes: PostgreSQL would cut `<table>_pkey` back into the table's
+/// own name; the table part gives way instead, and a second table sharing the first 58
+/// bytes gets numbered names, as PostgreSQL numbers its own.
+#[test]
+fn unnamed_constraints_of_long_tables_get_postgresql_style_names() {
+    let first = format!("{}_first", "p".repeat(57));
+    let second = format!("{}_other", "p".repeat(57));
+    assert_eq!((first.len(), second.len()), (63, 63));
+    let table = |name: &str, fk: &str| {
+        format!(
+            r#"
+[[upgrade]]
+op = "create_table"
+table = "{name}"
+columns = [{{ name = "id", type = "integer", primary_key = true }}, {{ name = "code", type = "text", unique = true }}, {{ name = "ref", type = "integer" }}]
+checks = [{{ expr = "ref > 0" }}]
+foreign_keys = [{{ columns = ["ref"], references_table = "{fk}", references_columns = ["id"] }}]
+"#
+        )
+    };
+    let sql = sql_of_last(&ops(&table(&first, &first)));
+    let p = |n: usize| "p".repeat(n);
+    let created = &sql[0];
+    for name in [
+        format!("{}_pkey", &first[..58]),
+        format!("{}_code_key", p(54)),
+        format!("{}_check", p(57)),
+        format!("{}_ref_fkey", p(54)),
+    ] {
+        assert!(created.contains(&format!("CONSTRAINT \"{name}\"")), "{name}: {created}");
+        assert!(name.len() <= 63);
+    }
+    let both = format!("{}\n{}", table(&first, &first), table(&second, &first));
+    let sql = sql_of_last(&ops(&both));
+    let created = &sql[0];
+    for name in [
+        format!("{}_pkey1", p(57)),
+        format!("{}_code_key1", p(53)),
+        format!("{}_check1", p(56)),
+        format!("{}_ref_fkey1", p(53)),
+    ] {
+        assert!(created.contains(&format!("CONSTRAINT \"{name}\"")), "{name}: {created}");
+    }
+    assert!(sql
+        .iter()
+        .any(|s| s == &format!("COMMENT ON CONSTRAINT \"{}_pkey1\" ON \"{second}\" IS 'retort:unnamed'", p(57))));
+}
+
+#[test]
+fn names_that_fit_are_unchanged_and_long_unicode_names_are_cut_between_characters() {
+    let ops_text = r#"
+[[upgrade]]
+op = "create_table"
+table = "orders"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "a", type = "integer" }, { name = "b", type = "integer" }]
+unique = [{ columns = ["a", "b"] }]
+"#;
+    let sql = sql_of_last(&ops(ops_text));
+    assert!(sql[0].contains("CONSTRAINT \"orders_pkey\" PRIMARY KEY"), "{}", sql[0]);
+    assert!(sql[0].contains("CONSTRAINT \"orders_a_b_key\" UNIQUE"), "{}", sql[0]);
+    // 31 two-byte letters and one more byte: 63 bytes.
+    let table = format!("{}x", "é".repeat(31));
+    let sql = sql_of_last(&ops(&format!(
+        "[[upgrade]]\nop = \"create_table\"\ntable = \"{table}\"\ncolumns = [{{ name = \"id\", type = \"integer\", primary_key = true }}]\n"
+    )));
+    assert!(
+        sql[0].contains(&format!("CONSTRAINT \"{}_pkey\"", "é".repeat(29))),
+        "{}",
+        sql[0]
+    );
+}

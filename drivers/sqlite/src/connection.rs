@@ -376,17 +376,20 @@ fn show(value: &Value) -> String {
         Value::String(s) | Value::DateTime(s) => s.clone(),
         Value::Integer(i) => i.to_string(),
         Value::Null => String::from("NULL"),
-        other => format!("{other:?}"),
+        Value::Float(x) => x.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Bytes(bytes) => format!("{} bytes", bytes.len()),
     }
 }
 
-/// A database error with SQLite's message and extended result code.
+/// A database error with SQLite's message and extended result code (SQLite has no
+/// SQLSTATE; the code is said in the message, not as a Rust enum's name).
 fn db_error(context: &str, error: &rusqlite::Error) -> DbError {
     match error {
-        rusqlite::Error::SqliteFailure(code, _) => DbError::with_sqlstate(
-            format!("{context}: {error}"),
-            format!("SQLITE_{:?}/{}", code.code, code.extended_code),
-        ),
+        rusqlite::Error::SqliteFailure(code, _) => DbError::new(format!(
+            "{context}: {error} (SQLite result code {})",
+            code.extended_code
+        )),
         _ => DbError::new(format!("{context}: {error}")),
     }
 }

@@ -6,6 +6,7 @@ mod table;
 
 pub(crate) use table::check_name;
 pub use table::{default_constraint_name, INDEX_MARK, UNNAMED_MARK};
+pub(crate) use table::IDENTIFIER_LIMIT;
 
 use crate::quote::{quote_identifier, quote_list};
 use crate::MYSQL;

@@ -11,7 +11,7 @@ use crate::literal::render_default;
 use crate::quote::{quote_identifier, quote_list, quote_string};
 use crate::types::render_type;
 use crate::MYSQL;
-use retort_core::dialect::{DialectError, Statement};
+use retort_core::dialect::{object_name, DialectError, IdentifierLimit, Statement};
 use retort_core::revision::ops::ReferentialAction;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::DefaultValue;
@@ -22,16 +22,15 @@ pub const UNNAMED_MARK: &str = "retort:unnamed";
 /// The index comment of a unique index made by `create_index` (not a unique constraint).
 pub const INDEX_MARK: &str = "retort:index";
 
-/// The longest identifier MySQL accepts.
-const MAX_IDENTIFIER: usize = 64;
+/// The longest identifier MySQL and MariaDB accept; they refuse longer ones.
+pub(crate) const IDENTIFIER_LIMIT: IdentifierLimit = IdentifierLimit::Characters(64);
 
-/// The name retort gives an unnamed constraint: `table_col1_col2_suffix`, cut to 64
-/// characters.
+/// The name retort gives an unnamed constraint: `table_col1_col2_suffix`, shortened to 64
+/// characters as PostgreSQL shortens its own (the longer of the table and column parts
+/// gives way, the suffix stays), so that two constraints of a long-named table keep
+/// different names.
 pub fn default_constraint_name(table: &str, columns: &[String], suffix: &str) -> String {
-    let mut parts = vec![table.to_string()];
-    parts.extend(columns.iter().cloned());
-    parts.push(suffix.to_string());
-    parts.join("_").chars().take(MAX_IDENTIFIER).collect()
+    object_name(table, columns, suffix, IDENTIFIER_LIMIT)
 }
 
 /// `CREATE TABLE` for `table`, with its constraints and comments inline.

@@ -2,9 +2,14 @@
 //! transaction (PostgreSQL has transactional DDL).
 
 mod insert;
+mod names;
 mod table;
 
-pub use table::{default_constraint_name, CHECK_MARK, UNNAMED_CHECK_MARK, UNNAMED_MARK};
+pub use names::default_constraint_name;
+pub(crate) use names::IDENTIFIER_LIMIT;
+pub use table::{CHECK_MARK, UNNAMED_CHECK_MARK, UNNAMED_MARK};
+
+use names::TakenNames;
 
 use crate::quote::{quote_identifier, quote_list};
 use crate::types::render_type;
@@ -30,7 +35,7 @@ pub(crate) fn render_operation(
     match op {
         Operation::CreateTable(create) => {
             let after = applied(op, &Schema::new(), &create.table)?;
-            table::create_table(&after)
+            table::create_table(&after, &mut TakenNames::of(before))
         }
         Operation::DropTable(drop) => one(format!("DROP TABLE {}", quote_identifier(&drop.table))),
         Operation::RenameTable(rename) => alter(
@@ -66,11 +71,11 @@ pub(crate) fn render_operation(
                     .on_update
                     .unwrap_or(retort_core::revision::ops::ReferentialAction::NoAction),
             };
-            let (_, sql) = table::foreign_key_sql(&c.table, &fk);
+            let sql = table::foreign_key_sql(&c.name, &fk);
             alter(&c.table, format!("ADD {sql}"))
         }
         Operation::CreateUniqueConstraint(c) => {
-            let (_, sql, _) = table::unique_sql(&c.table, Some(&c.name), &c.columns);
+            let (sql, _) = table::unique_sql(&c.name, &c.columns, false);
             alter(&c.table, format!("ADD {sql}"))
         }
         Operation::CreateCheckConstraint(c) => {
@@ -78,9 +83,9 @@ pub(crate) fn render_operation(
                 name: Some(c.name.clone()),
                 expr: c.expr.clone(),
             };
-            let (name, sql, comment) = table::check_sql(&c.table, &check, 0);
+            let (sql, comment) = table::check_sql(&c.name, &check);
             let mut statements = alter(&c.table, format!("ADD {sql}"))?;
-            statements.push(table::comment_on_constraint(&c.table, &name, &comment));
+            statements.push(table::comment_on_constraint(&c.table, &c.name, &comment));
             Ok(statements)
         }
         Operation::DropConstraint(c) => {
@@ -121,6 +126,7 @@ fn add_column(
         None => Table::new(add.table.clone(), vec![model.clone()]),
     };
     let table = quote_identifier(&add.table);
+    let mut taken = TakenNames::of(before);
     let mut statements = vec![Statement::new(format!(
         "ALTER TABLE {table} ADD COLUMN {}",
         table::column_sql(&new, &model)?
@@ -131,6 +137,7 @@ fn add_column(
                 .name
                 .clone()
                 .unwrap_or_else(|| default_constraint_name(&add.table, &[], "pkey"));
+            taken.release(&name);
             statements.push(Statement::new(format!(
                 "ALTER TABLE {table} DROP CONSTRAINT {}",
                 quote_identifier(&name)
@@ -141,7 +148,7 @@ fn add_column(
             .as_ref()
             .map(|pk| pk.columns.clone())
             .unwrap_or_else(|| vec![model.name.clone()]);
-        let name = default_constraint_name(&add.table, &[], "pkey");
+        let name = taken.choose(&add.table, &[], "pkey");
         statements.push(Statement::new(format!(
             "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY ({})",
             quote_identifier(&name),
@@ -155,7 +162,8 @@ fn add_column(
     }
     if add.column.unique {
         let columns = vec![model.name.clone()];
-        let (name, sql, _) = table::unique_sql(&add.table, None, &columns);
+        let name = taken.choose(&add.table, &columns, "key");
+        let (sql, _) = table::unique_sql(&name, &columns, true);
         statements.push(Statement::new(format!("ALTER TABLE {table} ADD {sql}")));
         statements.push(table::comment_on_constraint(
             &add.table,

@@ -1,7 +1,8 @@
 //! `CREATE TABLE`, constraints and comments from the model's table.
 //!
 //! Constraints the user left unnamed get the name PostgreSQL would choose (`t_pkey`,
-//! `t_a_b_key`, `t_a_fkey`, `t_check`) and a comment marking them unnamed, so that
+//! `t_a_b_key`, `t_a_fkey`, `t_check`; see [`super::names`]) and a comment marking them
+//! unnamed, so that
 //! introspection reads them back as unnamed even after a table or column rename. A check
 //! constraint's comment also keeps its expression as written, which PostgreSQL would
 //! otherwise return rewritten (`balance >= (0)::numeric`).
@@ -16,6 +17,8 @@ use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::Value;
 use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Table};
 
+use super::names::{check_label, TakenNames};
+
 /// The comment that marks a constraint retort named because the user did not.
 pub const UNNAMED_MARK: &str = "retort:unnamed";
 /// The first line of a check constraint's comment; the expression as written follows.
@@ -23,40 +26,33 @@ pub const CHECK_MARK: &str = "retort:check";
 /// The first line of an unnamed check constraint's comment.
 pub const UNNAMED_CHECK_MARK: &str = "retort:check:unnamed";
 
-/// The longest identifier PostgreSQL keeps (`NAMEDATALEN - 1` bytes).
-const MAX_IDENTIFIER: usize = 63;
-
-/// `name` cut to PostgreSQL's identifier length at a character boundary, as the server
-/// would (it truncates silently).
-pub(crate) fn truncate_identifier(name: &str) -> String {
-    let mut end = name.len().min(MAX_IDENTIFIER);
-    while !name.is_char_boundary(end) {
-        end -= 1;
-    }
-    name[..end].to_string()
-}
-
-/// The name PostgreSQL gives an unnamed constraint: `table_col1_col2_suffix`.
-pub fn default_constraint_name(table: &str, columns: &[String], suffix: &str) -> String {
-    let mut parts = vec![table.to_string()];
-    parts.extend(columns.iter().cloned());
-    parts.push(suffix.to_string());
-    truncate_identifier(&parts.join("_"))
-}
-
 /// `CREATE TABLE` for `table`, then its comments: every statement `create_table` needs.
-pub(crate) fn create_table(table: &Table) -> Result<Vec<Statement>, DialectError> {
+/// Unnamed constraints get default names that none of `taken` uses.
+pub(crate) fn create_table(
+    table: &Table,
+    taken: &mut TakenNames,
+) -> Result<Vec<Statement>, DialectError> {
     let name = &table.name;
     let mut items = Vec::new();
     let mut comments = Vec::new();
     for column in &table.columns {
         items.push(column_sql(table, column)?);
     }
+    // The names the user gave are the table's whatever comes after: derived ones avoid them.
+    taken.take(name);
+    let given = table.primary_key.iter().filter_map(|pk| pk.name.as_ref());
+    let given = given
+        .chain(table.unique_constraints.iter().filter_map(|u| u.name.as_ref()))
+        .chain(table.checks.iter().filter_map(|c| c.name.as_ref()))
+        .chain(table.foreign_keys.iter().filter_map(|f| f.name.as_ref()));
+    for constraint in given {
+        taken.take(constraint);
+    }
     if let Some(pk) = &table.primary_key {
         let constraint = pk
             .name
             .clone()
-            .unwrap_or_else(|| default_constraint_name(name, &[], "pkey"));
+            .unwrap_or_else(|| taken.choose(name, &[], "pkey"));
         if pk.name.is_none() {
             comments.push(comment_on_constraint(name, &constraint, UNNAMED_MARK));
         }
@@ -67,17 +63,29 @@ pub(crate) fn create_table(table: &Table) -> Result<Vec<Statement>, DialectError
         ));
     }
     for unique in &table.unique_constraints {
-        let (constraint, sql, comment) = unique_sql(name, unique.name.as_deref(), &unique.columns);
+        let constraint = unique
+            .name
+            .clone()
+            .unwrap_or_else(|| taken.choose(name, &unique.columns, "key"));
+        let (sql, comment) = unique_sql(&constraint, &unique.columns, unique.name.is_none());
         items.push(sql);
         comments.extend(comment.map(|c| comment_on_constraint(name, &constraint, c)));
     }
     for (n, check) in table.checks.iter().enumerate() {
-        let (constraint, sql, comment) = check_sql(name, check, n);
+        let constraint = check
+            .name
+            .clone()
+            .unwrap_or_else(|| taken.choose(name, &[], &check_label(n)));
+        let (sql, comment) = check_sql(&constraint, check);
         items.push(sql);
         comments.push(comment_on_constraint(name, &constraint, &comment));
     }
     for fk in &table.foreign_keys {
-        let (constraint, sql) = foreign_key_sql(name, fk);
+        let constraint = fk
+            .name
+            .clone()
+            .unwrap_or_else(|| taken.choose(name, &fk.columns, "fkey"));
+        let sql = foreign_key_sql(&constraint, fk);
         items.push(sql);
         if fk.name.is_none() {
             comments.push(comment_on_constraint(name, &constraint, UNNAMED_MARK));
@@ -104,61 +112,41 @@ pub(crate) fn create_table(table: &Table) -> Result<Vec<Statement>, DialectError
     Ok(statements)
 }
 
-/// `CONSTRAINT "n" UNIQUE (...)`, with the name used and the comment to add, if any.
+/// `CONSTRAINT "n" UNIQUE (...)`, with the comment to add when retort chose the name.
 pub(crate) fn unique_sql(
-    table: &str,
-    name: Option<&str>,
+    constraint: &str,
     columns: &[String],
-) -> (String, String, Option<&'static str>) {
-    let constraint = name
-        .map(str::to_string)
-        .unwrap_or_else(|| default_constraint_name(table, columns, "key"));
+    unnamed: bool,
+) -> (String, Option<&'static str>) {
     let sql = format!(
         "CONSTRAINT {} UNIQUE ({})",
-        quote_identifier(&constraint),
+        quote_identifier(constraint),
         quote_list(columns)
     );
-    (constraint, sql, name.is_none().then_some(UNNAMED_MARK))
+    (sql, unnamed.then_some(UNNAMED_MARK))
 }
 
-/// `CONSTRAINT "n" CHECK (...)`, with the name used and the comment that keeps the
-/// expression; `position` numbers unnamed checks of one table apart.
-pub(crate) fn check_sql(
-    table: &str,
-    check: &CheckConstraint,
-    position: usize,
-) -> (String, String, String) {
-    let (constraint, mark) = match &check.name {
-        Some(name) => (name.clone(), CHECK_MARK),
-        None => {
-            let suffix = if position == 0 {
-                String::from("check")
-            } else {
-                format!("check{position}")
-            };
-            (
-                default_constraint_name(table, &[], &suffix),
-                UNNAMED_CHECK_MARK,
-            )
-        }
+/// `CONSTRAINT "n" CHECK (...)`, with the comment that keeps the expression (and says
+/// whether the user named the check).
+pub(crate) fn check_sql(constraint: &str, check: &CheckConstraint) -> (String, String) {
+    let mark = if check.name.is_some() {
+        CHECK_MARK
+    } else {
+        UNNAMED_CHECK_MARK
     };
     let sql = format!(
         "CONSTRAINT {} CHECK ({})",
-        quote_identifier(&constraint),
+        quote_identifier(constraint),
         check.expr
     );
-    (constraint, sql, format!("{mark}\n{}", check.expr))
+    (sql, format!("{mark}\n{}", check.expr))
 }
 
-/// `CONSTRAINT "n" FOREIGN KEY (...) REFERENCES ...`, with the name used.
-pub(crate) fn foreign_key_sql(table: &str, fk: &ForeignKey) -> (String, String) {
-    let constraint = fk
-        .name
-        .clone()
-        .unwrap_or_else(|| default_constraint_name(table, &fk.columns, "fkey"));
+/// `CONSTRAINT "n" FOREIGN KEY (...) REFERENCES ...`.
+pub(crate) fn foreign_key_sql(constraint: &str, fk: &ForeignKey) -> String {
     let mut sql = format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
-        quote_identifier(&constraint),
+        quote_identifier(constraint),
         quote_list(&fk.columns),
         quote_identifier(&fk.references_table),
         quote_list(&fk.references_columns)
@@ -169,7 +157,7 @@ pub(crate) fn foreign_key_sql(table: &str, fk: &ForeignKey) -> (String, String) 
     if let Some(action) = action_sql(fk.on_update) {
         sql.push_str(&format!(" ON UPDATE {action}"));
     }
-    (constraint, sql)
+    sql
 }
 
 /// `COMMENT ON CONSTRAINT "n" ON "t" IS '...'`.

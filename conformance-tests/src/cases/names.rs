@@ -1,0 +1,155 @@
+//! Names as long as the database keeps: tables named at the limit keep distinct names for
+//! the constraints the user left unnamed, and a longer name is refused before a run
+//! rather than cut short by the server.
+
+use super::ensure;
+use super::migrator::live_schema;
+use crate::scratch::{connect, downgrade, upgrade, Scratch};
+use retort_core::db_url::DatabaseUrl;
+use retort_core::dialect::IdentifierLimit;
+use retort_core::load::{read_revision, Revision};
+use retort_core::migrate::{Direction, Migrator, MigratorSettings};
+use retort_core::schema::Schema;
+use retort_core::Dialect;
+
+/// `stem` padded to `length` ASCII characters (as many bytes).
+fn long_name(stem: &str, length: usize) -> String {
+    let mut name = format!("{stem}_");
+    let filler = "abcdefghijklmnopqrstuvwxyz";
+    while name.len() < length {
+        let at = (name.len() - stem.len()) % filler.len();
+        name.push_str(&filler[at..=at]);
+    }
+    name
+}
+
+/// Two tables named at the dialect's limit, every constraint unnamed: a primary key, a
+/// unique column, a check and (on the second) a foreign key to the first.
+fn write_tables(scratch: &Scratch, accounts: &str, entries: &str) -> Result<(), String> {
+    scratch.revision(
+        "aaaa0001",
+        None,
+        &format!(
+            r#"[[upgrade]]
+op = "create_table"
+table = "{accounts}"
+columns = [
+  {{ name = "id", type = "integer", primary_key = true }},
+  {{ name = "code", type = "varchar(20)", unique = true }},
+  {{ name = "qty", type = "integer" }},
+]
+checks = [{{ expr = "qty >= 0" }}]
+
+[[downgrade]]
+op = "drop_table"
+table = "{accounts}"
+"#
+        ),
+    )?;
+    scratch.revision(
+        "aaaa0002",
+        Some("aaaa0001"),
+        &format!(
+            r#"[[upgrade]]
+op = "create_table"
+table = "{entries}"
+columns = [
+  {{ name = "id", type = "integer", primary_key = true }},
+  {{ name = "account_id", type = "integer" }},
+  {{ name = "code", type = "varchar(20)", unique = true }},
+]
+checks = [{{ expr = "account_id > 0" }}]
+foreign_keys = [{{ columns = ["account_id"], references_table = "{accounts}", references_columns = ["id"] }}]
+
+[[downgrade]]
+op = "drop_table"
+table = "{entries}"
+"#
+        ),
+    )?;
+    Ok(())
+}
+
+/// The schema the revisions' upgrade operations describe.
+fn folded(scratch: &Scratch) -> Result<Schema, String> {
+    let graph = scratch.graph()?;
+    let mut ops = Vec::new();
+    for header in graph.revisions() {
+        if let Revision::Toml(rev) = read_revision(header).map_err(|e| e.to_string())? {
+            ops.extend(rev.upgrade);
+        }
+    }
+    Schema::fold(&ops)
+        .map(|(schema, _)| schema)
+        .map_err(|e| e.to_string())
+}
+
+pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(
+    dialect: &dyn Dialect,
+    url: &DatabaseUrl,
+) -> Result<(), String> {
+    let limit = dialect.capabilities().max_identifier_length;
+    let length = limit.map_or(63, IdentifierLimit::max);
+    let accounts = long_name("accounts", length);
+    let entries = long_name("entries", length);
+
+    let scratch = Scratch::new()?;
+    write_tables(&scratch, &accounts, &entries)?;
+    let graph = scratch.graph()?;
+    let mut conn = connect(dialect, url)?;
+    upgrade(dialect, &graph, conn.as_mut(), "head")
+        .map_err(|e| format!("tables named at the limit ({length}) failed: {e}"))?;
+    let live = live_schema(conn.as_mut())?;
+    let expected = folded(&scratch)?;
+    ensure(live == expected, || {
+        format!("the database differs from the declared schema:\nlive: {live:#?}\nexpected: {expected:#?}")
+    })?;
+    downgrade(dialect, &graph, conn.as_mut(), "base")?;
+    let live = live_schema(conn.as_mut())?;
+    ensure(live.is_empty(), || format!("tables left after downgrade base: {live:?}"))?;
+
+    let Some(limit) = limit else {
+        return Ok(());
+    };
+    // One unit over: in bytes, a name whose characters alone would fit.
+    let too_long = match limit {
+        IdentifierLimit::Bytes(n) => "é".repeat(n.div_ceil(2) + usize::from(n % 2 == 0)),
+        IdentifierLimit::Characters(n) => "c".repeat(n + 1),
+    };
+    scratch.revision(
+        "aaaa0003",
+        Some("aaaa0002"),
+        &format!(
+            r#"[[upgrade]]
+op = "add_column"
+table = "{entries}"
+column = {{ name = "{too_long}", type = "integer" }}
+"#
+        ),
+    )?;
+    let graph = scratch.graph()?;
+    let error = upgrade(dialect, &graph, conn.as_mut(), "head")
+        .err()
+        .ok_or_else(|| format!("a column named with {} was accepted", too_long.len()))?;
+    for fragment in ["aaaa0003", too_long.as_str(), &limit.to_string(), "add_column"] {
+        ensure(error.contains(fragment), || {
+            format!("the refusal lacks `{fragment}`: {error}")
+        })?;
+    }
+    let live = live_schema(conn.as_mut())?;
+    ensure(live.is_empty(), || {
+        format!("the refused run executed something: {live:?}")
+    })?;
+    let offline = Migrator::new(dialect, &graph, MigratorSettings::default()).offline_script(
+        None,
+        "head",
+        Direction::Upgrade,
+    );
+    let error = offline
+        .err()
+        .ok_or("an offline script with a name over the limit was written")?
+        .to_string();
+    ensure(error.contains(&too_long), || {
+        format!("the offline refusal lacks the name: {error}")
+    })
+}
