@@ -16,7 +16,7 @@ pub use error::{MigrateError, RevisionFailure};
 pub use prepare::read_recorded_state;
 pub use version_table::{RowState, VersionRow};
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, StatementLimits, DEFAULT_LOCK_WAIT};
 use crate::graph::Graph;
 use crate::load::{read_revision, EmbeddedMigrations, Revision};
 use crate::location::FileError;
@@ -40,6 +40,12 @@ pub struct MigratorSettings {
     pub lock_timeout: Duration,
     /// Proceed although applied revision files changed.
     pub allow_changed: bool,
+    /// The limits on each revision's statements (`[migrations] lock_wait` and
+    /// `statement_timeout`), which a revision's header can override. `transactional =
+    /// false` revisions wait for locks without limit unless their own header sets one:
+    /// what they wait for (`CREATE INDEX CONCURRENTLY` waits for other transactions to
+    /// end) blocks nobody, and failing leaves them dirty rather than undone.
+    pub statement_limits: StatementLimits,
 }
 
 impl Default for MigratorSettings {
@@ -50,6 +56,7 @@ impl Default for MigratorSettings {
             transaction_per_migration: true,
             lock_timeout: Duration::from_secs(60),
             allow_changed: false,
+            statement_limits: StatementLimits::new(DEFAULT_LOCK_WAIT, Duration::ZERO),
         }
     }
 }
@@ -151,6 +158,16 @@ impl<'a> Migrator<'a> {
             Some(revision) => revision,
             None => read_revision(header),
         }
+    }
+
+    /// The limits on `header`'s statements: the run's, without a lock limit for a
+    /// `transactional = false` revision, and what its header sets instead.
+    fn limits_for(&self, header: &RevisionHeader) -> StatementLimits {
+        let mut run = self.settings.statement_limits;
+        if !header.transactional {
+            run.lock_wait = Duration::ZERO;
+        }
+        header.limits.over(run)
     }
 
     fn version_table(&self) -> VersionTable<'_> {

@@ -5,7 +5,7 @@ use super::error::RevisionFailure;
 use super::live_schema::LiveSchema;
 use super::prepare::{database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
-use crate::dialect::{Connection, DbError, RenderMode, Statement};
+use crate::dialect::{Connection, DbError, RenderMode, Statement, StatementLimits};
 use crate::graph::Target;
 use crate::revision::RevisionHeader;
 use std::time::Instant;
@@ -90,14 +90,19 @@ impl Migrator<'_> {
                 conn.begin()
                     .map_err(database("starting the run's transaction"))?;
             }
+            let mut limits = None;
             for (index, revision) in loaded.iter().enumerate() {
                 progress(Progress::Started(index));
-                let ms = match self.apply(conn, revision, direction, &mut schema, whole_run) {
+                let applied = self
+                    .limit(conn, &mut limits, revision.header())
+                    .and_then(|()| self.apply(conn, revision, direction, &mut schema, whole_run));
+                let ms = match applied {
                     Ok(ms) => ms,
                     Err(error) => {
                         if whole_run {
                             let _ = conn.rollback();
                         }
+                        unlimit(conn, limits);
                         return Err(error);
                     }
                 };
@@ -107,8 +112,29 @@ impl Migrator<'_> {
             if whole_run {
                 conn.commit().map_err(database("committing the run"))?;
             }
+            unlimit(conn, limits);
             Ok(steps)
         })
+    }
+
+    /// Gives the connection the limits of `header`'s statements, unless it has them
+    /// (`current`) already.
+    fn limit(
+        &self,
+        conn: &mut dyn Connection,
+        current: &mut Option<StatementLimits>,
+        header: &RevisionHeader,
+    ) -> Result<(), MigrateError> {
+        let wanted = self.limits_for(header);
+        if *current != Some(wanted) {
+            conn.set_statement_limits(&wanted)
+                .map_err(database(&format!(
+                    "setting the lock wait and statement time limits of revision {}",
+                    header.id
+                )))?;
+            *current = Some(wanted);
+        }
+        Ok(())
     }
 
     /// `transactional = false` revisions need a dialect that can run outside a transaction
@@ -268,6 +294,7 @@ impl Migrator<'_> {
                         sql: statement.sql.clone(),
                         source,
                         dirty: !transactional,
+                        limits: self.limits_for(header),
                     })));
                 }
             }
@@ -396,6 +423,14 @@ impl Migrator<'_> {
                 .map_err(database("recording the stamp"))?;
             self.read_state(conn)
         })
+    }
+}
+
+/// Takes the run's limits off the connection, which goes back to its caller as it came;
+/// a failure to do so changes nothing of what the run did, so it is not reported.
+fn unlimit(conn: &mut dyn Connection, limits: Option<StatementLimits>) {
+    if limits.is_some() {
+        let _ = conn.set_statement_limits(&StatementLimits::NONE);
     }
 }
 

@@ -6,7 +6,7 @@ use crate::quote::quote_identifier;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, SimpleQueryMessage};
 use retort_core::db_url::DatabaseUrl;
-use retort_core::dialect::{DbError, Statement};
+use retort_core::dialect::{DbError, DbErrorCategory, Statement, StatementLimits};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
@@ -127,6 +127,36 @@ pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
     }
 }
 
+/// [`db_error`], with the category of failure retort reports in its own words: a lock wait
+/// or statement time limit hit, or the connection lost (after which even a `COMMIT`'s
+/// outcome is unknown).
+fn classified(context: &str, error: &postgres::Error) -> DbError {
+    use postgres::error::SqlState;
+    let category = match error.code() {
+        Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => DbErrorCategory::LockWait,
+        Some(code) if *code == SqlState::QUERY_CANCELED => DbErrorCategory::StatementTimeout,
+        // Connection exceptions, and the server ending the session (terminated, crashed,
+        // shutting down): a FATAL error closes the connection after it.
+        Some(code)
+            if code.code().starts_with("08")
+                || matches!(code.code(), "57P01" | "57P02" | "57P03") =>
+        {
+            DbErrorCategory::ConnectionLost
+        }
+        Some(_) => DbErrorCategory::Other,
+        None => {
+            let io = std::error::Error::source(error)
+                .is_some_and(|cause| cause.downcast_ref::<std::io::Error>().is_some());
+            if error.is_closed() || io {
+                DbErrorCategory::ConnectionLost
+            } else {
+                DbErrorCategory::Other
+            }
+        }
+    };
+    db_error(context, error).categorized(category)
+}
+
 /// The oldest server this dialect supports (`server_version_num`): introspection reads
 /// `pg_index.indnkeyatts`, new in PostgreSQL 11.
 const OLDEST_SERVER: i32 = 110_000;
@@ -185,7 +215,7 @@ impl PostgresConnection {
     fn batch(&mut self, sql: &str, what: &str) -> Result<(), DbError> {
         self.client
             .batch_execute(sql)
-            .map_err(|e| db_error(what, &e))
+            .map_err(|e| classified(what, &e))
     }
 
     /// Rows of a query, every column decoded into a [`Value`].
@@ -284,7 +314,7 @@ impl Connection for PostgresConnection {
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         self.client
             .execute(statement.sql.as_str(), &refs)
-            .map_err(|e| db_error("statement failed", &e))
+            .map_err(|e| classified("statement failed", &e))
     }
 
     fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
@@ -339,6 +369,19 @@ impl Connection for PostgresConnection {
             .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
             .map(|_| ())
             .map_err(|e| db_error("cannot release the migration lock", &e))
+    }
+
+    fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {
+        // Session settings (`false`: not only for the current transaction); 0 is no limit.
+        let millis = |d: Duration| format!("{}ms", d.as_millis().min(i32::MAX as u128));
+        self.client
+            .execute(
+                "SELECT set_config('lock_timeout', $1, false), \
+                 set_config('statement_timeout', $2, false)",
+                &[&millis(limits.lock_wait), &millis(limits.statement_timeout)],
+            )
+            .map(|_| ())
+            .map_err(|e| classified("cannot set lock_timeout and statement_timeout", &e))
     }
 
     fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
