@@ -21,6 +21,23 @@ pub enum MigrateError {
     /// A statement of a revision failed.
     #[error(transparent)]
     RevisionFailed(Box<RevisionFailure>),
+    /// The connection was lost while committing: whether the commit took effect is
+    /// unknown to this connection. The caller can reconnect and read the version table
+    /// (the CLI does), which tells.
+    #[error(
+        "the connection was lost while committing {what}: {source}. Whether the commit \
+         took effect is unknown to that connection; the version table tells (`retort current`)"
+    )]
+    CommitOutcomeUnknown {
+        /// "revision 5cd038a8f131 (migrations/…toml)", or "the run (revisions …)".
+        what: String,
+        /// The revisions the commit would have applied or reverted.
+        revisions: Vec<String>,
+        /// Applying or reverting.
+        direction: super::Direction,
+        /// The driver's error.
+        source: DbError,
+    },
     /// A revision is recorded dirty: a previous run failed part-way.
     #[error(
         "revision {revision} is dirty: an earlier run failed part-way{}. Fix the database by hand, then \
@@ -142,6 +159,7 @@ impl MigrateError {
         !matches!(
             self,
             MigrateError::Database { .. }
+                | MigrateError::CommitOutcomeUnknown { .. }
                 | MigrateError::RevisionFailed { .. }
                 | MigrateError::Dirty { .. }
         )

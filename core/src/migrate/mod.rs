@@ -160,6 +160,16 @@ impl<'a> Migrator<'a> {
         }
     }
 
+    /// Reads the recorded state under the migration lock: once it is granted, no other
+    /// session, a lost one whose `COMMIT` the server may still be finishing included, can
+    /// change the version table until it is read.
+    pub fn read_state_locked(
+        &self,
+        conn: &mut dyn crate::dialect::Connection,
+    ) -> Result<DbState, MigrateError> {
+        self.locked(conn, |conn| self.read_state(conn))
+    }
+
     /// The limits on `header`'s statements: the run's, without a lock limit for a
     /// `transactional = false` revision, and what its header sets instead.
     fn limits_for(&self, header: &RevisionHeader) -> StatementLimits {

@@ -5,7 +5,9 @@ use super::error::RevisionFailure;
 use super::live_schema::LiveSchema;
 use super::prepare::{database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
-use crate::dialect::{Connection, DbError, RenderMode, Statement, StatementLimits};
+use crate::dialect::{
+    Connection, DbError, DbErrorCategory, RenderMode, Statement, StatementLimits,
+};
 use crate::graph::Target;
 use crate::revision::RevisionHeader;
 use std::time::Instant;
@@ -110,7 +112,19 @@ impl Migrator<'_> {
                 progress(Progress::Finished(index, &steps[index]));
             }
             if whole_run {
-                conn.commit().map_err(database("committing the run"))?;
+                conn.commit().map_err(|error| {
+                    if error.category != DbErrorCategory::ConnectionLost {
+                        return database("committing the run")(error);
+                    }
+                    let revisions: Vec<String> =
+                        steps.iter().map(|step| step.revision.clone()).collect();
+                    MigrateError::CommitOutcomeUnknown {
+                        what: format!("the run (revisions {})", revisions.join(", ")),
+                        revisions,
+                        direction,
+                        source: error,
+                    }
+                })?;
             }
             unlimit(conn, limits);
             Ok(steps)
@@ -200,6 +214,14 @@ impl Migrator<'_> {
             match result {
                 Ok(ms) if !inside_run_transaction => match conn.commit() {
                     Ok(()) => Ok(ms),
+                    Err(error) if error.category == DbErrorCategory::ConnectionLost => {
+                        Err(MigrateError::CommitOutcomeUnknown {
+                            what: format!("revision {} ({})", header.id, header.path.display()),
+                            revisions: vec![header.id.clone()],
+                            direction,
+                            source: error,
+                        })
+                    }
                     Err(error) => {
                         // The revision must not survive a failed commit (a driver may
                         // already have rolled it back; a second rollback is harmless).
