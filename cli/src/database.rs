@@ -6,6 +6,7 @@ use crate::error::{CliError, CliResult};
 use crate::project::Project;
 use retort_core::config::Config;
 use retort_core::db_url::{DatabaseUrl, SqliteLocation};
+use retort_core::dialect::StatementLimits;
 use retort_core::migrate::{MigrateError, Migrator, MigratorSettings};
 use retort_core::{Connection, Dialect};
 use std::time::Duration;
@@ -108,6 +109,8 @@ pub(crate) fn settings(
     settings.version_table_schema = migrations.version_table_schema.clone();
     settings.transaction_per_migration = migrations.transaction_per_migration;
     settings.allow_changed = allow_changed;
+    settings.statement_limits =
+        StatementLimits::new(migrations.lock_wait, migrations.statement_timeout);
     if let Some(seconds) = lock_timeout {
         settings.lock_timeout = Duration::from_secs(seconds);
     }

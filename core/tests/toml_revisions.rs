@@ -451,3 +451,36 @@ fn a_misspelt_table_is_caught_by_the_header_read_too() {
     let sql = "revision = \"aaaa0001\"\n\n[[upgrade]]\nop = \"execute\"\nsql = \"\"\"\nSELECT 1\n[x]\n\"\"\"\n";
     parse_toml_header(Path::new(PATH), sql).expect("a string line is not a table");
 }
+
+#[test]
+fn limits_are_read_checked_and_left_out_of_the_checksum() {
+    let body = "\n[[upgrade]]\nop = \"drop_table\"\ntable = \"t\"\n";
+    let plain = format!("revision = \"abcd1234\"\n{body}");
+    let limited =
+        format!("revision = \"abcd1234\"\nlock_wait = \"30s\"\nstatement_timeout = \"0\"\n{body}");
+    let header = parse_toml_header(Path::new(PATH), &limited).expect("valid");
+    assert_eq!(
+        header.limits.lock_wait,
+        Some(std::time::Duration::from_secs(30))
+    );
+    assert_eq!(
+        header.limits.statement_timeout,
+        Some(std::time::Duration::ZERO)
+    );
+    let checksum = |text: &str| {
+        retort_core::checksum::toml_checksum(
+            &parse_toml_revision(Path::new(PATH), text).expect("valid"),
+        )
+    };
+    assert_eq!(checksum(&plain), checksum(&limited));
+
+    let bad = format!("revision = \"abcd1234\"\nlock_wait = \"5 minutes\"\n{body}");
+    let (at, message) = reject(&bad);
+    assert_eq!((at.line, at.column), (2, 13));
+    assert!(
+        message.contains("`lock_wait`: `5 minutes` is not a duration: expected a duration"),
+        "{message}"
+    );
+    let header_error = parse_toml_header(Path::new(PATH), &bad).expect_err("also on a header read");
+    assert!(header_error.to_string().contains("5 minutes"));
+}

@@ -24,6 +24,8 @@ dir = "migrations"
 file_template = "{{date}}_{{time}}_{{rev}}_{{slug}}"
 version_table = "retort_version"
 # transaction_per_migration = true   # false: one transaction for the whole run
+# lock_wait = "5s"                   # a statement waiting longer for a lock fails its revision
+# statement_timeout = "0"            # how long a statement may run; 0: no limit
 
 [schema]
 file = "schema.toml"

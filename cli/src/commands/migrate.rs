@@ -5,7 +5,9 @@ use crate::database::{migrate_error, settings, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{load_config, Project};
-use retort_core::migrate::{read_recorded_state, DbState, Direction, Progress, Step};
+use retort_core::migrate::{
+    read_recorded_state, DbState, Direction, MigrateError, Migrator, Progress, RowState, Step,
+};
 use serde_json::json;
 use std::io::{IsTerminal, Write as _};
 use std::time::Instant;
@@ -96,7 +98,7 @@ pub(crate) fn run(
         // Clear the status line, so that an error or the summary starts on a clean line.
         eprint!("\r\x1b[2K");
     }
-    let steps = steps.map_err(migrate_error)?;
+    let steps = steps.map_err(|error| run_error(error, &database, &migrator))?;
     out.emit(
         |out| {
             if out.quiet {
@@ -124,6 +126,84 @@ pub(crate) fn run(
         || json!({ "steps": steps }),
     );
     Ok(())
+}
+
+/// A run's error. When the connection was lost while committing, the outcome is unknown to
+/// that connection: a new one reads the version table, and the message says what it holds.
+fn run_error(error: MigrateError, database: &Database, migrator: &Migrator<'_>) -> CliError {
+    let MigrateError::CommitOutcomeUnknown {
+        revisions,
+        direction,
+        ..
+    } = &error
+    else {
+        return migrate_error(error);
+    };
+    let found = database.connect().and_then(|mut conn| {
+        migrator
+            .read_state_locked(conn.as_mut())
+            .map_err(CliError::runtime)
+    });
+    let state = match found {
+        Ok(state) => state,
+        Err(reason) => {
+            return CliError::runtime(format!(
+                "{error}\n  Reconnecting to find out failed too ({}); `retort current` shows \
+                 what the version table records.",
+                reason.message
+            ))
+        }
+    };
+    let recorded = |id: &String| {
+        state
+            .rows
+            .get(id)
+            .is_some_and(|row| row.state == RowState::Applied)
+    };
+    let ids = revisions.join(", ");
+    let took_effect = match direction {
+        Direction::Upgrade => revisions.iter().all(recorded),
+        Direction::Downgrade => !revisions.iter().any(recorded),
+    };
+    let kept_nothing = match direction {
+        Direction::Upgrade => !revisions.iter().any(recorded),
+        Direction::Downgrade => revisions.iter().all(recorded),
+    };
+    let verdict = if took_effect {
+        format!(
+            "Reconnected and read the version table: {ids} {}, so the commit took effect; \
+             run the command again for what was left to do.",
+            match direction {
+                Direction::Upgrade => "is recorded as applied",
+                Direction::Downgrade => "is no longer recorded",
+            }
+        )
+    } else if kept_nothing {
+        format!(
+            "Reconnected and read the version table: {ids} {}, so the commit did not take \
+             effect and nothing of it was kept; the run can simply be retried.",
+            match direction {
+                Direction::Upgrade => "is not recorded",
+                Direction::Downgrade => "is still recorded as applied",
+            }
+        )
+    } else {
+        let applied: Vec<&str> = revisions
+            .iter()
+            .filter(|id| recorded(id))
+            .map(String::as_str)
+            .collect();
+        format!(
+            "Reconnected and read the version table: of {ids}, it records as applied {}; \
+             check the database with `retort current`.",
+            if applied.is_empty() {
+                "none".to_string()
+            } else {
+                applied.join(", ")
+            }
+        )
+    };
+    CliError::runtime(format!("{error}\n  {verdict}"))
 }
 
 fn verb(direction: Direction) -> &'static str {

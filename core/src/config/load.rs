@@ -12,7 +12,9 @@ use super::{
     SchemaSettings, UrlTemplate, DOTENV_FILE_NAME, FILE_TEMPLATE_PLACEHOLDERS,
 };
 use crate::db_url::redact_url;
+use crate::dialect::parse_duration;
 use crate::location::FileError;
+use std::time::Duration;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +46,8 @@ struct RawMigrations {
     version_table: Option<Spanned<String>>,
     version_table_schema: Option<Spanned<String>>,
     transaction_per_migration: Option<bool>,
+    lock_wait: Option<Spanned<String>>,
+    statement_timeout: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -202,7 +206,21 @@ impl Reader<'_> {
         if let Some(per_migration) = raw.transaction_per_migration {
             settings.transaction_per_migration = per_migration;
         }
+        if let Some(lock_wait) = raw.lock_wait {
+            settings.lock_wait = self.duration(lock_wait, "`[migrations] lock_wait`")?;
+        }
+        if let Some(timeout) = raw.statement_timeout {
+            settings.statement_timeout =
+                self.duration(timeout, "`[migrations] statement_timeout`")?;
+        }
         Ok(settings)
+    }
+
+    /// An interpolated duration (`500ms`, `5s`, `2m`, `0` for no limit).
+    fn duration(&self, spanned: Spanned<String>, key: &str) -> Result<Duration, ConfigError> {
+        let value = self.value(spanned);
+        let expanded = value.expand(key, self.environment)?;
+        parse_duration(&expanded).map_err(|message| value.error(format!("{key}: {message}")))
     }
 }
 

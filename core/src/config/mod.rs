@@ -29,8 +29,10 @@ mod select;
 mod tests;
 mod value;
 
+use crate::dialect::DEFAULT_LOCK_WAIT;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use environment::{Environment, VarOrigin};
 pub use error::ConfigError;
@@ -110,6 +112,11 @@ pub struct MigrationSettings {
     /// `transaction_per_migration` (default true); false runs the whole upgrade in one
     /// transaction.
     pub transaction_per_migration: bool,
+    /// `lock_wait` (default [`DEFAULT_LOCK_WAIT`]): how long a statement of a revision may
+    /// wait for a lock before the revision fails; zero waits without limit.
+    pub lock_wait: Duration,
+    /// `statement_timeout` (default none, zero): how long a statement of a revision may run.
+    pub statement_timeout: Duration,
 }
 
 impl MigrationSettings {
@@ -121,6 +128,8 @@ impl MigrationSettings {
             version_table: "retort_version".into(),
             version_table_schema: None,
             transaction_per_migration: true,
+            lock_wait: DEFAULT_LOCK_WAIT,
+            statement_timeout: Duration::ZERO,
         }
     }
 }

@@ -37,6 +37,29 @@ pub struct DbError {
     /// The lock could not be had in time (exit 1, with its own message).
     #[serde(default)]
     pub lock_timeout: bool,
+    /// What kind of failure it was, where the driver can tell (absent from older plugins:
+    /// [`DbErrorCategory::Other`]).
+    #[serde(default)]
+    pub category: DbErrorCategory,
+}
+
+/// What kind of failure a [`DbError`] is, for the failures retort reports in their own
+/// words. Drivers classify their client's and server's errors.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DbErrorCategory {
+    /// Anything else: the database refused, or the driver could not tell.
+    #[default]
+    Other,
+    /// A statement waited longer than its lock wait limit for a lock held by another
+    /// session (PostgreSQL `lock_timeout`, MySQL error 1205).
+    LockWait,
+    /// A statement ran longer than its statement timeout.
+    StatementTimeout,
+    /// The connection was lost (closed, reset, or the server ended the session): what the
+    /// statement did, a `COMMIT` included, is unknown to the client.
+    ConnectionLost,
 }
 
 impl DbError {
@@ -46,6 +69,7 @@ impl DbError {
             message: message.into(),
             sqlstate: None,
             lock_timeout: false,
+            category: DbErrorCategory::Other,
         }
     }
 
@@ -55,6 +79,7 @@ impl DbError {
             message: message.into(),
             sqlstate: Some(sqlstate.into()),
             lock_timeout: false,
+            category: DbErrorCategory::Other,
         }
     }
 
@@ -64,7 +89,14 @@ impl DbError {
             message: message.into(),
             sqlstate: None,
             lock_timeout: true,
+            category: DbErrorCategory::Other,
         }
+    }
+
+    /// The same error, of `category`.
+    pub fn categorized(mut self, category: DbErrorCategory) -> Self {
+        self.category = category;
+        self
     }
 
     /// Something this dialect does not support.

@@ -7,10 +7,15 @@
 //! a particular database client appears in them.
 
 mod error;
+mod limits;
 mod names;
 mod sequence;
 
-pub use error::{DbError, DialectError};
+pub use error::{DbError, DbErrorCategory, DialectError};
+pub use limits::{
+    parse_duration, LimitOverrides, ShownDuration, StatementLimits, DEFAULT_LOCK_WAIT,
+    DURATION_EXPECTED,
+};
 pub use names::{choose_object_name, describe_length, object_name, IdentifierLimit};
 pub use sequence::{render_folding, render_one_by_one, table_after, RenderedSequence};
 
@@ -219,4 +224,13 @@ pub trait Connection: Send {
 
     /// The live schema, in the neutral model.
     fn introspect(&mut self) -> Result<Schema, DbError>;
+
+    /// Applies `limits` to the statements this connection runs from now on, until the next
+    /// call. A failure that a limit causes is reported with the matching
+    /// [`DbErrorCategory`]. The default ignores them: a database without such settings
+    /// waits as long as it must.
+    fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {
+        let _ = limits;
+        Ok(())
+    }
 }

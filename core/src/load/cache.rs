@@ -8,6 +8,7 @@
 //! cannot hide behind a matching timestamp (git's "racy clean" problem). A missing,
 //! unreadable or outdated cache is simply rebuilt; it never causes an error.
 
+use crate::dialect::LimitOverrides;
 use crate::revision::{FileFormat, RevisionHeader};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -17,7 +18,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 use time::{OffsetDateTime, UtcOffset};
 
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 /// The file starts with the SHA-256 of the rest.
 const DIGEST_LEN: usize = 32;
 const RACY_WINDOW: Duration = Duration::from_secs(2);
@@ -122,6 +123,8 @@ pub(crate) struct CachedHeader {
     /// Unix time in nanoseconds and the offset in seconds, exactly as written.
     created: Option<(i128, i32)>,
     transactional: bool,
+    /// `lock_wait` and `statement_timeout` in milliseconds, where the revision sets them.
+    limits: (Option<u64>, Option<u64>),
     dialect: Option<String>,
     sql: bool,
 }
@@ -153,6 +156,10 @@ impl CachedHeader {
             message: self.message,
             created,
             transactional: self.transactional,
+            limits: LimitOverrides {
+                lock_wait: self.limits.0.map(Duration::from_millis),
+                statement_timeout: self.limits.1.map(Duration::from_millis),
+            },
             dialect: self.dialect,
             path: dir.join(name),
             format: if self.sql {
@@ -241,6 +248,10 @@ impl HeaderCache {
                         .created
                         .map(|c| (c.unix_timestamp_nanos(), c.offset().whole_seconds())),
                     transactional: header.transactional,
+                    limits: (
+                        header.limits.lock_wait.map(millis),
+                        header.limits.statement_timeout.map(millis),
+                    ),
                     dialect: header.dialect.clone(),
                     sql: header.format == FileFormat::Sql,
                 })
@@ -270,4 +281,8 @@ impl HeaderCache {
             let _ = std::fs::remove_file(&temporary);
         }
     }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

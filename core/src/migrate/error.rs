@@ -1,6 +1,6 @@
 //! What can go wrong while migrating, and which exit code each deserves.
 
-use crate::dialect::{DbError, DialectError};
+use crate::dialect::{DbError, DbErrorCategory, DialectError, ShownDuration, StatementLimits};
 use crate::graph::{PlanError, TargetError};
 use crate::location::FileError;
 use crate::schema::FoldError;
@@ -21,6 +21,23 @@ pub enum MigrateError {
     /// A statement of a revision failed.
     #[error(transparent)]
     RevisionFailed(Box<RevisionFailure>),
+    /// The connection was lost while committing: whether the commit took effect is
+    /// unknown to this connection. The caller can reconnect and read the version table
+    /// (the CLI does), which tells.
+    #[error(
+        "the connection was lost while committing {what}: {source}. Whether the commit \
+         took effect is unknown to that connection; the version table tells (`retort current`)"
+    )]
+    CommitOutcomeUnknown {
+        /// "revision 5cd038a8f131 (migrations/…toml)", or "the run (revisions …)".
+        what: String,
+        /// The revisions the commit would have applied or reverted.
+        revisions: Vec<String>,
+        /// Applying or reverting.
+        direction: super::Direction,
+        /// The driver's error.
+        source: DbError,
+    },
     /// A revision is recorded dirty: a previous run failed part-way.
     #[error(
         "revision {revision} is dirty: an earlier run failed part-way{}. Fix the database by hand, then \
@@ -89,8 +106,9 @@ pub enum MigrateError {
 /// A statement of a revision failed; nothing of it remains where the database allows.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "revision {revision} ({}) failed at {position}:\n  SQL: {sql}\n  database: {source}{}",
+    "revision {revision} ({}) failed at {position}:\n  SQL: {sql}\n  database: {source}{}{}",
     file.display(),
+    limit_hint(source, limits, *dirty),
     if *dirty { "\n  The revision is recorded as dirty: fix the database by hand, then run `retort stamp` to record the state it is in." } else { "\n  Nothing of this revision was kept." }
 )]
 pub struct RevisionFailure {
@@ -106,6 +124,33 @@ pub struct RevisionFailure {
     pub source: DbError,
     /// Whether a dirty row was left behind.
     pub dirty: bool,
+    /// The limits its statements ran under, to name the one a failure hit.
+    pub limits: StatementLimits,
+}
+
+/// What to say when a statement failed because it hit one of its limits.
+fn limit_hint(source: &DbError, limits: &StatementLimits, dirty: bool) -> String {
+    let retry = if dirty {
+        "Once that session is done it can be retried, after `retort stamp` (see below)"
+    } else {
+        "It can simply be retried once that session is done"
+    };
+    match source.category {
+        DbErrorCategory::LockWait if !limits.lock_wait.is_zero() => format!(
+            "\n  It waited longer than lock_wait ({}) for a lock on a table it uses, held by \
+             another session, and gave up rather than hold up the queries queued behind it. \
+             {retry}; to wait longer, set `lock_wait` in [migrations] of retort.toml or in \
+             the revision's header (0 waits without limit).",
+            ShownDuration(limits.lock_wait)
+        ),
+        DbErrorCategory::StatementTimeout if !limits.statement_timeout.is_zero() => format!(
+            "\n  It ran longer than statement_timeout ({}) and was cancelled; to allow longer, \
+             set `statement_timeout` in [migrations] of retort.toml or in the revision's \
+             header (0 means no limit).",
+            ShownDuration(limits.statement_timeout)
+        ),
+        _ => String::new(),
+    }
 }
 
 impl MigrateError {
@@ -114,6 +159,7 @@ impl MigrateError {
         !matches!(
             self,
             MigrateError::Database { .. }
+                | MigrateError::CommitOutcomeUnknown { .. }
                 | MigrateError::RevisionFailed { .. }
                 | MigrateError::Dirty { .. }
         )

@@ -18,7 +18,7 @@ pub use error::{MigrateError, RevisionFailure};
 pub use prepare::read_recorded_state;
 pub use version_table::{RowState, VersionRow};
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, StatementLimits, DEFAULT_LOCK_WAIT};
 use crate::graph::Graph;
 use crate::load::{read_revision, EmbeddedMigrations, Revision};
 use crate::location::FileError;
@@ -42,6 +42,12 @@ pub struct MigratorSettings {
     pub lock_timeout: Duration,
     /// Proceed although applied revision files changed.
     pub allow_changed: bool,
+    /// The limits on each revision's statements (`[migrations] lock_wait` and
+    /// `statement_timeout`), which a revision's header can override. `transactional =
+    /// false` revisions wait for locks without limit unless their own header sets one:
+    /// what they wait for (`CREATE INDEX CONCURRENTLY` waits for other transactions to
+    /// end) blocks nobody, and failing leaves them dirty rather than undone.
+    pub statement_limits: StatementLimits,
 }
 
 impl Default for MigratorSettings {
@@ -52,6 +58,7 @@ impl Default for MigratorSettings {
             transaction_per_migration: true,
             lock_timeout: Duration::from_secs(60),
             allow_changed: false,
+            statement_limits: StatementLimits::new(DEFAULT_LOCK_WAIT, Duration::ZERO),
         }
     }
 }
@@ -156,6 +163,26 @@ impl<'a> Migrator<'a> {
             Some(revision) => revision,
             None => read_revision(header),
         }
+    }
+
+    /// Reads the recorded state under the migration lock: once it is granted, no other
+    /// session, a lost one whose `COMMIT` the server may still be finishing included, can
+    /// change the version table until it is read.
+    pub fn read_state_locked(
+        &self,
+        conn: &mut dyn crate::dialect::Connection,
+    ) -> Result<DbState, MigrateError> {
+        self.locked(conn, |conn| self.read_state(conn))
+    }
+
+    /// The limits on `header`'s statements: the run's, without a lock limit for a
+    /// `transactional = false` revision, and what its header sets instead.
+    fn limits_for(&self, header: &RevisionHeader) -> StatementLimits {
+        let mut run = self.settings.statement_limits;
+        if !header.transactional {
+            run.lock_wait = Duration::ZERO;
+        }
+        header.limits.over(run)
     }
 
     fn version_table(&self) -> VersionTable<'_> {

@@ -5,7 +5,9 @@ use super::error::RevisionFailure;
 use super::live_schema::LiveSchema;
 use super::prepare::{database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
-use crate::dialect::{Connection, DbError, RenderMode, Statement};
+use crate::dialect::{
+    Connection, DbError, DbErrorCategory, RenderMode, Statement, StatementLimits,
+};
 use crate::graph::Target;
 use crate::revision::RevisionHeader;
 use std::time::Instant;
@@ -97,14 +99,19 @@ impl Migrator<'_> {
                     .map_err(database("starting the run's transaction"))?;
             }
             let mut uncommitted = Vec::new();
+            let mut limits = None;
             for (index, revision) in loaded.iter().enumerate() {
                 progress(Progress::Started(index));
-                let ms = match self.apply(conn, revision, direction, &mut schema, whole_run) {
+                let applied = self
+                    .limit(conn, &mut limits, revision.header())
+                    .and_then(|()| self.apply(conn, revision, direction, &mut schema, whole_run));
+                let ms = match applied {
                     Ok(ms) => ms,
                     Err(error) => {
                         if whole_run {
                             let _ = conn.rollback();
                         }
+                        unlimit(conn, limits);
                         return Err(error);
                     }
                 };
@@ -118,7 +125,19 @@ impl Migrator<'_> {
                 }
             }
             if whole_run {
-                conn.commit().map_err(database("committing the run"))?;
+                conn.commit().map_err(|error| {
+                    if error.category != DbErrorCategory::ConnectionLost {
+                        return database("committing the run")(error);
+                    }
+                    let revisions: Vec<String> =
+                        steps.iter().map(|step| step.revision.clone()).collect();
+                    MigrateError::CommitOutcomeUnknown {
+                        what: format!("the run (revisions {})", revisions.join(", ")),
+                        revisions,
+                        direction,
+                        source: error,
+                    }
+                })?;
                 if capabilities.run_commits_at_unlock {
                     ran.append(&mut uncommitted);
                 } else {
@@ -130,6 +149,7 @@ impl Migrator<'_> {
             if !ran.is_empty() {
                 progress(Progress::Committing(ran.len()));
             }
+            unlimit(conn, limits);
             Ok(steps)
         });
         if unlocked.is_ok() {
@@ -142,6 +162,26 @@ impl Migrator<'_> {
         let steps = result?;
         unlocked?;
         Ok(steps)
+    }
+
+    /// Gives the connection the limits of `header`'s statements, unless it has them
+    /// (`current`) already.
+    fn limit(
+        &self,
+        conn: &mut dyn Connection,
+        current: &mut Option<StatementLimits>,
+        header: &RevisionHeader,
+    ) -> Result<(), MigrateError> {
+        let wanted = self.limits_for(header);
+        if *current != Some(wanted) {
+            conn.set_statement_limits(&wanted)
+                .map_err(database(&format!(
+                    "setting the lock wait and statement time limits of revision {}",
+                    header.id
+                )))?;
+            *current = Some(wanted);
+        }
+        Ok(())
     }
 
     /// `transactional = false` revisions need a dialect that can run outside a transaction
@@ -207,6 +247,14 @@ impl Migrator<'_> {
             match result {
                 Ok(ms) if !inside_run_transaction => match conn.commit() {
                     Ok(()) => Ok(ms),
+                    Err(error) if error.category == DbErrorCategory::ConnectionLost => {
+                        Err(MigrateError::CommitOutcomeUnknown {
+                            what: format!("revision {} ({})", header.id, header.path.display()),
+                            revisions: vec![header.id.clone()],
+                            direction,
+                            source: error,
+                        })
+                    }
                     Err(error) => {
                         // The revision must not survive a failed commit (a driver may
                         // already have rolled it back; a second rollback is harmless).
@@ -301,6 +349,7 @@ impl Migrator<'_> {
                         sql: statement.sql.clone(),
                         source,
                         dirty: !transactional,
+                        limits: self.limits_for(header),
                     })));
                 }
             }
@@ -437,6 +486,14 @@ impl Migrator<'_> {
 fn elapsed_ms(started: Instant) -> u64 {
     let micros = started.elapsed().as_micros();
     u64::try_from(micros.div_ceil(1000)).unwrap_or(u64::MAX)
+}
+
+/// Takes the run's limits off the connection, which goes back to its caller as it came;
+/// a failure to do so changes nothing of what the run did, so it is not reported.
+fn unlimit(conn: &mut dyn Connection, limits: Option<StatementLimits>) {
+    if limits.is_some() {
+        let _ = conn.set_statement_limits(&StatementLimits::NONE);
+    }
 }
 
 fn record_error(header: &RevisionHeader, error: crate::dialect::DialectError) -> MigrateError {

@@ -18,7 +18,7 @@ pub const MAGIC: [u8; 8] = *b"RETORTPL";
 pub const ABI_MAJOR: u32 = 1;
 
 /// The ABI minor version this build speaks.
-pub const ABI_MINOR: u32 = 1;
+pub const ABI_MINOR: u32 = 2;
 
 /// The call succeeded; the output buffer holds the JSON result.
 pub const STATUS_OK: c_int = 0;
@@ -112,6 +112,9 @@ pub struct FunctionTable {
     /// `{operations, before, mode}` → `{statements, failure}`: [`crate::Dialect::render_sequence`]
     /// (ABI 1.1).
     pub render_sequence: DialectFn,
+    /// `{lock_wait, statement_timeout}` in milliseconds (0: none) → `null`:
+    /// [`crate::Connection::set_statement_limits`] (ABI 1.2).
+    pub set_statement_limits: ConnectionFn,
 }
 
 /// What the entry symbol returns: checked by the host before anything else is called.

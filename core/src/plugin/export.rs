@@ -10,7 +10,7 @@ use super::wire::{
     Description, RenderRequest, SequenceRequest, WireBefore, WireError, WireRenderedSequence,
     WireRows, WireStatement, WireTableName, WireUrl, WireValue,
 };
-use crate::dialect::{render_folding, Connection, Dialect, DialectError};
+use crate::dialect::{render_folding, Connection, Dialect, DialectError, StatementLimits};
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
 use crate::schema::Schema;
@@ -108,6 +108,7 @@ pub const fn function_table<E: ExportedDialect>() -> FunctionTable {
         table_exists: table_exists::<E>,
         introspect: introspect::<E>,
         render_sequence: render_sequence::<E>,
+        set_statement_limits: set_statement_limits::<E>,
     }
 }
 
@@ -418,6 +419,9 @@ connection_fn!(table_exists, |conn, name: WireTableName| Ok(
     conn.table_exists(name.0.as_deref(), &name.1)?
 ));
 connection_fn!(introspect, |conn, _input: ()| Ok(conn.introspect()?));
+connection_fn!(set_statement_limits, |conn, limits: StatementLimits| Ok(
+    conn.set_statement_limits(&limits)?
+));
 
 /// Exports a [`Dialect`] from a `cdylib` as a retort plugin: the one line of a plugin crate.
 ///

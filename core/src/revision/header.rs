@@ -1,5 +1,6 @@
 //! The header of a revision: everything the graph needs, nothing that runs.
 
+use crate::dialect::LimitOverrides;
 use std::path::PathBuf;
 use time::OffsetDateTime;
 
@@ -32,6 +33,10 @@ pub struct RevisionHeader {
     pub created: Option<OffsetDateTime>,
     /// False for revisions whose statements cannot run inside a transaction.
     pub transactional: bool,
+    /// `lock_wait` and `statement_timeout`: this revision's own limits, over the run's.
+    /// They change how long its statements may wait, not what runs, so the checksum
+    /// leaves them out.
+    pub limits: LimitOverrides,
     /// For a SQL revision: the only dialect it may run on, if declared.
     pub dialect: Option<String>,
     /// The file the revision was read from.
@@ -53,6 +58,7 @@ impl RevisionHeader {
             message: String::new(),
             created: None,
             transactional: true,
+            limits: LimitOverrides::default(),
             dialect: None,
             format: FileFormat::Toml,
         }

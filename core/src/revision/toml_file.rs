@@ -4,6 +4,7 @@
 use super::header::{FileFormat, RevisionHeader};
 use super::ops::{Operation, OPERATION_NAMES};
 use super::validate::validate_operation;
+use crate::dialect::LimitOverrides;
 use crate::location::FileError;
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny};
 use serde::Deserialize;
@@ -41,6 +42,10 @@ struct HeaderDoc {
     depends_on: Option<Spanned<IdList>>,
     #[serde(default = "yes")]
     transactional: bool,
+    #[serde(default)]
+    lock_wait: Option<Spanned<String>>,
+    #[serde(default)]
+    statement_timeout: Option<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)] // skipped here, read by `parse_toml_revision`
     upgrade: Option<IgnoredAny>,
@@ -310,6 +315,16 @@ impl HeaderDoc {
                 Some(toml_datetime_to_utc(created.get_ref()).map_err(|m| at(span, m))?)
             }
         };
+        let duration = |key: &str, value: Option<Spanned<String>>| match value {
+            None => Ok(None),
+            Some(value) => crate::dialect::parse_duration(value.get_ref())
+                .map(Some)
+                .map_err(|m| at(value.span(), format!("`{key}`: {m}"))),
+        };
+        let limits = LimitOverrides {
+            lock_wait: duration("lock_wait", self.lock_wait)?,
+            statement_timeout: duration("statement_timeout", self.statement_timeout)?,
+        };
         Ok(RevisionHeader {
             id,
             down_revisions,
@@ -318,6 +333,7 @@ impl HeaderDoc {
             message: self.message,
             created,
             transactional: self.transactional,
+            limits,
             dialect: None,
             path: path.to_path_buf(),
             format: FileFormat::Toml,

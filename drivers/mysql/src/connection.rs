@@ -8,7 +8,7 @@ use crate::tls::{ssl_opts, tls_mode, TlsMode};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Params, Row};
 use retort_core::db_url::DatabaseUrl;
-use retort_core::dialect::{DbError, Statement};
+use retort_core::dialect::{DbError, DbErrorCategory, Statement, StatementLimits};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
@@ -104,6 +104,27 @@ pub(crate) fn db_error(context: &str, error: &mysql::Error) -> DbError {
     }
 }
 
+/// [`db_error`], with the category of failure retort reports in its own words: a lock wait
+/// or statement time limit hit, or the connection lost (after which even a `COMMIT`'s
+/// outcome is unknown).
+fn classified(context: &str, error: &mysql::Error) -> DbError {
+    let category = match error {
+        // Lock wait timeout (metadata or row lock).
+        mysql::Error::MySqlError(e) if e.code == 1205 => DbErrorCategory::LockWait,
+        // MariaDB's max_statement_time, MySQL's max_execution_time.
+        mysql::Error::MySqlError(e) if matches!(e.code, 1969 | 3024) => {
+            DbErrorCategory::StatementTimeout
+        }
+        // The session was killed, or the server is shutting down.
+        mysql::Error::MySqlError(e) if matches!(e.code, 1053 | 1927) => {
+            DbErrorCategory::ConnectionLost
+        }
+        mysql::Error::IoError(_) | mysql::Error::CodecError(_) => DbErrorCategory::ConnectionLost,
+        _ => DbErrorCategory::Other,
+    };
+    db_error(context, error).categorized(category)
+}
+
 /// The server's error code, if it answered with one.
 fn error_code(error: &mysql::Error) -> Option<u16> {
     match error {
@@ -157,7 +178,7 @@ impl MysqlConnection {
     }
 
     fn simple(&mut self, sql: &str, what: &str) -> Result<(), DbError> {
-        self.conn.query_drop(sql).map_err(|e| db_error(what, &e))
+        self.conn.query_drop(sql).map_err(|e| classified(what, &e))
     }
 
     /// The migration lock's name: one per database, since `GET_LOCK` is server-wide.
@@ -190,7 +211,7 @@ impl Connection for MysqlConnection {
             self.conn
                 .exec_drop(&statement.sql, positional(&statement.params))
         };
-        result.map_err(|e| db_error("statement failed", &e))?;
+        result.map_err(|e| classified("statement failed", &e))?;
         Ok(self.conn.affected_rows())
     }
 
@@ -242,6 +263,31 @@ impl Connection for MysqlConnection {
         let name = self.lock_name()?;
         self.rows("SELECT RELEASE_LOCK(?)", &[Value::String(name)])
             .map(|_| ())
+    }
+
+    fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {
+        // Both lock waits are whole seconds here: metadata locks (`lock_wait_timeout`, what
+        // DDL waits for) and InnoDB row locks. Zero is no limit, i.e. each one's maximum.
+        let seconds = |d: Duration, none: u64| match d.as_millis() {
+            0 => none,
+            ms => u64::try_from(ms.div_ceil(1_000)).unwrap_or(none).min(none),
+        };
+        let lock_wait = seconds(limits.lock_wait, 31_536_000);
+        let row_lock_wait = seconds(limits.lock_wait, 1_073_741_824);
+        // MariaDB limits every statement (seconds, fractions allowed); MySQL only SELECTs.
+        let timeout = limits.statement_timeout.as_millis();
+        let statement_timeout = if self.mariadb {
+            format!("max_statement_time = {}", timeout as f64 / 1_000.0)
+        } else {
+            format!("max_execution_time = {timeout}")
+        };
+        self.simple(
+            &format!(
+                "SET SESSION lock_wait_timeout = {lock_wait}, \
+                 SESSION innodb_lock_wait_timeout = {row_lock_wait}, SESSION {statement_timeout}"
+            ),
+            "cannot set the lock wait and statement time limits",
+        )
     }
 
     fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {

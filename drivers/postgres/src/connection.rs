@@ -6,14 +6,32 @@ use crate::quote::quote_identifier;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, SimpleQueryMessage};
 use retort_core::db_url::DatabaseUrl;
-use retort_core::dialect::{DbError, Statement};
+use retort_core::dialect::{DbError, DbErrorCategory, Statement, StatementLimits};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The advisory-lock key of retort's migration lock (`retort` in ASCII).
 pub const LOCK_KEY: i64 = 0x7265_746f_7274;
+
+/// The first pause between two attempts at the migration lock; it doubles up to
+/// [`LONGEST_PAUSE`], so that a short wait ends soon and a long one costs little.
+const FIRST_PAUSE: Duration = Duration::from_millis(10);
+/// The longest pause between two attempts at the migration lock.
+const LONGEST_PAUSE: Duration = Duration::from_millis(250);
+
+/// `pause` give or take a quarter, so that runs started together do not retry in step.
+fn jittered(pause: Duration) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    // A fresh `RandomState` is seeded randomly: a random number without a dependency.
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let quarter = pause / 4;
+    let spread = u32::try_from(random % 1_001).unwrap_or(500);
+    pause - quarter + quarter * 2 * spread / 1_000
+}
 
 /// A connection to one PostgreSQL database.
 pub struct PostgresConnection {
@@ -112,6 +130,36 @@ pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
     }
 }
 
+/// [`db_error`], with the category of failure retort reports in its own words: a lock wait
+/// or statement time limit hit, or the connection lost (after which even a `COMMIT`'s
+/// outcome is unknown).
+fn classified(context: &str, error: &postgres::Error) -> DbError {
+    use postgres::error::SqlState;
+    let category = match error.code() {
+        Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => DbErrorCategory::LockWait,
+        Some(code) if *code == SqlState::QUERY_CANCELED => DbErrorCategory::StatementTimeout,
+        // Connection exceptions, and the server ending the session (terminated, crashed,
+        // shutting down): a FATAL error closes the connection after it.
+        Some(code)
+            if code.code().starts_with("08")
+                || matches!(code.code(), "57P01" | "57P02" | "57P03") =>
+        {
+            DbErrorCategory::ConnectionLost
+        }
+        Some(_) => DbErrorCategory::Other,
+        None => {
+            let io = std::error::Error::source(error)
+                .is_some_and(|cause| cause.downcast_ref::<std::io::Error>().is_some());
+            if error.is_closed() || io {
+                DbErrorCategory::ConnectionLost
+            } else {
+                DbErrorCategory::Other
+            }
+        }
+    };
+    db_error(context, error).categorized(category)
+}
+
 /// The oldest server this dialect supports (`server_version_num`): introspection reads
 /// `pg_index.indnkeyatts`, new in PostgreSQL 11.
 const OLDEST_SERVER: i32 = 110_000;
@@ -170,7 +218,7 @@ impl PostgresConnection {
     fn batch(&mut self, sql: &str, what: &str) -> Result<(), DbError> {
         self.client
             .batch_execute(sql)
-            .map_err(|e| db_error(what, &e))
+            .map_err(|e| classified(what, &e))
     }
 
     /// Rows of a query, every column decoded into a [`Value`].
@@ -269,7 +317,7 @@ impl Connection for PostgresConnection {
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
         self.client
             .execute(statement.sql.as_str(), &refs)
-            .map_err(|e| db_error("statement failed", &e))
+            .map_err(|e| classified("statement failed", &e))
     }
 
     fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
@@ -289,27 +337,33 @@ impl Connection for PostgresConnection {
     }
 
     fn lock(&mut self, timeout: Duration) -> Result<(), DbError> {
-        // Session-level, outside any transaction, so that `CREATE INDEX CONCURRENTLY` in a
-        // non-transactional revision does not wait for the lock holder's own transaction.
-        let millis = timeout.as_millis().clamp(1, i32::MAX as u128);
-        self.batch(
-            &format!("SET lock_timeout = {millis}"),
-            "cannot set lock_timeout",
-        )?;
-        let taken = self
-            .client
-            .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY]);
-        let reset = self.batch("RESET lock_timeout", "cannot reset lock_timeout");
-        match taken {
-            Ok(_) => reset,
-            Err(e) if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) => {
-                Err(DbError::lock_timeout(format!(
+        // Short attempts, each a statement of its own outside any transaction, with pauses
+        // between them: a run blocked inside `pg_advisory_lock` would hold that statement's
+        // snapshot while it waits, and `CREATE INDEX CONCURRENTLY` in the lock holder's
+        // `transactional = false` revision waits for every older snapshot to go. Each would
+        // wait for the other until PostgreSQL broke the deadlock by failing the index build,
+        // leaving the revision dirty and the index invalid.
+        let deadline = Instant::now() + timeout;
+        let mut pause = FIRST_PAUSE;
+        loop {
+            let taken: bool = self
+                .client
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&LOCK_KEY])
+                .and_then(|row| row.try_get(0))
+                .map_err(|e| db_error("cannot take the migration lock", &e))?;
+            if taken {
+                return Ok(());
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(DbError::lock_timeout(format!(
                     "another retort run holds the migration lock (advisory lock {LOCK_KEY}) on {}; gave up after {} s (--lock-timeout)",
                     self.label,
                     timeout.as_secs_f64()
-                )))
+                )));
             }
-            Err(e) => Err(db_error("cannot take the migration lock", &e)),
+            std::thread::sleep(jittered(pause).min(left));
+            pause = (pause * 2).min(LONGEST_PAUSE);
         }
     }
 
@@ -318,6 +372,19 @@ impl Connection for PostgresConnection {
             .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
             .map(|_| ())
             .map_err(|e| db_error("cannot release the migration lock", &e))
+    }
+
+    fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {
+        // Session settings (`false`: not only for the current transaction); 0 is no limit.
+        let millis = |d: Duration| format!("{}ms", d.as_millis().min(i32::MAX as u128));
+        self.client
+            .execute(
+                "SELECT set_config('lock_timeout', $1, false), \
+                 set_config('statement_timeout', $2, false)",
+                &[&millis(limits.lock_wait), &millis(limits.statement_timeout)],
+            )
+            .map(|_| ())
+            .map_err(|e| classified("cannot set lock_timeout and statement_timeout", &e))
     }
 
     fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
@@ -402,7 +469,18 @@ fn decode_hex(hex: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::unsupported_server;
+    use super::{jittered, unsupported_server, FIRST_PAUSE, LONGEST_PAUSE};
+
+    #[test]
+    fn pauses_between_lock_attempts_vary_within_a_quarter() {
+        for pause in [FIRST_PAUSE, LONGEST_PAUSE] {
+            let seen: std::collections::BTreeSet<_> = (0..50).map(|_| jittered(pause)).collect();
+            assert!(seen.len() > 1, "the pauses vary");
+            for each in seen {
+                assert!(each >= pause * 3 / 4 && each <= pause * 5 / 4, "{each:?}");
+            }
+        }
+    }
 
     #[test]
     fn servers_before_11_are_refused_naming_their_version() {

@@ -13,6 +13,8 @@ file_template = "{rev}_{slug}"
 version_table = "schema_history"
 version_table_schema = "public"
 transaction_per_migration = false
+lock_wait = "500ms"
+statement_timeout = "2m"
 
 [schema]
 file = "db/schema.toml"
@@ -85,6 +87,8 @@ fn every_section_is_read_and_paths_resolve_against_the_config_dir() {
             version_table: "schema_history".into(),
             version_table_schema: Some("public".into()),
             transaction_per_migration: false,
+            lock_wait: std::time::Duration::from_millis(500),
+            statement_timeout: std::time::Duration::from_secs(120),
         }
     );
     assert_eq!(config.schema.file, root.join("db/schema.toml"));
@@ -103,7 +107,7 @@ fn every_section_is_read_and_paths_resolve_against_the_config_dir() {
     assert_eq!(
         production,
         Some(crate::LineCol {
-            line: 19,
+            line: 21,
             column: 7
         })
     );
@@ -124,6 +128,11 @@ fn an_empty_file_means_every_default() {
     assert_eq!(config.migrations.version_table, "retort_version");
     assert_eq!(config.migrations.version_table_schema, None);
     assert!(config.migrations.transaction_per_migration);
+    assert_eq!(
+        config.migrations.lock_wait,
+        std::time::Duration::from_secs(5)
+    );
+    assert!(config.migrations.statement_timeout.is_zero());
     assert_eq!(config.schema, SchemaSettings::defaults(root));
     assert_eq!(config.schema.file, root.join("schema.toml"));
     assert!(config.plugins.paths.is_empty());
@@ -151,7 +160,8 @@ fn unknown_keys_are_errors_at_their_line_and_column() {
             3,
             3,
             "unknown field `table`, expected one of `dir`, `file_template`, `version_table`, \
-             `version_table_schema`, `transaction_per_migration`",
+             `version_table_schema`, `transaction_per_migration`, `lock_wait`, \
+             `statement_timeout`",
         ),
         (
             "[databse]\nurl = \"sqlite://a.db\"\n",
@@ -207,6 +217,19 @@ fn wrong_types_missing_env_urls_and_syntax_errors_are_located() {
             "invalid type: string \"yes\", expected a boolean",
         ),
         ("[env.prod]\n", 1, 1, "missing field `url`"),
+        (
+            "[migrations]\nlock_wait = \"5 s\"\n",
+            2,
+            13,
+            "`[migrations] lock_wait`: `5 s` is not a duration: expected a duration such as \
+             500ms, 5s, 2m or 1h, or 0 for no limit",
+        ),
+        (
+            "[migrations]\nstatement_timeout = 0\n",
+            2,
+            21,
+            "invalid type: integer `0`, expected a string",
+        ),
         (
             "[database]\nurl = 5\n",
             2,

@@ -1,7 +1,7 @@
 //! A connection owned by a plugin, behind the [`Connection`] trait.
 
 use super::calls::PluginCalls;
-use crate::dialect::{Connection, DbError, Statement};
+use crate::dialect::{Connection, DbError, Statement, StatementLimits};
 use crate::plugin::abi::ConnectionFn;
 use crate::plugin::wire::{WireRows, WireStatement};
 use crate::revision::values::Value;
@@ -87,5 +87,9 @@ impl Connection for PluginConnection {
 
     fn introspect(&mut self) -> Result<Schema, DbError> {
         self.call(self.calls.table.introspect, &())
+    }
+
+    fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {
+        self.call(self.calls.table.set_statement_limits, limits)
     }
 }

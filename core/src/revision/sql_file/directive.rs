@@ -22,11 +22,13 @@ pub(super) enum HeaderKey {
     Created,
     Dialect,
     Transactional,
+    LockWait,
+    StatementTimeout,
 }
 
 impl HeaderKey {
     /// Every key, in the order error messages list them.
-    pub(super) const ALL: [HeaderKey; 8] = [
+    pub(super) const ALL: [HeaderKey; 10] = [
         HeaderKey::Revision,
         HeaderKey::DownRevision,
         HeaderKey::DependsOn,
@@ -35,6 +37,8 @@ impl HeaderKey {
         HeaderKey::Created,
         HeaderKey::Dialect,
         HeaderKey::Transactional,
+        HeaderKey::LockWait,
+        HeaderKey::StatementTimeout,
     ];
 
     pub(super) fn name(self) -> &'static str {
@@ -47,6 +51,8 @@ impl HeaderKey {
             HeaderKey::Created => "created",
             HeaderKey::Dialect => "dialect",
             HeaderKey::Transactional => "transactional",
+            HeaderKey::LockWait => "lock_wait",
+            HeaderKey::StatementTimeout => "statement_timeout",
         }
     }
 
@@ -60,6 +66,7 @@ impl HeaderKey {
             HeaderKey::Created => "an RFC 3339 timestamp such as 2026-11-21T17:40:00Z",
             HeaderKey::Dialect => "a lowercase dialect name such as postgres",
             HeaderKey::Transactional => "true or false",
+            HeaderKey::LockWait | HeaderKey::StatementTimeout => crate::dialect::DURATION_EXPECTED,
         }
     }
 }
@@ -262,6 +269,17 @@ pub(super) fn apply(
                     return Err(error(0, message));
                 }
             };
+        }
+        HeaderKey::LockWait | HeaderKey::StatementTimeout => {
+            let text = single_token(value, crate::dialect::DURATION_EXPECTED)
+                .map_err(|(o, m)| error(o, m))?;
+            let duration = crate::dialect::parse_duration(text)
+                .map_err(|m| error(0, format!("`{}`: {m}", key.name())))?;
+            if key == HeaderKey::LockWait {
+                header.limits.lock_wait = Some(duration);
+            } else {
+                header.limits.statement_timeout = Some(duration);
+            }
         }
     }
     Ok(())

@@ -223,3 +223,23 @@ fn errors_display_as_path_line_column() {
         )
     );
 }
+
+#[test]
+fn bad_limits() {
+    let text = "-- retort:revision r1\n-- retort:lock_wait 5 s\n-- retort:upgrade\n";
+    assert_header_error_at(text, 2, 23, "unexpected text after `5`");
+    let text = "-- retort:revision r1\n-- retort:statement_timeout soon\n-- retort:upgrade\n";
+    assert_header_error_at(
+        text,
+        2,
+        29,
+        "`statement_timeout`: `soon` is not a duration: expected a duration such as 500ms",
+    );
+    let text = "-- retort:revision r1\n-- retort:lock_wait\n-- retort:upgrade\n";
+    assert_header_error_at(
+        text,
+        2,
+        20,
+        "missing value for `lock_wait`; expected a duration such as 500ms",
+    );
+}

@@ -241,3 +241,24 @@ fn revision_id_rule() {
         assert!(!is_valid_revision_id(bad), "{bad}");
     }
 }
+
+#[test]
+fn limits_are_read_from_the_header_and_left_out_of_the_checksum() {
+    let plain = "-- retort:revision r1\n-- retort:upgrade\nSELECT 1;\n";
+    let limited = "-- retort:revision r1\n-- retort:lock_wait 30s\n\
+                   -- retort:statement_timeout 0\n-- retort:upgrade\nSELECT 1;\n";
+    let header = parse_sql_header(Path::new(PATH), limited).expect("valid");
+    assert_eq!(
+        header.limits.lock_wait,
+        Some(std::time::Duration::from_secs(30))
+    );
+    assert_eq!(
+        header.limits.statement_timeout,
+        Some(std::time::Duration::ZERO)
+    );
+    assert_eq!(revision(plain).header.limits, Default::default());
+    assert_eq!(
+        revision(plain).canonical_form(),
+        revision(limited).canonical_form()
+    );
+}
