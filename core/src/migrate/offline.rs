@@ -2,7 +2,7 @@
 //! a connection from the schema simulated by folding the earlier revisions' operations.
 
 use super::live_schema::needs_current_shape;
-use super::prepare::{Loaded, Unit};
+use super::prepare::{check_direction, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
 use crate::dialect::{DbError, DialectError, RenderMode, Statement};
 use crate::graph::Target;
@@ -21,6 +21,7 @@ impl Migrator<'_> {
         target: &str,
         direction: Direction,
     ) -> Result<String, MigrateError> {
+        check_direction(target, direction)?;
         let applied_plan = match from {
             None => Vec::new(),
             Some(from) => {
