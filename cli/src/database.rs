@@ -82,8 +82,7 @@ impl Database {
             match std::fs::metadata(path) {
                 Ok(_) => {}
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                    let empty =
-                        DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
+                    let empty = DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
                     return self.dialect.connect(&empty).map_err(CliError::runtime);
                 }
                 Err(error) => {
@@ -114,10 +113,7 @@ impl Database {
 /// Why a SQLite path cannot be looked at, in words.
 fn unreachable_because(path: &Path, error: &std::io::Error) -> String {
     // ENOTDIR names no component: find the file that stands where a directory should.
-    let file_on_the_way = path
-        .ancestors()
-        .skip(1)
-        .find(|ancestor| ancestor.is_file());
+    let file_on_the_way = path.ancestors().skip(1).find(|ancestor| ancestor.is_file());
     match (error.kind(), file_on_the_way) {
         (_, Some(file)) => format!(
             "{} is a file, not a directory, so the database cannot exist there",

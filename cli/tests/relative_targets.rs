@@ -59,7 +59,9 @@ fn a_relative_target_that_moves_the_wrong_way_is_bad_input_named_as_typed() {
     ] {
         p.run(&[command, step]).fails(
             2,
-            &[&format!("`{step}`: a relative step needs a whole number from 1 on")],
+            &[&format!(
+                "`{step}`: a relative step needs a whole number from 1 on"
+            )],
         );
     }
     assert_eq!(heads(&p), at);

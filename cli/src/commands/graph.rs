@@ -1,10 +1,10 @@
 //! Graph queries: `history`, `heads`, `branches`, `show` (SPEC 4, 7, 7.1).
 
+use crate::commands::migrate::{unknown_marker, warn_unknown};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, Project};
 use retort_core::graph::{Graph, Target};
-use crate::commands::migrate::{unknown_marker, warn_unknown};
 use retort_core::migrate::{DbState, RowState};
 use retort_core::RevisionHeader;
 use serde::Serialize;
@@ -25,9 +25,8 @@ pub(crate) struct HistoryEntry<'a> {
     base: bool,
     branchpoint: bool,
     mergepoint: bool,
+    /// Null unless `-i` read the database; false for a dirty row, which is not applied.
     applied: Option<bool>,
-    /// Recorded dirty (a run failed part-way); null unless `-i` read the database.
-    dirty: Option<bool>,
 }
 
 pub(crate) fn history_entry<'a>(
@@ -48,7 +47,6 @@ pub(crate) fn history_entry<'a>(
         branchpoint: graph.is_branch_point(&rev.id),
         mergepoint: graph.is_merge_point(&rev.id),
         applied: state.map(|s| s == RevisionState::Applied),
-        dirty: state.map(|s| s == RevisionState::Dirty),
     }
 }
 

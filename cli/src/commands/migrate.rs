@@ -168,7 +168,11 @@ pub(crate) fn warn_unknown(out: &Output, project: &Project, state: &DbState) {
         "warning: the version table records {} with no file in {}: {}. `upgrade`, \
          `downgrade` and `stamp` refuse to run until the files are restored or \
          `retort stamp --purge TARGET` records what the database holds",
-        if unknown.len() == 1 { "a revision" } else { "revisions" },
+        if unknown.len() == 1 {
+            "a revision"
+        } else {
+            "revisions"
+        },
         display_path(&project.config.migrations.dir),
         unknown.join(", ")
     );
