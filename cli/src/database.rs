@@ -87,9 +87,8 @@ impl Database {
                 }
                 Err(error) => {
                     return Err(CliError::runtime(format!(
-                        "cannot open the SQLite database {} ({}): {}",
+                        "cannot open the SQLite database {}: {}",
                         self.url.redacted(),
-                        display_path(path),
                         unreachable_because(path, &error)
                     )))
                 }
@@ -120,9 +119,9 @@ fn unreachable_because(path: &Path, error: &std::io::Error) -> String {
             display_path(file)
         ),
         (std::io::ErrorKind::PermissionDenied, None) => {
-            "permission denied while looking for the file".to_string()
+            format!("permission denied while looking for {}", display_path(path))
         }
-        _ => format!("cannot look for the file ({error})"),
+        _ => format!("cannot look for {} ({error})", display_path(path)),
     }
 }
 

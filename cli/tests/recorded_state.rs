@@ -139,7 +139,7 @@ fn revisions_without_a_file_stop_every_run_and_are_shown_marked() {
     let refusal = [
         "bbbb99999999",
         "no revision file of this project declares",
-        "Restore the missing revision files",
+        "Restore the missing revision file (for example, check out the code that added it)",
         "retort stamp --purge TARGET",
     ];
     for args in [

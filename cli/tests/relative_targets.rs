@@ -65,6 +65,22 @@ fn a_relative_target_that_moves_the_wrong_way_is_bad_input_named_as_typed() {
         );
     }
     assert_eq!(heads(&p), at);
+    // ... and found before the database is read: a row without a file does not hide them.
+    let conn = rusqlite::Connection::open(p.path().join("app.db")).expect("open app.db");
+    conn.execute(
+        "INSERT INTO retort_version VALUES ('bbbb99999999', 'sha256:00', '2026-12-01T00:00:00Z', 0, 'applied', NULL)",
+        [],
+    )
+    .expect("insert a row");
+    p.run(&["upgrade", "+0"])
+        .fails(2, &["`+0`: a relative step needs a whole number from 1 on"]);
+    p.run(&["upgrade", "-1"])
+        .fails(2, &["upgrade target `-1` moves down"]);
+    conn.execute(
+        "DELETE FROM retort_version WHERE revision = 'bbbb99999999'",
+        [],
+    )
+    .expect("delete the row");
 
     // The right way still works, and REV-N names a place either command may reach.
     p.run(&["upgrade", "+2"]).ok();

@@ -38,12 +38,14 @@ pub enum MigrateError {
     /// unknown, so nothing may be planned around them (Alembic: "Can't locate revision").
     #[error(
         "the database records {} that no revision file of this project declares: {}. retort \
-         cannot tell what {} did, so it runs nothing. Restore the missing revision files (for \
-         example, check out the code that added them), or record what the database really \
+         cannot tell what {} did, so it runs nothing. Restore the missing revision {} (for \
+         example, check out the code that added {}), or record what the database really \
          holds with `retort stamp --purge TARGET`",
         if ids.len() == 1 { "a revision" } else { "revisions" },
         ids.join(", "),
-        if ids.len() == 1 { "it" } else { "they" }
+        if ids.len() == 1 { "it" } else { "they" },
+        if ids.len() == 1 { "file" } else { "files" },
+        if ids.len() == 1 { "it" } else { "them" }
     )]
     UnknownRevisions {
         /// The unknown ids, sorted.

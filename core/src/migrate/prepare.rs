@@ -271,10 +271,10 @@ impl Migrator<'_> {
 
 /// Refuses `upgrade -N` and `downgrade +N` before anything happens: resolved, such a target
 /// names a revision the command would silently do nothing for (or complain about by an id
-/// the user never typed). The Migrator checks this itself; callers may check earlier, before
-/// connecting.
+/// the user never typed). Steps of zero are refused too. The Migrator checks this itself;
+/// callers may check earlier, before connecting.
 pub fn check_direction(target: &str, direction: Direction) -> Result<(), MigrateError> {
-    let Some(up) = relative_moves_up(target) else {
+    let Some(up) = relative_moves_up(target)? else {
         return Ok(());
     };
     let command = match direction {

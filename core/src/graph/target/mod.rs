@@ -44,7 +44,8 @@ enum Position {
 /// Which way a target relative to the database's current head moves: `Some(true)` for
 /// `+N`, `Some(false)` for `-N`, `None` for every other form. `REV+N` and `REV-N` are not
 /// relative to the database: they name a place in the graph that either command may reach.
-pub fn relative_moves_up(spec: &str) -> Option<bool> {
+/// A step of zero is an error, found without the graph or the database.
+pub fn relative_moves_up(spec: &str) -> Result<Option<bool>, TargetError> {
     step::moves_up(spec)
 }
 
