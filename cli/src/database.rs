@@ -3,12 +3,13 @@
 use crate::args::GlobalArgs;
 use crate::dialects::Registry;
 use crate::error::{CliError, CliResult};
-use crate::project::Project;
+use crate::project::{display_path, Project};
 use retort_core::config::Config;
 use retort_core::db_url::{DatabaseUrl, SqliteLocation};
 use retort_core::dialect::StatementLimits;
 use retort_core::migrate::{MigrateError, Migrator, MigratorSettings};
 use retort_core::{Connection, Dialect};
+use std::path::Path;
 use std::time::Duration;
 
 /// The database a command works on: its URL and the dialect that serves it.
@@ -74,12 +75,24 @@ impl Database {
     }
 
     /// A connection for a command that only reads. A SQLite file that does not exist is
-    /// not created: it reads as an empty database (an in-memory one stands in for it).
+    /// not created: it reads as an empty database (an in-memory one stands in for it). A
+    /// path that cannot be looked at (a directory on it is a file, no permission) is an
+    /// error, not an empty database.
     pub(crate) fn connect_read_only(&self) -> CliResult<Box<dyn Connection>> {
         if let Some(SqliteLocation::File(path)) = self.url.sqlite_location() {
-            if !path.exists() {
-                let empty = DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
-                return self.dialect.connect(&empty).map_err(CliError::runtime);
+            match std::fs::metadata(path) {
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    let empty = DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
+                    return self.dialect.connect(&empty).map_err(CliError::runtime);
+                }
+                Err(error) => {
+                    return Err(CliError::runtime(format!(
+                        "cannot open the SQLite database {}: {}",
+                        self.url.redacted(),
+                        unreachable_because(path, &error)
+                    )))
+                }
             }
         }
         self.connect()
@@ -94,6 +107,22 @@ impl Database {
     ) -> Migrator<'a> {
         let settings = settings(&project.config, lock_timeout, allow_changed);
         Migrator::new(self.dialect.as_ref(), &project.graph, settings)
+    }
+}
+
+/// Why a SQLite path cannot be looked at, in words.
+fn unreachable_because(path: &Path, error: &std::io::Error) -> String {
+    // ENOTDIR names no component: find the file that stands where a directory should.
+    let file_on_the_way = path.ancestors().skip(1).find(|ancestor| ancestor.is_file());
+    match (error.kind(), file_on_the_way) {
+        (_, Some(file)) => format!(
+            "{} is a file, not a directory, so the database cannot exist there",
+            display_path(file)
+        ),
+        (std::io::ErrorKind::PermissionDenied, None) => {
+            format!("permission denied while looking for {}", display_path(path))
+        }
+        _ => format!("cannot look for {} ({error})", display_path(path)),
     }
 }
 

@@ -74,15 +74,27 @@ fn check_project(project: &Project, global: &GlobalArgs, problems: &mut Vec<Prob
         problems.push(Problem {
             kind: "dirty",
             message: format!(
-                "revision {} is dirty (a run failed part-way)",
-                dirty.revision
+                "revision {} is dirty, not applied (a run failed part-way{}): fix the database \
+                 by hand, then record its state with `retort stamp`",
+                dirty.revision,
+                dirty
+                    .error
+                    .as_ref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default()
             ),
         });
     }
+    // Where the database is, from the applied rows only: a dirty row is not applied.
     let current: BTreeSet<String> = state.heads(graph).into_iter().collect();
     let expected: BTreeSet<String> = heads.iter().map(|h| h.to_string()).collect();
     if current != expected {
-        let pending = graph.len().saturating_sub(state.rows.len());
+        let known_applied = state
+            .applied()
+            .iter()
+            .filter(|id| graph.get(id).is_some())
+            .count();
+        let pending = graph.len().saturating_sub(known_applied);
         problems.push(Problem {
             kind: "not_at_head",
             message: format!(
@@ -101,13 +113,14 @@ fn check_project(project: &Project, global: &GlobalArgs, problems: &mut Vec<Prob
             ),
         });
     }
-    let applied = state.applied();
-    let unknown = graph.unknown_applied(&applied);
+    let unknown = state.unknown(graph);
     if !unknown.is_empty() {
         problems.push(Problem {
             kind: "unknown_revision",
             message: format!(
-                "the version table records revisions this project does not have: {}",
+                "the version table records revisions with no file in {}: {} (restore the \
+                 files, or record the database's real state with `retort stamp --purge TARGET`)",
+                display_path(&project.config.migrations.dir),
                 unknown.join(", ")
             ),
         });

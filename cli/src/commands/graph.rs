@@ -1,10 +1,11 @@
 //! Graph queries: `history`, `heads`, `branches`, `show` (SPEC 4, 7, 7.1).
 
+use crate::commands::migrate::{unknown_marker, warn_unknown};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, Project};
 use retort_core::graph::{Graph, Target};
-use retort_core::migrate::DbState;
+use retort_core::migrate::{DbState, RowState};
 use retort_core::RevisionHeader;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -24,13 +25,14 @@ pub(crate) struct HistoryEntry<'a> {
     base: bool,
     branchpoint: bool,
     mergepoint: bool,
+    /// Null unless `-i` read the database; false for a dirty row, which is not applied.
     applied: Option<bool>,
 }
 
 pub(crate) fn history_entry<'a>(
     graph: &Graph,
     rev: &'a RevisionHeader,
-    applied: Option<bool>,
+    state: Option<RevisionState>,
 ) -> HistoryEntry<'a> {
     HistoryEntry {
         revision: &rev.id,
@@ -44,7 +46,28 @@ pub(crate) fn history_entry<'a>(
         base: graph.is_base(&rev.id),
         branchpoint: graph.is_branch_point(&rev.id),
         mergepoint: graph.is_merge_point(&rev.id),
-        applied,
+        applied: state.map(|s| s == RevisionState::Applied),
+    }
+}
+
+/// What the version table says of a revision, for `history -i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RevisionState {
+    /// No row.
+    NotApplied,
+    /// Recorded as applied.
+    Applied,
+    /// Recorded dirty: not applied.
+    Dirty,
+}
+
+impl RevisionState {
+    fn of(state: &DbState, id: &str) -> RevisionState {
+        match state.rows.get(id).map(|row| row.state) {
+            None => RevisionState::NotApplied,
+            Some(RowState::Applied) => RevisionState::Applied,
+            Some(RowState::Dirty) => RevisionState::Dirty,
+        }
     }
 }
 
@@ -148,6 +171,9 @@ pub(crate) fn history(
             revisions
         }
     };
+    if let Some(state) = state {
+        warn_unknown(out, project, state);
+    }
     out.emit(
         |out| {
             let render = if out.verbose > 0 {
@@ -156,29 +182,42 @@ pub(crate) fn history(
                 history_line
             };
             let current: Vec<String> = state.map(|s| s.heads(graph)).unwrap_or_default();
-            revisions
-                .iter()
-                .map(|rev| {
-                    let mut text = render(out, graph, rev);
-                    if current.contains(&rev.id) {
-                        // Alembic's `-i` marker, after the id's other markers: before the
-                        // message on a history line, at the end of the first line of a block.
-                        let at = if text.starts_with("Rev: ") {
-                            text.find('\n').unwrap_or(text.len())
-                        } else {
-                            let id_at = text.find(" -> ").map_or(0, |i| i + 4);
-                            text[id_at..].find(", ").map_or(text.len(), |i| id_at + i)
-                        };
-                        text.insert_str(at, &format!(" {}", out.marker("(current)")));
-                    }
-                    text
-                })
-                .collect()
+            // Recorded revisions without a file come first (they are not in the graph, and
+            // most often newer than what it holds), unless a range was asked for.
+            let mut text: String = match (state, range) {
+                (Some(state), None) => state
+                    .unknown(graph)
+                    .iter()
+                    .map(|id| format!("{id} {}\n", unknown_marker(project)))
+                    .collect(),
+                _ => String::new(),
+            };
+            for rev in &revisions {
+                let mut entry = render(out, graph, rev);
+                let marker = match state.map(|s| RevisionState::of(s, &rev.id)) {
+                    Some(RevisionState::Dirty) => Some("(dirty)"),
+                    _ if current.contains(&rev.id) => Some("(current)"),
+                    _ => None,
+                };
+                if let Some(marker) = marker {
+                    // Alembic's `-i` marker, after the id's other markers: before the
+                    // message on a history line, at the end of the first line of a block.
+                    let at = if entry.starts_with("Rev: ") {
+                        entry.find('\n').unwrap_or(entry.len())
+                    } else {
+                        let id_at = entry.find(" -> ").map_or(0, |i| i + 4);
+                        entry[id_at..].find(", ").map_or(entry.len(), |i| id_at + i)
+                    };
+                    entry.insert_str(at, &format!(" {}", out.marker(marker)));
+                }
+                text.push_str(&entry);
+            }
+            text
         },
         || {
             revisions
                 .iter()
-                .map(|rev| history_entry(graph, rev, state.map(|s| s.rows.contains_key(&rev.id))))
+                .map(|rev| history_entry(graph, rev, state.map(|s| RevisionState::of(s, &rev.id))))
                 .collect::<Vec<_>>()
         },
     );

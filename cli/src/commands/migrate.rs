@@ -4,9 +4,10 @@ use crate::args::{DbAction, GlobalArgs, RunArgs};
 use crate::database::{migrate_error, settings, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
-use crate::project::{load_config, Project};
+use crate::project::{display_path, load_config, Project};
 use retort_core::migrate::{
-    read_recorded_state, DbState, Direction, MigrateError, Migrator, Progress, RowState, Step,
+    check_direction, read_recorded_state, DbState, Direction, MigrateError, Migrator, Progress,
+    RowState, Step,
 };
 use serde_json::json;
 use std::io::{IsTerminal, Write as _};
@@ -26,6 +27,9 @@ pub(crate) fn run(
     global: &GlobalArgs,
     request: &RunRequest<'_>,
 ) -> CliResult {
+    // A target that moves the wrong way is bad input: refused before a connection could
+    // create a SQLite file.
+    check_direction(request.target, request.direction).map_err(migrate_error)?;
     let database = Database::for_project(project, global)?;
     let migrator = database.migrator(project, request.run.lock_timeout, request.allow_changed);
     if request.run.sql {
@@ -227,34 +231,77 @@ fn print_step(step: &Step) {
 fn state_json(project: &Project, state: &DbState) -> serde_json::Value {
     json!({
         "heads": state.heads(&project.graph),
-        "applied": state.rows.keys().collect::<Vec<_>>(),
+        "applied": state.applied_sorted(),
         "dirty": state.dirty().map(|row| row.revision.clone()),
+        "unknown": state.unknown(&project.graph),
     })
 }
 
+/// The marker of a recorded revision without a file: `(unknown: no file in migrations/)`.
+pub(crate) fn unknown_marker(project: &Project) -> String {
+    format!(
+        "(unknown: no file in {}{})",
+        display_path(&project.config.migrations.dir),
+        std::path::MAIN_SEPARATOR
+    )
+}
+
+/// Says on stderr that the version table records revisions without files, and what
+/// follows from it; nothing when there are none or with `--quiet`.
+pub(crate) fn warn_unknown(out: &Output, project: &Project, state: &DbState) {
+    let unknown = state.unknown(&project.graph);
+    if unknown.is_empty() || out.quiet {
+        return;
+    }
+    eprintln!(
+        "warning: the version table records {} with no file in {}: {}. `upgrade`, \
+         `downgrade` and `stamp` refuse to run until the files are restored or \
+         `retort stamp --purge TARGET` records what the database holds",
+        if unknown.len() == 1 {
+            "a revision"
+        } else {
+            "revisions"
+        },
+        display_path(&project.config.migrations.dir),
+        unknown.join(", ")
+    );
+}
+
+/// `current`'s text: the applied heads, then a dirty revision and revisions without a
+/// file, each marked; a dirty revision is never shown as applied.
 fn state_text(out: &Output, project: &Project, state: &DbState) -> String {
-    let heads = state.heads(&project.graph);
+    let graph = &project.graph;
+    let heads = state.heads(graph);
+    let unknown = state.unknown(graph);
     let mut text = String::new();
-    if heads.is_empty() && state.rows.is_empty() {
+    if heads.is_empty() && state.applied_sorted().is_empty() {
         text.push_str("<base> (no revision applied)\n");
     }
+    let message = |id: &str| {
+        graph
+            .get(id)
+            .map(|h| format!(", {}", h.message))
+            .unwrap_or_default()
+    };
     for id in &heads {
-        let head = if project.graph.is_head(id) {
+        let head = if graph.is_head(id) {
             format!(" {}", out.marker("(head)"))
         } else {
             String::new()
         };
-        let message = project
-            .graph
-            .get(id)
-            .map(|h| h.message.as_str())
-            .unwrap_or_default();
-        text.push_str(&format!("{}{head}, {message}\n", out.bold(id)));
+        text.push_str(&format!("{}{head}{}\n", out.bold(id), message(id)));
     }
-    if let Some(dirty) = state.dirty() {
+    let dirty = state.dirty();
+    if let Some(dirty) = dirty {
+        let id = dirty.revision.as_str();
+        let marker = if unknown.contains(&id) {
+            format!(" {}", unknown_marker(project))
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "{} (dirty){}\n",
-            dirty.revision,
+            "{id} (dirty){marker}{}{}\n",
+            message(id),
             dirty
                 .error
                 .as_ref()
@@ -262,13 +309,10 @@ fn state_text(out: &Output, project: &Project, state: &DbState) -> String {
                 .unwrap_or_default()
         ));
     }
-    let applied = state.applied();
-    let unknown = project.graph.unknown_applied(&applied);
-    if !unknown.is_empty() {
-        text.push_str(&format!(
-            "warning: the version table records revisions this project does not have: {}\n",
-            unknown.join(", ")
-        ));
+    for id in unknown {
+        if dirty.is_none_or(|row| row.revision != id) {
+            text.push_str(&format!("{id} {}\n", unknown_marker(project)));
+        }
     }
     text
 }
@@ -301,6 +345,7 @@ pub(crate) fn current(out: &Output, global: &GlobalArgs) -> CliResult {
     });
     let project = project.map_err(CliError::input)?;
     let state = state?;
+    warn_unknown(out, &project, &state);
     out.emit(
         |out| state_text(out, &project, &state),
         || state_json(&project, &state),

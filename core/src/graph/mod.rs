@@ -23,7 +23,7 @@ mod validate;
 mod tests;
 
 pub use plan::PlanError;
-pub use target::{Target, TargetError};
+pub use target::{relative_moves_up, Target, TargetError};
 pub use validate::GraphError;
 
 use std::collections::HashMap;

@@ -51,6 +51,37 @@ pub enum MigrateError {
         /// The failed statement and the database's message, as recorded.
         error: Option<String>,
     },
+    /// The version table records revisions no revision file declares: what they did is
+    /// unknown, so nothing may be planned around them (Alembic: "Can't locate revision").
+    #[error(
+        "the database records {} that no revision file of this project declares: {}. retort \
+         cannot tell what {} did, so it runs nothing. Restore the missing revision {} (for \
+         example, check out the code that added {}), or record what the database really \
+         holds with `retort stamp --purge TARGET`",
+        if ids.len() == 1 { "a revision" } else { "revisions" },
+        ids.join(", "),
+        if ids.len() == 1 { "it" } else { "they" },
+        if ids.len() == 1 { "file" } else { "files" },
+        if ids.len() == 1 { "it" } else { "them" }
+    )]
+    UnknownRevisions {
+        /// The unknown ids, sorted.
+        ids: Vec<String>,
+    },
+    /// `upgrade -N` or `downgrade +N`: a relative target that moves the other way.
+    #[error(
+        "{command} target `{spec}` moves {}; use `retort {} {spec}`",
+        if *up { "up" } else { "down" },
+        if *up { "upgrade" } else { "downgrade" }
+    )]
+    WrongDirection {
+        /// The command: `upgrade` or `downgrade`.
+        command: &'static str,
+        /// The target as typed.
+        spec: String,
+        /// Whether the target moves up.
+        up: bool,
+    },
     /// Applied revisions whose files changed since they ran.
     #[error(
         "applied revision files changed since they ran (pass --allow-changed to proceed anyway):\n{}",
@@ -162,6 +193,7 @@ impl MigrateError {
                 | MigrateError::CommitOutcomeUnknown { .. }
                 | MigrateError::RevisionFailed { .. }
                 | MigrateError::Dirty { .. }
+                | MigrateError::UnknownRevisions { .. }
         )
     }
 }

@@ -15,7 +15,7 @@ mod start_guard;
 mod version_table;
 
 pub use error::{MigrateError, RevisionFailure};
-pub use prepare::read_recorded_state;
+pub use prepare::{check_direction, read_recorded_state};
 pub use version_table::{RowState, VersionRow};
 
 use crate::dialect::{Dialect, StatementLimits, DEFAULT_LOCK_WAIT};
@@ -110,9 +110,33 @@ pub struct DbState {
 }
 
 impl DbState {
-    /// The ids of every recorded revision.
+    /// The ids of the revisions recorded as applied. A dirty row is not applied: its
+    /// revision failed or is still running, so it is neither a head nor a planning input.
     pub fn applied(&self) -> HashSet<String> {
-        self.rows.keys().cloned().collect()
+        self.rows
+            .values()
+            .filter(|row| row.state == RowState::Applied)
+            .map(|row| row.revision.clone())
+            .collect()
+    }
+
+    /// The ids recorded as applied, sorted (unknown ids included).
+    pub fn applied_sorted(&self) -> Vec<&str> {
+        self.rows
+            .values()
+            .filter(|row| row.state == RowState::Applied)
+            .map(|row| row.revision.as_str())
+            .collect()
+    }
+
+    /// The recorded ids, applied or dirty, that `graph` does not hold (their files are
+    /// gone, or belong to another branch of the code), sorted.
+    pub fn unknown(&self, graph: &Graph) -> Vec<&str> {
+        self.rows
+            .keys()
+            .map(String::as_str)
+            .filter(|id| graph.get(id).is_none())
+            .collect()
     }
 
     /// A dirty row, if any: a run failed part-way.

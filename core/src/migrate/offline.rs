@@ -2,7 +2,7 @@
 //! a connection from the schema simulated by folding the earlier revisions' operations.
 
 use super::live_schema::needs_current_shape;
-use super::prepare::{Loaded, Unit};
+use super::prepare::{check_direction, Loaded, Unit};
 use super::start_guard::{self, StartState};
 use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
 use crate::dialect::{DbError, DialectError, RenderMode, Statement};
@@ -23,6 +23,7 @@ impl Migrator<'_> {
         target: &str,
         direction: Direction,
     ) -> Result<String, MigrateError> {
+        check_direction(target, direction)?;
         let (from_target, applied_plan) = match from {
             None => (Target::Base, Vec::new()),
             Some(from) => {

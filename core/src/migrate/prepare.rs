@@ -3,10 +3,11 @@
 //! stops the run before its first statement.
 
 use super::version_table::VersionTable;
-use super::{DbState, Direction, MigrateError, Migrator, MigratorSettings};
+use super::{DbState, Direction, MigrateError, Migrator, MigratorSettings, RowState};
 use crate::checksum::checksum;
 use crate::dialect::Dialect;
 use crate::dialect::{Connection, DbError, RenderMode, Statement};
+use crate::graph::relative_moves_up;
 use crate::load::Revision;
 use crate::revision::ops::Operation;
 use crate::revision::RevisionHeader;
@@ -149,6 +150,29 @@ impl Migrator<'_> {
             .collect()
     }
 
+    /// Refuses when the version table records revisions the graph does not hold, dirty
+    /// rows included unless `except_dirty` (a stamp replaces those anyway). Planning
+    /// around them would go wrong: the revision beneath one would count as a head.
+    pub(crate) fn check_known(
+        &self,
+        state: &DbState,
+        except_dirty: bool,
+    ) -> Result<(), MigrateError> {
+        let ids: Vec<String> = state
+            .unknown(self.graph)
+            .into_iter()
+            .filter(|id| {
+                !except_dirty || state.rows.get(*id).map(|row| row.state) == Some(RowState::Applied)
+            })
+            .map(str::to_string)
+            .collect();
+        if ids.is_empty() {
+            Ok(())
+        } else {
+            Err(MigrateError::UnknownRevisions { ids })
+        }
+    }
+
     /// Refuses when an applied revision's file no longer has the recorded checksum.
     pub(crate) fn check_unchanged(&self, state: &DbState) -> Result<(), MigrateError> {
         let changed = self.changed_revisions(state)?;
@@ -164,9 +188,11 @@ impl Migrator<'_> {
         &self,
         state: &DbState,
     ) -> Result<Vec<(String, std::path::PathBuf)>, MigrateError> {
+        // A dirty row's revision did not complete: its file may well have been fixed since.
         let recorded: Vec<(&str, &RevisionHeader)> = state
             .rows
             .values()
+            .filter(|row| row.state == RowState::Applied)
             .filter_map(|row| Some((row.checksum.as_str(), self.graph.get(&row.revision)?)))
             .collect();
         // Every applied file is read and parsed: spread over the cores, as headers are.
@@ -255,6 +281,29 @@ impl Migrator<'_> {
             ahead[owner].push(statements);
         }
         Ok(ahead)
+    }
+}
+
+/// Refuses `upgrade -N` and `downgrade +N` before anything happens: resolved, such a target
+/// names a revision the command would silently do nothing for (or complain about by an id
+/// the user never typed). Steps of zero are refused too. The Migrator checks this itself;
+/// callers may check earlier, before connecting.
+pub fn check_direction(target: &str, direction: Direction) -> Result<(), MigrateError> {
+    let Some(up) = relative_moves_up(target)? else {
+        return Ok(());
+    };
+    let command = match direction {
+        Direction::Upgrade => "upgrade",
+        Direction::Downgrade => "downgrade",
+    };
+    if up == (direction == Direction::Upgrade) {
+        Ok(())
+    } else {
+        Err(MigrateError::WrongDirection {
+            command,
+            spec: target.to_string(),
+            up,
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::error::RevisionFailure;
 use super::live_schema::LiveSchema;
-use super::prepare::{database, position, Loaded, Unit};
+use super::prepare::{check_direction, database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
 use crate::dialect::{
     Connection, DbError, DbErrorCategory, RenderMode, Statement, StatementLimits,
@@ -46,6 +46,7 @@ impl Migrator<'_> {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Step>, MigrateError> {
+        check_direction(target, direction)?;
         // Steps that ran but wait for the lock's release to be durable (SQLite's run is one
         // transaction): reported only once that commit returned, so that what retort prints
         // as done is done (SPEC 6).
@@ -61,6 +62,7 @@ impl Migrator<'_> {
                     error: dirty.error.clone(),
                 });
             }
+            self.check_known(&state, false)?;
             let plan = self.plan(&state, target, direction)?;
             if direction == Direction::Upgrade {
                 self.check_unchanged(&state)?;
@@ -404,6 +406,9 @@ impl Migrator<'_> {
             self.ensure_version_table(conn)?;
             let table = self.version_table();
             let recorded = self.read_state(conn)?;
+            if !purge {
+                self.check_known(&recorded, true)?;
+            }
             // A stamp states what the database holds: dirty rows give way to it.
             let dirty: Vec<String> = recorded
                 .rows

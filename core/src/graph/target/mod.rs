@@ -41,6 +41,14 @@ enum Position {
     At(Vec<usize>),
 }
 
+/// Which way a target relative to the database's current head moves: `Some(true)` for
+/// `+N`, `Some(false)` for `-N`, `None` for every other form. `REV+N` and `REV-N` are not
+/// relative to the database: they name a place in the graph that either command may reach.
+/// A step of zero is an error, found without the graph or the database.
+pub fn relative_moves_up(spec: &str) -> Result<Option<bool>, TargetError> {
+    step::moves_up(spec)
+}
+
 impl Graph {
     /// Resolves a target as typed by a user; `current_heads` are the database's applied heads
     /// (empty for an empty database), used by `+N` and `-N`. See the module documentation

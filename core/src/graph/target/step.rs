@@ -102,6 +102,12 @@ pub(super) fn parse_step(spec: &str, text: &str) -> Result<Option<Step>, TargetE
     }
 }
 
+/// Which way `spec` moves when it is a step from the current head (`+N` up: `Some(true)`,
+/// `-N` down: `Some(false)`); `None` for every other form; an error for `+0` or `-0`.
+pub(super) fn moves_up(spec: &str) -> Result<Option<bool>, TargetError> {
+    Ok(parse_step(spec, spec)?.map(|step| step.up))
+}
+
 /// `REV+N` / `REV-N` split into `REV` and `+N`, when `spec` ends that way.
 pub(super) fn split_step(spec: &str) -> Option<(&str, &str)> {
     let at = spec.rfind(['+', '-'])?;
