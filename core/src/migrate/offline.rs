@@ -7,6 +7,7 @@ use super::start_guard::{self, StartState};
 use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
 use crate::dialect::{DbError, DialectError, RenderMode, Statement};
 use crate::graph::Target;
+use crate::revision::RevisionHeader;
 use crate::schema::{Applied, Schema};
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -182,7 +183,7 @@ impl Migrator<'_> {
     fn start_state(
         &self,
         from: &Target,
-        applied_plan: &[&crate::revision::RevisionHeader],
+        applied_plan: &[&RevisionHeader],
         loaded: &[Loaded],
         direction: Direction,
     ) -> StartState {

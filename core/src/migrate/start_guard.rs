@@ -21,6 +21,9 @@ const GUARD_TABLE: &str = "retort_start_guard";
 /// The longest name every dialect keeps whole (PostgreSQL: 63 bytes; MySQL: 64 characters).
 const MAX_NAME: usize = 63;
 
+/// How many ids the comment above the check lists of each kind.
+const LISTED: usize = 8;
+
 /// The messages, as constraint names (each at most [`MAX_NAME`] bytes).
 const MISSING: &str = "retort: a revision the script starts from is not applied";
 const UNEXPECTED: &str = "retort: a revision this script applies is already applied";
@@ -44,12 +47,11 @@ pub(crate) struct StartState {
 impl StartState {
     /// The comment lines that say, in the script, what the check below them expects.
     pub(crate) fn describe(&self) -> String {
-        let list = |ids: &[String]| {
-            if ids.is_empty() {
-                String::from("none")
-            } else {
-                ids.join(", ")
-            }
+        // A long list is cut: the check's SQL just below holds every id.
+        let list = |ids: &[String]| match ids.len() {
+            0 => String::from("none"),
+            n if n > LISTED => format!("{}, ... ({n} in all)", ids[..LISTED].join(", ")),
+            _ => ids.join(", "),
         };
         format!(
             "-- retort: stop unless the database is at {} (revisions applied: {}; \
@@ -164,6 +166,22 @@ fn fitting(message: String, short: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_comment_lists_a_few_ids_and_counts_the_rest() {
+        let ids: Vec<String> = (0..20).map(|i| format!("r{i}")).collect();
+        let start = StartState {
+            from: vec!["r19".into()],
+            applied: ids,
+            absent: Vec::new(),
+            downgrade: false,
+        };
+        assert_eq!(
+            start.describe(),
+            "-- retort: stop unless the database is at r19 (revisions applied: r0, r1, r2, r3, \
+             r4, r5, r6, r7, ... (20 in all); revisions not recorded: none; no dirty row)\n"
+        );
+    }
 
     #[test]
     fn every_message_fits_every_dialect() {
