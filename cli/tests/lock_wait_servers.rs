@@ -247,3 +247,39 @@ fn mariadb_revision_waiting_for_a_lock_fails_after_lock_wait_dirty_and_can_be_re
     );
     assert_eq!(db.columns(), ["id", "note"]);
 }
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mariadb_statement_running_longer_than_statement_timeout_fails_naming_it() {
+    let Some(db) = TestDb::fresh(
+        "RETORT_TEST_MYSQL_URL",
+        Box::new(retort_mysql::MysqlDialect::new()),
+        "statement_timeout_mariadb",
+    ) else {
+        return;
+    };
+    let project = project("");
+    project.write(
+        "002_slow.sql",
+        "-- retort:revision 10c000000002\n-- retort:down_revision 10c000000001\n\
+         -- retort:statement_timeout 500ms\n\n-- retort:upgrade\nSELECT SLEEP(30);\n",
+    );
+    let started = Instant::now();
+    let run = project.run(&["--url", db.url(), "upgrade"]);
+    run.fails(
+        1,
+        &[
+            "revision 10c000000002",
+            "ran longer than statement_timeout (500ms)",
+            "recorded as dirty",
+        ],
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        db.version_rows(),
+        [
+            ("10c000000001".to_string(), "applied".to_string()),
+            ("10c000000002".to_string(), "dirty".to_string())
+        ]
+    );
+}

@@ -111,7 +111,7 @@ impl Migrator<'_> {
                 steps[index].ms = Some(ms);
                 progress(Progress::Finished(index, &steps[index]));
             }
-            if whole_run {
+            let committed = if whole_run {
                 conn.commit().map_err(|error| {
                     if error.category != DbErrorCategory::ConnectionLost {
                         return database("committing the run")(error);
@@ -124,10 +124,12 @@ impl Migrator<'_> {
                         direction,
                         source: error,
                     }
-                })?;
-            }
+                })
+            } else {
+                Ok(())
+            };
             unlimit(conn, limits);
-            Ok(steps)
+            committed.map(|()| steps)
         })
     }
 
@@ -448,8 +450,8 @@ impl Migrator<'_> {
     }
 }
 
-/// Takes the run's limits off the connection, which goes back to its caller as it came;
-/// a failure to do so changes nothing of what the run did, so it is not reported.
+/// Takes the run's limits off the connection before it goes back to its caller; a failure
+/// to do so changes nothing of what the run did, so it is not reported.
 fn unlimit(conn: &mut dyn Connection, limits: Option<StatementLimits>) {
     if limits.is_some() {
         let _ = conn.set_statement_limits(&StatementLimits::NONE);
