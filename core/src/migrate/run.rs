@@ -2,12 +2,11 @@
 //! DDL cannot be transactional, behind a dirty row that records how far it got.
 
 use super::error::RevisionFailure;
+use super::limits::unlimit;
 use super::live_schema::LiveSchema;
 use super::prepare::{database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
-use crate::dialect::{
-    Connection, DbError, DbErrorCategory, RenderMode, Statement, StatementLimits,
-};
+use crate::dialect::{Connection, DbError, DbErrorCategory, RenderMode, Statement};
 use crate::graph::Target;
 use crate::revision::RevisionHeader;
 use std::time::Instant;
@@ -131,26 +130,6 @@ impl Migrator<'_> {
             unlimit(conn, limits);
             committed.map(|()| steps)
         })
-    }
-
-    /// Gives the connection the limits of `header`'s statements, unless it has them
-    /// (`current`) already.
-    fn limit(
-        &self,
-        conn: &mut dyn Connection,
-        current: &mut Option<StatementLimits>,
-        header: &RevisionHeader,
-    ) -> Result<(), MigrateError> {
-        let wanted = self.limits_for(header);
-        if *current != Some(wanted) {
-            conn.set_statement_limits(&wanted)
-                .map_err(database(&format!(
-                    "setting the lock wait and statement time limits of revision {}",
-                    header.id
-                )))?;
-            *current = Some(wanted);
-        }
-        Ok(())
     }
 
     /// `transactional = false` revisions need a dialect that can run outside a transaction
@@ -447,14 +426,6 @@ impl Migrator<'_> {
                 .map_err(database("recording the stamp"))?;
             self.read_state(conn)
         })
-    }
-}
-
-/// Takes the run's limits off the connection before it goes back to its caller; a failure
-/// to do so changes nothing of what the run did, so it is not reported.
-fn unlimit(conn: &mut dyn Connection, limits: Option<StatementLimits>) {
-    if limits.is_some() {
-        let _ = conn.set_statement_limits(&StatementLimits::NONE);
     }
 }
 
