@@ -247,3 +247,81 @@ fn mariadb_revision_waiting_for_a_lock_fails_after_lock_wait_dirty_and_can_be_re
     );
     assert_eq!(db.columns(), ["id", "note"]);
 }
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mariadb_statement_running_longer_than_statement_timeout_fails_naming_it() {
+    let Some(db) = TestDb::fresh(
+        "RETORT_TEST_MYSQL_URL",
+        Box::new(retort_mysql::MysqlDialect::new()),
+        "statement_timeout_mariadb",
+    ) else {
+        return;
+    };
+    let project = project("");
+    project.write(
+        "002_slow.sql",
+        "-- retort:revision 10c000000002\n-- retort:down_revision 10c000000001\n\
+         -- retort:statement_timeout 500ms\n\n-- retort:upgrade\nSELECT SLEEP(30);\n",
+    );
+    let started = Instant::now();
+    let run = project.run(&["--url", db.url(), "upgrade"]);
+    run.fails(
+        1,
+        &[
+            "revision 10c000000002",
+            "ran longer than statement_timeout (500ms)",
+            "recorded as dirty",
+        ],
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        db.version_rows(),
+        [
+            ("10c000000001".to_string(), "applied".to_string()),
+            ("10c000000002".to_string(), "dirty".to_string())
+        ]
+    );
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_non_transactional_revision_waits_past_the_runs_lock_wait() {
+    let Some(db) = TestDb::fresh(
+        "RETORT_TEST_POSTGRES_URL",
+        Box::new(retort_postgres::PostgresDialect::new()),
+        "lock_wait_cic_pg",
+    ) else {
+        return;
+    };
+    let project = project("lock_wait = \"1s\"");
+    project.run(&["--url", db.url(), "upgrade"]).ok();
+    project.write(
+        "002_index.sql",
+        "-- retort:revision 10c000000002\n-- retort:down_revision 10c000000001\n\
+         -- retort:transactional false\n\n-- retort:upgrade\n\
+         CREATE INDEX CONCURRENTLY ix_items_id ON items (id);\n",
+    );
+    // A transaction holding a snapshot, which CREATE INDEX CONCURRENTLY waits for (a lock
+    // wait to PostgreSQL) without blocking anyone: the revision waits for it to end.
+    let mut reader = db.connect();
+    reader
+        .execute(&Statement::new(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT 1",
+        ))
+        .expect("opens a transaction with a snapshot");
+    let ends = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(3));
+        reader.rollback().expect("ends the transaction");
+    });
+    let started = Instant::now();
+    let run = project.run(&["--url", db.url(), "upgrade"]);
+    let took = started.elapsed();
+    ends.join().expect("the reader ends");
+    run.ok();
+    assert!(took >= Duration::from_secs(2), "it did wait: {took:?}");
+    assert_eq!(
+        db.version_rows(),
+        applied(&["10c000000001", "10c000000002"])
+    );
+}

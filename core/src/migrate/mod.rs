@@ -7,6 +7,7 @@
 
 mod error;
 mod identifiers;
+mod limits;
 mod live_schema;
 mod offline;
 mod prepare;
@@ -197,16 +198,6 @@ impl<'a> Migrator<'a> {
         conn: &mut dyn crate::dialect::Connection,
     ) -> Result<DbState, MigrateError> {
         self.locked(conn, |conn| self.read_state(conn))
-    }
-
-    /// The limits on `header`'s statements: the run's, without a lock limit for a
-    /// `transactional = false` revision, and what its header sets instead.
-    fn limits_for(&self, header: &RevisionHeader) -> StatementLimits {
-        let mut run = self.settings.statement_limits;
-        if !header.transactional {
-            run.lock_wait = Duration::ZERO;
-        }
-        header.limits.over(run)
     }
 
     fn version_table(&self) -> VersionTable<'_> {

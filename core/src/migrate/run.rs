@@ -2,12 +2,11 @@
 //! DDL cannot be transactional, behind a dirty row that records how far it got.
 
 use super::error::RevisionFailure;
+use super::limits::unlimit;
 use super::live_schema::LiveSchema;
 use super::prepare::{check_direction, database, position, Loaded, Unit};
 use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
-use crate::dialect::{
-    Connection, DbError, DbErrorCategory, RenderMode, Statement, StatementLimits,
-};
+use crate::dialect::{Connection, DbError, DbErrorCategory, RenderMode, Statement};
 use crate::graph::Target;
 use crate::revision::RevisionHeader;
 use std::time::Instant;
@@ -126,7 +125,7 @@ impl Migrator<'_> {
                     progress(Progress::Finished(index, &steps[index]));
                 }
             }
-            if whole_run {
+            let committed = if whole_run {
                 conn.commit().map_err(|error| {
                     if error.category != DbErrorCategory::ConnectionLost {
                         return database("committing the run")(error);
@@ -139,7 +138,13 @@ impl Migrator<'_> {
                         direction,
                         source: error,
                     }
-                })?;
+                })
+            } else {
+                Ok(())
+            };
+            unlimit(conn, limits);
+            committed?;
+            if whole_run {
                 if capabilities.run_commits_at_unlock {
                     ran.append(&mut uncommitted);
                 } else {
@@ -151,7 +156,6 @@ impl Migrator<'_> {
             if !ran.is_empty() {
                 progress(Progress::Committing(ran.len()));
             }
-            unlimit(conn, limits);
             Ok(steps)
         });
         if unlocked.is_ok() {
@@ -164,26 +168,6 @@ impl Migrator<'_> {
         let steps = result?;
         unlocked?;
         Ok(steps)
-    }
-
-    /// Gives the connection the limits of `header`'s statements, unless it has them
-    /// (`current`) already.
-    fn limit(
-        &self,
-        conn: &mut dyn Connection,
-        current: &mut Option<StatementLimits>,
-        header: &RevisionHeader,
-    ) -> Result<(), MigrateError> {
-        let wanted = self.limits_for(header);
-        if *current != Some(wanted) {
-            conn.set_statement_limits(&wanted)
-                .map_err(database(&format!(
-                    "setting the lock wait and statement time limits of revision {}",
-                    header.id
-                )))?;
-            *current = Some(wanted);
-        }
-        Ok(())
     }
 
     /// `transactional = false` revisions need a dialect that can run outside a transaction
@@ -491,14 +475,6 @@ impl Migrator<'_> {
 fn elapsed_ms(started: Instant) -> u64 {
     let micros = started.elapsed().as_micros();
     u64::try_from(micros.div_ceil(1000)).unwrap_or(u64::MAX)
-}
-
-/// Takes the run's limits off the connection, which goes back to its caller as it came;
-/// a failure to do so changes nothing of what the run did, so it is not reported.
-fn unlimit(conn: &mut dyn Connection, limits: Option<StatementLimits>) {
-    if limits.is_some() {
-        let _ = conn.set_statement_limits(&StatementLimits::NONE);
-    }
 }
 
 fn record_error(header: &RevisionHeader, error: crate::dialect::DialectError) -> MigrateError {

@@ -281,3 +281,93 @@ fn a_plugin_that_reports_no_identifier_limit_has_none() {
     assert!(description.capabilities.transactional_ddl);
     assert_eq!(description.capabilities.max_identifier_length, None);
 }
+
+/// A dialect whose connections answer `set_statement_limits` with what they received.
+#[derive(Debug)]
+struct Limited;
+
+struct LimitedConnection;
+
+impl Dialect for Limited {
+    fn name(&self) -> &str {
+        "limited"
+    }
+    fn url_schemes(&self) -> Vec<String> {
+        vec!["limited".into()]
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::new()
+    }
+    fn quote_identifier(&self, name: &str) -> String {
+        name.to_string()
+    }
+    fn render_literal(&self, _value: &Value) -> Result<String, DialectError> {
+        Ok(String::new())
+    }
+    fn render_operation(
+        &self,
+        _op: &Operation,
+        _before: &Schema,
+        _mode: RenderMode,
+    ) -> Result<Vec<Statement>, DialectError> {
+        Ok(Vec::new())
+    }
+    fn connect(&self, _url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError> {
+        Ok(Box::new(LimitedConnection))
+    }
+}
+
+impl Connection for LimitedConnection {
+    fn execute(&mut self, _statement: &Statement) -> Result<u64, DbError> {
+        Ok(0)
+    }
+    fn query(&mut self, _statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
+        Ok(Vec::new())
+    }
+    fn begin(&mut self) -> Result<(), DbError> {
+        Ok(())
+    }
+    fn commit(&mut self) -> Result<(), DbError> {
+        Ok(())
+    }
+    fn rollback(&mut self) -> Result<(), DbError> {
+        Ok(())
+    }
+    fn lock(&mut self, _timeout: std::time::Duration) -> Result<(), DbError> {
+        Ok(())
+    }
+    fn unlock(&mut self) -> Result<(), DbError> {
+        Ok(())
+    }
+    fn table_exists(&mut self, _schema: Option<&str>, _table: &str) -> Result<bool, DbError> {
+        Ok(false)
+    }
+    fn introspect(&mut self) -> Result<Schema, DbError> {
+        Ok(Schema::default())
+    }
+    fn set_statement_limits(
+        &mut self,
+        limits: &crate::dialect::StatementLimits,
+    ) -> Result<(), DbError> {
+        Err(DbError::new(format!(
+            "lock_wait {:?}, statement_timeout {:?}",
+            limits.lock_wait, limits.statement_timeout
+        ))
+        .categorized(crate::dialect::DbErrorCategory::LockWait))
+    }
+}
+
+#[test]
+fn statement_limits_and_error_categories_cross_the_function_table() {
+    use crate::dialect::{DbErrorCategory, StatementLimits};
+    use std::time::Duration;
+    let dialect = crate::in_process_dialect!(Limited).expect("in-process plugin");
+    let url = DatabaseUrl::parse("limited://host/db").expect("url");
+    let mut conn = dialect.connect(&url).expect("connects");
+    let limits = StatementLimits::new(Duration::from_millis(1_500), Duration::from_secs(120));
+    let error = conn
+        .set_statement_limits(&limits)
+        .expect_err("the connection answers with what it received");
+    assert_eq!(error.message, "lock_wait 1.5s, statement_timeout 120s");
+    assert_eq!(error.category, DbErrorCategory::LockWait);
+}

@@ -17,7 +17,8 @@
 //!   keys) a value after whitespace. Header keys: `revision` (required), `down_revision`,
 //!   `depends_on`, `branch_labels` (comma-separated), `message` (the rest of the line),
 //!   `created` (RFC 3339), `dialect` (a lowercase name, kept as written), `transactional`
-//!   (`true` / `false`, default `true`). Each at most once. Single-token values cannot be
+//!   (`true` / `false`, default `true`), `lock_wait` and `statement_timeout` (a duration:
+//!   `500ms`, `5s`, `2m`, `1h`, or `0` for no limit). Each at most once. Single-token values cannot be
 //!   followed by anything, comments included.
 //! - The header is everything before the first section marker; besides directives it may
 //!   hold only blank lines and comments (`--` and `/* */`; directives inside a `/* */`

@@ -194,6 +194,21 @@ impl MysqlConnection {
     }
 }
 
+/// Reads every row of every result set, failing with the first error among them. The
+/// client's `query_drop` would discard the rest unread, and with it an error the server
+/// sends in place of rows: a statement cancelled by `max_statement_time` or killed while
+/// it returns rows would pass for one that succeeded.
+fn drain<P: mysql::prelude::Protocol>(
+    mut result: mysql::QueryResult<'_, '_, '_, P>,
+) -> mysql::Result<()> {
+    while let Some(set) = result.iter() {
+        for row in set {
+            row?;
+        }
+    }
+    Ok(())
+}
+
 fn positional(params: &[Value]) -> Params {
     if params.is_empty() {
         Params::Empty
@@ -206,10 +221,11 @@ impl Connection for MysqlConnection {
     fn execute(&mut self, statement: &Statement) -> Result<u64, DbError> {
         let result = if statement.params.is_empty() {
             // The text protocol: no preparation, as the `mariadb` client runs statements.
-            self.conn.query_drop(&statement.sql)
+            self.conn.query_iter(&statement.sql).and_then(drain)
         } else {
             self.conn
-                .exec_drop(&statement.sql, positional(&statement.params))
+                .exec_iter(&statement.sql, positional(&statement.params))
+                .and_then(drain)
         };
         result.map_err(|e| classified("statement failed", &e))?;
         Ok(self.conn.affected_rows())
