@@ -64,6 +64,15 @@ impl Revision {
             Revision::Sql(rev) => &rev.header,
         }
     }
+
+    /// Whether the revision can be downgraded: it has a downgrade section, perhaps an empty
+    /// one. A revision without one is irreversible.
+    pub fn is_reversible(&self) -> bool {
+        match self {
+            Revision::Toml(rev) => rev.downgrade.is_some(),
+            Revision::Sql(rev) => rev.downgrade.is_some(),
+        }
+    }
 }
 
 /// The form of a file by its extension, or `None` for files that are not revisions.

@@ -37,12 +37,16 @@ impl Loaded {
             (Revision::Toml(rev), Direction::Upgrade) => {
                 rev.upgrade.iter().map(Unit::Operation).collect()
             }
-            (Revision::Toml(rev), Direction::Downgrade) => {
-                rev.downgrade.iter().map(Unit::Operation).collect()
-            }
+            // An irreversible revision is refused before a run ([`check_reversible`]).
+            (Revision::Toml(rev), Direction::Downgrade) => rev
+                .downgrade
+                .iter()
+                .flatten()
+                .map(Unit::Operation)
+                .collect(),
             (Revision::Sql(rev), Direction::Upgrade) => rev.upgrade.iter().map(Unit::Sql).collect(),
             (Revision::Sql(rev), Direction::Downgrade) => {
-                rev.downgrade.iter().map(Unit::Sql).collect()
+                rev.downgrade.iter().flatten().map(Unit::Sql).collect()
             }
         }
     }
@@ -132,6 +136,28 @@ impl Migrator<'_> {
                 Ok(Loaded { revision, checksum })
             })
             .collect()
+    }
+
+    /// Refuses a downgrade through revisions without a downgrade section: running it would
+    /// record them reverted while their changes stay.
+    pub(crate) fn check_reversible(
+        &self,
+        loaded: &[Loaded],
+        direction: Direction,
+    ) -> Result<(), MigrateError> {
+        if direction == Direction::Upgrade {
+            return Ok(());
+        }
+        let irreversible: Vec<(String, std::path::PathBuf)> = loaded
+            .iter()
+            .filter(|rev| !rev.revision.is_reversible())
+            .map(|rev| (rev.header().id.clone(), rev.header().path.clone()))
+            .collect();
+        if irreversible.is_empty() {
+            Ok(())
+        } else {
+            Err(MigrateError::Irreversible { irreversible })
+        }
     }
 
     /// Refuses when an applied revision's file no longer has the recorded checksum.

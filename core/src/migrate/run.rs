@@ -61,6 +61,7 @@ impl Migrator<'_> {
             }
             let loaded = self.load(&plan)?;
             self.check_transactional(&loaded)?;
+            self.check_reversible(&loaded, direction)?;
             if loaded.is_empty() {
                 progress(Progress::Planned(&[]));
                 return Ok(Vec::new());
