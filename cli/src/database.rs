@@ -35,12 +35,7 @@ impl Database {
 
     /// Like [`Database::for_project`], before the graph is loaded.
     pub(crate) fn for_config(config: &Config, global: &GlobalArgs) -> CliResult<Database> {
-        let selected = config
-            .select_url(global.url.as_deref(), global.env.as_deref())
-            .map_err(CliError::input)?;
-        let url = selected
-            .parse()
-            .map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))?;
+        let url = selected_url(config, global)?;
         let scheme = url.scheme().to_string();
         let registry = Registry::load(global, Some(config))?;
         let known = registry.schemes();
@@ -75,13 +70,16 @@ impl Database {
     /// A connection for a command that only reads. A SQLite file that does not exist is
     /// not created: it reads as an empty database (an in-memory one stands in for it).
     pub(crate) fn connect_read_only(&self) -> CliResult<Box<dyn Connection>> {
-        if let Some(SqliteLocation::File(path)) = self.url.sqlite_location() {
-            if !path.exists() {
-                let empty = DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
-                return self.dialect.connect(&empty).map_err(CliError::runtime);
-            }
+        if self.is_missing_sqlite_file() {
+            let empty = DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
+            return self.dialect.connect(&empty).map_err(CliError::runtime);
         }
         self.connect()
+    }
+
+    /// Whether the URL names a SQLite file that does not exist yet (connecting creates it).
+    pub(crate) fn is_missing_sqlite_file(&self) -> bool {
+        matches!(self.url.sqlite_location(), Some(SqliteLocation::File(path)) if !path.exists())
     }
 
     /// A Migrator for the project's graph with its settings.
@@ -94,6 +92,16 @@ impl Database {
         let settings = settings(&project.config, lock_timeout, allow_changed);
         Migrator::new(self.dialect.as_ref(), &project.graph, settings)
     }
+}
+
+/// The database URL (SPEC 2 precedence), parsed.
+pub(crate) fn selected_url(config: &Config, global: &GlobalArgs) -> CliResult<DatabaseUrl> {
+    let selected = config
+        .select_url(global.url.as_deref(), global.env.as_deref())
+        .map_err(CliError::input)?;
+    selected
+        .parse()
+        .map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))
 }
 
 /// The Migrator's settings from `[migrations]` and the command line.

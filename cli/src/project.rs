@@ -29,6 +29,15 @@ impl Project {
         Project::from_config(config, global.verbose).map_err(CliError::input)
     }
 
+    /// Like [`Project::load`] for a command that needs the database: its URL is checked
+    /// first, so that an invalid configuration stops the command before the header cache
+    /// (`.retort/`) is written.
+    pub(crate) fn load_for_database(global: &GlobalArgs) -> CliResult<Project> {
+        let config = load_config(global)?;
+        crate::database::selected_url(&config, global)?;
+        Project::from_config(config, global.verbose).map_err(CliError::input)
+    }
+
     /// Reads every revision header and builds the graph; the error is the problem found.
     pub(crate) fn from_config(config: Config, verbose: u8) -> Result<Project, String> {
         Project::read(config, verbose, None)

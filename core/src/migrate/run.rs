@@ -45,9 +45,9 @@ impl Migrator<'_> {
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Step>, MigrateError> {
         self.locked(conn, |conn| {
-            if !dry_run {
-                self.ensure_version_table(conn)?;
-            }
+            // Every file the run needs is read, checked and rendered before the first
+            // write, the version table's creation included: bad input leaves the database
+            // exactly as it was.
             let state = self.read_state(conn)?;
             if let Some(dirty) = state.dirty() {
                 return Err(MigrateError::Dirty {
@@ -63,6 +63,9 @@ impl Migrator<'_> {
             self.check_transactional(&loaded)?;
             self.check_reversible(&loaded, direction)?;
             if loaded.is_empty() {
+                if !dry_run {
+                    self.ensure_version_table(conn)?;
+                }
                 progress(Progress::Planned(&[]));
                 return Ok(Vec::new());
             }
@@ -84,6 +87,7 @@ impl Migrator<'_> {
             if dry_run {
                 return Ok(steps);
             }
+            self.ensure_version_table(conn)?;
             let whole_run = !self.settings.transaction_per_migration
                 && self.dialect.capabilities().transactional_ddl
                 && loaded.iter().all(|rev| rev.header().transactional);
@@ -320,7 +324,6 @@ impl Migrator<'_> {
         purge: bool,
     ) -> Result<DbState, MigrateError> {
         self.locked(conn, |conn| {
-            self.ensure_version_table(conn)?;
             let table = self.version_table();
             let recorded = self.read_state(conn)?;
             // A stamp states what the database holds: dirty rows give way to it.
@@ -350,6 +353,8 @@ impl Migrator<'_> {
                 (self.graph.plan_upgrade(&applied, &resolved)?, Vec::new())
             };
             let loaded = self.load(&add)?;
+            // Only once every file it records has been read and checked.
+            self.ensure_version_table(conn)?;
             let now = OffsetDateTime::now_utc()
                 .format(&Rfc3339)
                 .unwrap_or_default();
