@@ -119,7 +119,7 @@ impl Migrator<'_> {
     pub(crate) fn load(&self, plan: &[&RevisionHeader]) -> Result<Vec<Loaded>, MigrateError> {
         plan.iter()
             .map(|header| {
-                let revision = self.read(header)?;
+                let revision = self.read_once(header)?;
                 if let Revision::Sql(sql) = &revision {
                     if let Some(wanted) = &sql.header.dialect {
                         if wanted != self.dialect.name() {
