@@ -129,9 +129,9 @@ fn decode(url: &str, part: &str, what: &str) -> Result<String, UrlError> {
 
 /// Refuses a `%` that does not start an escape of two hex digits (`%ZZ`, a trailing `%`) in
 /// a server URL: decoders pass such text through unchanged, so a typo in a password would
-/// otherwise reach the server and fail as a login error. (SQLite paths stay lenient: they
-/// are written as paths, where a `%` is an ordinary character.) The message shows neither the part nor the
-/// escape, which may be a password's.
+/// otherwise reach the server and fail as a login error. The message shows neither the
+/// part nor the escape, which may be a password's. (SQLite paths stay lenient: they are
+/// written as paths, where a `%` is an ordinary character.)
 fn check_escapes(url: &str, part: &str, what: &str) -> Result<(), UrlError> {
     let bytes = part.as_bytes();
     let malformed = bytes.iter().enumerate().any(|(at, &byte)| {

@@ -23,7 +23,8 @@
 //!   hold only blank lines and comments (`--` and `/* */`; directives inside a `/* */`
 //!   comment are ignored there).
 //! - `-- retort:upgrade` comes first and is required; `-- retort:downgrade` is optional:
-//!   without it the revision is irreversible, with an empty one there is nothing to undo. A marker stands alone on its line, once per file.
+//!   without it the revision is irreversible, with an empty one there is nothing to undo.
+//!   A marker stands alone on its line, once per file.
 //! - After the first marker every `-- retort:` line is read as a directive, whatever SQL
 //!   construct it happens to be in: a marker starts a section, anything else is an error.
 //! - Revision ids, parents, dependencies and branch labels follow [`crate::revision::check_revision_id`]; branch labels [`crate::revision::check_branch_label`].
