@@ -37,12 +37,7 @@ impl Database {
 
     /// Like [`Database::for_project`], before the graph is loaded.
     pub(crate) fn for_config(config: &Config, global: &GlobalArgs) -> CliResult<Database> {
-        let selected = config
-            .select_url(global.url.as_deref(), global.env.as_deref())
-            .map_err(CliError::input)?;
-        let url = selected
-            .parse()
-            .map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))?;
+        let url = selected_url(config, global)?;
         let scheme = url.scheme().to_string();
         let registry = Registry::load(global, Some(config))?;
         let known = registry.schemes();
@@ -98,6 +93,11 @@ impl Database {
         self.connect()
     }
 
+    /// Whether the URL names a SQLite file that does not exist yet (connecting creates it).
+    pub(crate) fn is_missing_sqlite_file(&self) -> bool {
+        matches!(self.url.sqlite_location(), Some(SqliteLocation::File(path)) if !path.exists())
+    }
+
     /// A Migrator for the project's graph with its settings.
     pub(crate) fn migrator<'a>(
         &'a self,
@@ -124,6 +124,16 @@ fn unreachable_because(path: &Path, error: &std::io::Error) -> String {
         }
         _ => format!("cannot look for {} ({error})", display_path(path)),
     }
+}
+
+/// The database URL (SPEC 2 precedence), parsed.
+pub(crate) fn selected_url(config: &Config, global: &GlobalArgs) -> CliResult<DatabaseUrl> {
+    let selected = config
+        .select_url(global.url.as_deref(), global.env.as_deref())
+        .map_err(CliError::input)?;
+    selected
+        .parse()
+        .map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))
 }
 
 /// The Migrator's settings from `[migrations]` and the command line.

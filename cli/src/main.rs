@@ -70,7 +70,11 @@ fn run(cli: Cli) -> CliResult {
             range,
             indicate_current,
         } => {
-            let project = project::Project::load(&cli.global)?;
+            let project = if *indicate_current {
+                project::Project::load_for_database(&cli.global)?
+            } else {
+                project::Project::load(&cli.global)?
+            };
             let state = if *indicate_current {
                 Some(commands::migrate::read_state(&project, &cli.global)?)
             } else {
@@ -93,7 +97,7 @@ fn run(cli: Cli) -> CliResult {
             };
             commands::migrate::run(
                 &out,
-                &project::Project::load(&cli.global)?,
+                &project::Project::load_for_database(&cli.global)?,
                 &cli.global,
                 &request,
             )
@@ -108,7 +112,7 @@ fn run(cli: Cli) -> CliResult {
             };
             commands::migrate::run(
                 &out,
-                &project::Project::load(&cli.global)?,
+                &project::Project::load_for_database(&cli.global)?,
                 &cli.global,
                 &request,
             )
@@ -120,7 +124,7 @@ fn run(cli: Cli) -> CliResult {
             lock_timeout,
         } => commands::migrate::stamp(
             &out,
-            &project::Project::load(&cli.global)?,
+            &project::Project::load_for_database(&cli.global)?,
             &cli.global,
             target,
             *purge,
@@ -129,7 +133,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Check => commands::check::check(&out, &cli.global),
         Command::Db { action } => commands::migrate::db(
             &out,
-            &project::Project::load(&cli.global)?,
+            &project::Project::load_for_database(&cli.global)?,
             &cli.global,
             action,
         ),

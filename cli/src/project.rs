@@ -29,6 +29,15 @@ impl Project {
         Project::from_config(config, global.verbose).map_err(CliError::input)
     }
 
+    /// Like [`Project::load`] for a command that needs the database: its URL is checked
+    /// first, so that an invalid configuration stops the command before the header cache
+    /// (`.retort/`) is written.
+    pub(crate) fn load_for_database(global: &GlobalArgs) -> CliResult<Project> {
+        let config = load_config(global)?;
+        crate::database::selected_url(&config, global)?;
+        Project::from_config(config, global.verbose).map_err(CliError::input)
+    }
+
     /// Reads every revision header and builds the graph; the error is the problem found.
     pub(crate) fn from_config(config: Config, verbose: u8) -> Result<Project, String> {
         Project::read(config, verbose, None)
@@ -134,7 +143,14 @@ impl RevisionContents {
         let mut text = format!("Checksum: {}\n", checksum(&self.0));
         match &self.0 {
             Revision::Toml(rev) => {
-                for (section, ops) in [("Upgrade", &rev.upgrade), ("Downgrade", &rev.downgrade)] {
+                for (section, ops) in [
+                    ("Upgrade", Some(&rev.upgrade)),
+                    ("Downgrade", rev.downgrade.as_ref()),
+                ] {
+                    let Some(ops) = ops else {
+                        let _ = writeln!(text, "{section}: none (irreversible)");
+                        continue;
+                    };
                     let _ = writeln!(text, "{section}: {} operation(s)", ops.len());
                     for (index, op) in ops.iter().enumerate() {
                         let on = op.table().map(|t| format!(" on {t}")).unwrap_or_default();
@@ -146,9 +162,14 @@ impl RevisionContents {
                 if let Some(dialect) = &rev.header.dialect {
                     let _ = writeln!(text, "Dialect: {dialect}");
                 }
-                for (section, statements) in
-                    [("Upgrade", &rev.upgrade), ("Downgrade", &rev.downgrade)]
-                {
+                for (section, statements) in [
+                    ("Upgrade", Some(&rev.upgrade)),
+                    ("Downgrade", rev.downgrade.as_ref()),
+                ] {
+                    let Some(statements) = statements else {
+                        let _ = writeln!(text, "{section}: none (irreversible)");
+                        continue;
+                    };
                     let _ = writeln!(text, "{section}: {} statement(s)", statements.len());
                     for statement in statements {
                         let first_line = statement.sql.lines().next().unwrap_or_default();
@@ -172,7 +193,9 @@ impl RevisionContents {
                 "format": "sql",
                 "dialect": rev.header.dialect,
                 "upgrade": rev.upgrade.iter().map(|s| &s.sql).collect::<Vec<_>>(),
-                "downgrade": rev.downgrade.iter().map(|s| &s.sql).collect::<Vec<_>>(),
+                "downgrade": rev.downgrade.as_ref().map(|statements| {
+                    statements.iter().map(|s| &s.sql).collect::<Vec<_>>()
+                }),
             }),
         };
         let mut map = match body {
@@ -180,6 +203,8 @@ impl RevisionContents {
             _ => serde_json::Map::new(),
         };
         map.insert("checksum".into(), checksum(&self.0).into());
+        // `downgrade` is null for an irreversible revision; this says it in words.
+        map.insert("reversible".into(), self.0.is_reversible().into());
         map
     }
 }

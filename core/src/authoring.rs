@@ -162,6 +162,12 @@ pub fn toml_revision_text(revision: &NewRevision) -> String {
     text.push_str(
         r#"
 # Operations run in order; `retort upgrade` runs [[upgrade]], `retort downgrade` [[downgrade]].
+#
+# `downgrade = []` says that a downgrade has nothing to undo. When it has, delete that line
+# and write [[downgrade]] tables instead. Without any downgrade the revision is
+# irreversible: `retort downgrade` refuses to go through it.
+downgrade = []
+
 # An example (see the README for every operation):
 #
 # [[upgrade]]
@@ -285,6 +291,32 @@ mod tests {
         assert_eq!(header.created, Some(rev.created));
         let full = crate::revision::toml_file::parse_toml_revision(path, &toml_revision_text(&rev))
             .expect("valid");
-        assert!(full.upgrade.is_empty() && full.downgrade.is_empty());
+        assert!(full.upgrade.is_empty());
+        // An explicit, empty downgrade: new revisions are reversible until edited.
+        assert_eq!(full.downgrade, Some(Vec::new()));
+        let sql = crate::revision::sql_file::parse_sql_revision(
+            std::path::Path::new("x.sql"),
+            &sql_revision_text(&rev),
+        )
+        .expect("valid SQL revision");
+        assert_eq!(sql.downgrade, Some(Vec::new()));
+    }
+
+    #[test]
+    fn tables_added_without_deleting_the_empty_downgrade_are_explained() {
+        let text = format!(
+            "{}\n[[downgrade]]\nop = \"drop_table\"\ntable = \"users\"\n",
+            toml_revision_text(&sample())
+        );
+        let error =
+            crate::revision::toml_file::parse_toml_revision(std::path::Path::new("x.toml"), &text)
+                .expect_err("downgrade given twice");
+        assert!(
+            error.to_string().contains(
+                "`downgrade` is given twice: as `downgrade = [...]` and as [[downgrade]] tables; \
+                 delete the `downgrade = []` line"
+            ),
+            "{error}"
+        );
     }
 }

@@ -44,7 +44,9 @@ pub fn toml_canonical_form(revision: &TomlRevision) -> String {
     };
     let document = serde_json::json!({
         "upgrade": section(&revision.upgrade),
-        "downgrade": section(&revision.downgrade),
+        // Absent (irreversible) and empty are one form, so that adding `downgrade = []`
+        // to an applied revision does not count as a change.
+        "downgrade": section(revision.downgrade.as_deref().unwrap_or_default()),
     });
     // serde_json's map is ordered by key, so this text is the same for equal values.
     document.to_string()

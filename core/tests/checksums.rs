@@ -130,3 +130,33 @@ fn sql_changes_to_what_runs_change_it() {
     );
     assert_ne!(sql_sum(&moved), original);
 }
+
+#[test]
+fn an_absent_downgrade_and_an_empty_one_have_the_same_checksum() {
+    // Adding `downgrade = []` to an applied revision, to make it reversible, is no change.
+    let irreversible = TOML
+        .split("[[downgrade]]")
+        .next()
+        .expect("text")
+        .to_string();
+    let empty = irreversible.replacen(
+        "message = \"create users\"\n",
+        "message = \"create users\"\ndowngrade = []\n",
+        1,
+    );
+    let absent = parse_toml_revision(Path::new("r.toml"), &irreversible).expect("valid");
+    let explicit = parse_toml_revision(Path::new("r.toml"), &empty).expect("valid");
+    assert_eq!(absent.downgrade, None);
+    assert_eq!(explicit.downgrade, Some(Vec::new()));
+    assert_eq!(toml_sum(&irreversible), toml_sum(&empty));
+    assert_ne!(toml_sum(&irreversible), toml_sum(TOML));
+
+    let sql_irreversible = SQL.split("-- retort:downgrade").next().expect("text");
+    let sql_empty = format!("{sql_irreversible}-- retort:downgrade\n-- nothing to undo\n");
+    let absent = parse_sql_revision(Path::new("r.sql"), sql_irreversible).expect("valid");
+    let explicit = parse_sql_revision(Path::new("r.sql"), &sql_empty).expect("valid");
+    assert_eq!(absent.downgrade, None);
+    assert_eq!(explicit.downgrade, Some(Vec::new()));
+    assert_eq!(sql_sum(sql_irreversible), sql_sum(&sql_empty));
+    assert_ne!(sql_sum(sql_irreversible), sql_sum(SQL));
+}

@@ -21,6 +21,8 @@ struct Problem {
 
 pub(crate) fn check(out: &Output, global: &GlobalArgs) -> CliResult {
     let config = load_config(global)?;
+    // An invalid URL stops `check` before the header cache is written.
+    crate::database::selected_url(&config, global)?;
     let mut problems = Vec::new();
     match Project::from_config(config, global.verbose) {
         Err(message) => problems.push(Problem {

@@ -44,6 +44,20 @@ pub(crate) fn run(
         out.emit(|_| script.clone(), || json!({ "sql": script }));
         return Ok(());
     }
+    if !request.run.dry_run && database.is_missing_sqlite_file() {
+        // Connecting creates the file: rehearse on an empty database first, so that a
+        // malformed revision or a refused plan leaves no file behind.
+        let mut empty = database.connect_read_only()?;
+        match request.direction {
+            Direction::Upgrade => {
+                migrator.upgrade(empty.as_mut(), request.target, true, &mut |_| {})
+            }
+            Direction::Downgrade => {
+                migrator.downgrade(empty.as_mut(), request.target, true, &mut |_| {})
+            }
+        }
+        .map_err(migrate_error)?;
+    }
     let mut conn = if request.run.dry_run {
         database.connect_read_only()?
     } else {
@@ -362,9 +376,16 @@ pub(crate) fn stamp(
     lock_timeout: Option<u64>,
 ) -> CliResult {
     let database = Database::for_project(project, global)?;
+    let migrator = database.migrator(project, lock_timeout, false);
+    if database.is_missing_sqlite_file() {
+        // As for a run: a stamp that fails on bad input must not create the file.
+        let mut empty = database.connect_read_only()?;
+        migrator
+            .stamp(empty.as_mut(), target, purge)
+            .map_err(migrate_error)?;
+    }
     let mut conn = database.connect()?;
-    let state = database
-        .migrator(project, lock_timeout, false)
+    let state = migrator
         .stamp(conn.as_mut(), target, purge)
         .map_err(migrate_error)?;
     out.emit(

@@ -98,6 +98,11 @@ fn parse_server(url: &str) -> Result<ServerParts, UrlError> {
         Some(url::Host::Ipv6(address)) => Some(address.to_string()),
     };
     let database = parsed.path().strip_prefix('/').unwrap_or(parsed.path());
+    check_escapes(url, parsed.username(), "user name")?;
+    check_escapes(url, parsed.password().unwrap_or_default(), "password")?;
+    check_escapes(url, parsed.host_str().unwrap_or_default(), "host")?;
+    check_escapes(url, database, "database name")?;
+    check_escapes(url, parsed.query().unwrap_or_default(), "query")?;
     Ok(ServerParts {
         user: non_empty(decode(url, parsed.username(), "user name")?),
         password: parsed
@@ -120,4 +125,28 @@ fn decode(url: &str, part: &str, what: &str) -> Result<String, UrlError> {
             reason: format!("the {what} is not valid UTF-8 after percent-decoding"),
         }),
     }
+}
+
+/// Refuses a `%` that does not start an escape of two hex digits (`%ZZ`, a trailing `%`) in
+/// a server URL: decoders pass such text through unchanged, so a typo in a password would
+/// otherwise reach the server and fail as a login error. The message shows neither the
+/// part nor the escape, which may be a password's. (SQLite paths stay lenient: they are
+/// written as paths, where a `%` is an ordinary character.)
+fn check_escapes(url: &str, part: &str, what: &str) -> Result<(), UrlError> {
+    let bytes = part.as_bytes();
+    let malformed = bytes.iter().enumerate().any(|(at, &byte)| {
+        byte == b'%'
+            && !(bytes.get(at + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(at + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return Err(UrlError::Invalid {
+            url: redact_url(url),
+            reason: format!(
+                "the {what} holds a `%` that is not followed by two hex digits: \
+                 percent-encode the character (a literal `%` is `%25`)"
+            ),
+        });
+    }
+    Ok(())
 }

@@ -195,6 +195,38 @@ fn empty_missing_scheme_bad_port_and_no_sqlite_path_are_errors() {
 }
 
 #[test]
+fn invalid_percent_escapes_are_url_errors_that_do_not_show_the_password() {
+    for (url, part) in [
+        ("postgres://app:se%ZZcret@db/prod", "password"),
+        ("postgres://app:secret%@db/prod", "password"),
+        ("mysql://app:s%4@db/prod", "password"),
+        ("postgres://ap%G1p@db/prod", "user name"),
+        ("postgres://app@db/pr%zzod", "database name"),
+        ("postgres://app@db/prod?password=se%ZZcret", "query"),
+    ] {
+        let error = parse_error(url);
+        let text = error.to_string();
+        assert!(matches!(error, UrlError::Invalid { .. }), "{url}: {text}");
+        assert!(
+            text.contains(&format!(
+                "the {part} holds a `%` that is not followed by two hex digits"
+            )),
+            "{url}: {text}"
+        );
+        assert!(
+            !text.contains("secret") && !text.contains("%ZZ"),
+            "{url}: {text}"
+        );
+    }
+    // Valid escapes, and SQLite paths (written as paths), are unaffected.
+    assert_eq!(
+        parse("postgres://a:p%25w@h/db").expose_password(),
+        Some("p%w")
+    );
+    assert!(parse("sqlite:///tmp/50%off.db").sqlite_location().is_some());
+}
+
+#[test]
 fn display_and_debug_are_redacted_and_the_secret_is_explicit() {
     let raw = "postgres://app:s3cret@db/prod?sslmode=require&password=other";
     let url = parse(raw);

@@ -64,6 +64,15 @@ impl Revision {
             Revision::Sql(rev) => &rev.header,
         }
     }
+
+    /// Whether the revision can be downgraded: it has a downgrade section, perhaps an empty
+    /// one. A revision without one is irreversible.
+    pub fn is_reversible(&self) -> bool {
+        match self {
+            Revision::Toml(rev) => rev.downgrade.is_some(),
+            Revision::Sql(rev) => rev.downgrade.is_some(),
+        }
+    }
 }
 
 /// The form of a file by its extension, or `None` for files that are not revisions.
@@ -200,7 +209,10 @@ fn revision_files(dir: &Path) -> Result<Vec<(String, FileFormat)>, LoadError> {
     for entry in std::fs::read_dir(dir).map_err(directory_error)? {
         let entry = entry.map_err(directory_error)?;
         let raw_name = entry.file_name();
-        let Some(format) = revision_format(Path::new(&raw_name)) else {
+        // Judged by the lossy name, so that `caf\xe9.toml` counts as a revision file (and is
+        // refused below) instead of being passed over as if it were not one.
+        let lossy_name = raw_name.to_string_lossy();
+        let Some(format) = revision_format(Path::new(&*lossy_name)) else {
             continue;
         };
         let file_type = entry.file_type().map_err(directory_error)?;

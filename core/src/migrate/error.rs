@@ -122,6 +122,20 @@ pub enum MigrateError {
         /// The database's dialect.
         actual: String,
     },
+    /// A downgrade would go through revisions without a downgrade section; nothing ran.
+    #[error(
+        "cannot downgrade: {} no downgrade section, so {} irreversible:\n{}\n\
+         Nothing was run. Write the downgrade (`downgrade = []` in TOML, or an empty \
+         `-- retort:downgrade` section in SQL, if there is nothing to undo), or record the \
+         state without running anything with `retort stamp`",
+        if irreversible.len() == 1 { "this revision has" } else { "these revisions have" },
+        if irreversible.len() == 1 { "it is" } else { "they are" },
+        irreversible.iter().map(|(id, path)| format!("  {id} ({})", path.display())).collect::<Vec<_>>().join("\n")
+    )]
+    Irreversible {
+        /// Revision id and file of each irreversible revision in the plan.
+        irreversible: Vec<(String, PathBuf)>,
+    },
     /// The operations do not apply to the schema simulated from the earlier revisions.
     #[error("revision {revision} ({}): {source}", file.display())]
     Simulation {

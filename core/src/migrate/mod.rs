@@ -25,7 +25,8 @@ use crate::load::{read_revision, EmbeddedMigrations, Revision};
 use crate::location::FileError;
 use crate::revision::RevisionHeader;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
 use std::time::Duration;
 use version_table::VersionTable;
 
@@ -156,12 +157,19 @@ impl DbState {
 }
 
 /// Runs revisions of one graph against databases of one dialect.
+///
+/// Like its graph, a Migrator is a snapshot of the revisions: each file is read in full at
+/// most once (the changed-file check excepted, which always reads the disk); build a new
+/// Migrator to run edited files.
 #[derive(Debug)]
 pub struct Migrator<'a> {
     dialect: &'a dyn Dialect,
     graph: &'a Graph,
     settings: MigratorSettings,
     embedded: Option<EmbeddedMigrations>,
+    /// Revisions read in full by earlier calls, by id: a rehearsal (a dry run before the
+    /// real run) does not parse every file twice, and the run executes what was checked.
+    read_before: Mutex<HashMap<String, Revision>>,
 }
 
 impl<'a> Migrator<'a> {
@@ -172,6 +180,7 @@ impl<'a> Migrator<'a> {
             graph,
             settings,
             embedded: None,
+            read_before: Mutex::default(),
         }
     }
 
@@ -180,6 +189,23 @@ impl<'a> Migrator<'a> {
     pub fn with_embedded(mut self, migrations: EmbeddedMigrations) -> Self {
         self.embedded = Some(migrations);
         self
+    }
+
+    /// The whole revision behind `header`, as an earlier call of this Migrator read it.
+    pub(crate) fn read_once(&self, header: &RevisionHeader) -> Result<Revision, FileError> {
+        let earlier = self
+            .read_before
+            .lock()
+            .ok()
+            .and_then(|read| read.get(&header.id).cloned());
+        if let Some(revision) = earlier {
+            return Ok(revision);
+        }
+        let revision = self.read(header)?;
+        if let Ok(mut read) = self.read_before.lock() {
+            read.insert(header.id.clone(), revision.clone());
+        }
+        Ok(revision)
     }
 
     /// The whole revision behind `header`, embedded or from its file.

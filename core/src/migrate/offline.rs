@@ -59,6 +59,7 @@ impl Migrator<'_> {
         // What an online run would refuse, a script must not contain.
         self.check_transactional(&loaded)?;
         self.check_identifiers(&loaded, direction)?;
+        self.check_reversible(&loaded, direction)?;
 
         let table = self.version_table();
         let transactional_ddl = self.dialect.capabilities().transactional_ddl;

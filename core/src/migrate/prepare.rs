@@ -38,12 +38,16 @@ impl Loaded {
             (Revision::Toml(rev), Direction::Upgrade) => {
                 rev.upgrade.iter().map(Unit::Operation).collect()
             }
-            (Revision::Toml(rev), Direction::Downgrade) => {
-                rev.downgrade.iter().map(Unit::Operation).collect()
-            }
+            // An irreversible revision is refused before a run ([`check_reversible`]).
+            (Revision::Toml(rev), Direction::Downgrade) => rev
+                .downgrade
+                .iter()
+                .flatten()
+                .map(Unit::Operation)
+                .collect(),
             (Revision::Sql(rev), Direction::Upgrade) => rev.upgrade.iter().map(Unit::Sql).collect(),
             (Revision::Sql(rev), Direction::Downgrade) => {
-                rev.downgrade.iter().map(Unit::Sql).collect()
+                rev.downgrade.iter().flatten().map(Unit::Sql).collect()
             }
         }
     }
@@ -131,7 +135,7 @@ impl Migrator<'_> {
     pub(crate) fn load(&self, plan: &[&RevisionHeader]) -> Result<Vec<Loaded>, MigrateError> {
         plan.iter()
             .map(|header| {
-                let revision = self.read(header)?;
+                let revision = self.read_once(header)?;
                 if let Revision::Sql(sql) = &revision {
                     if let Some(wanted) = &sql.header.dialect {
                         if wanted != self.dialect.name() {
@@ -170,6 +174,28 @@ impl Migrator<'_> {
             Ok(())
         } else {
             Err(MigrateError::UnknownRevisions { ids })
+        }
+    }
+
+    /// Refuses a downgrade through revisions without a downgrade section: running it would
+    /// record them reverted while their changes stay.
+    pub(crate) fn check_reversible(
+        &self,
+        loaded: &[Loaded],
+        direction: Direction,
+    ) -> Result<(), MigrateError> {
+        if direction == Direction::Upgrade {
+            return Ok(());
+        }
+        let irreversible: Vec<(String, std::path::PathBuf)> = loaded
+            .iter()
+            .filter(|rev| !rev.revision.is_reversible())
+            .map(|rev| (rev.header().id.clone(), rev.header().path.clone()))
+            .collect();
+        if irreversible.is_empty() {
+            Ok(())
+        } else {
+            Err(MigrateError::Irreversible { irreversible })
         }
     }
 

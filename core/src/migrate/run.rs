@@ -51,9 +51,9 @@ impl Migrator<'_> {
         // as done is done (SPEC 6).
         let mut ran: Vec<Step> = Vec::new();
         let (result, unlocked) = self.locked_apart(conn, |conn| {
-            if !dry_run {
-                self.ensure_version_table(conn)?;
-            }
+            // Every file the run needs is read, checked and rendered before the first
+            // write, the version table's creation included: bad input leaves the database
+            // exactly as it was.
             let state = self.read_state(conn)?;
             if let Some(dirty) = state.dirty() {
                 return Err(MigrateError::Dirty {
@@ -69,7 +69,11 @@ impl Migrator<'_> {
             let loaded = self.load(&plan)?;
             self.check_transactional(&loaded)?;
             self.check_identifiers(&loaded, direction)?;
+            self.check_reversible(&loaded, direction)?;
             if loaded.is_empty() {
+                if !dry_run {
+                    self.ensure_version_table(conn)?;
+                }
                 progress(Progress::Planned(&[]));
                 return Ok(Vec::new());
             }
@@ -92,6 +96,7 @@ impl Migrator<'_> {
                 return Ok(steps);
             }
             let capabilities = self.dialect.capabilities();
+            self.ensure_version_table(conn)?;
             let whole_run = !self.settings.transaction_per_migration
                 && capabilities.transactional_ddl
                 && loaded.iter().all(|rev| rev.header().transactional);
@@ -387,7 +392,6 @@ impl Migrator<'_> {
         purge: bool,
     ) -> Result<DbState, MigrateError> {
         self.locked(conn, |conn| {
-            self.ensure_version_table(conn)?;
             let table = self.version_table();
             let recorded = self.read_state(conn)?;
             if !purge {
@@ -420,6 +424,8 @@ impl Migrator<'_> {
                 (self.graph.plan_upgrade(&applied, &resolved)?, Vec::new())
             };
             let loaded = self.load(&add)?;
+            // Only once every file it records has been read and checked.
+            self.ensure_version_table(conn)?;
             let now = OffsetDateTime::now_utc()
                 .format(&Rfc3339)
                 .unwrap_or_default();

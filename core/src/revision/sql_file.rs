@@ -23,8 +23,9 @@
 //! - The header is everything before the first section marker; besides directives it may
 //!   hold only blank lines and comments (`--` and `/* */`; directives inside a `/* */`
 //!   comment are ignored there).
-//! - `-- retort:upgrade` comes first and is required; `-- retort:downgrade` is optional
-//!   (none means an empty downgrade). A marker stands alone on its line, once per file.
+//! - `-- retort:upgrade` comes first and is required; `-- retort:downgrade` is optional:
+//!   without it the revision is irreversible, with an empty one there is nothing to undo.
+//!   A marker stands alone on its line, once per file.
 //! - After the first marker every `-- retort:` line is read as a directive, whatever SQL
 //!   construct it happens to be in: a marker starts a section, anything else is an error.
 //! - Revision ids, parents, dependencies and branch labels follow [`crate::revision::check_revision_id`]; branch labels [`crate::revision::check_branch_label`].
@@ -56,8 +57,10 @@ pub struct SqlRevision {
     pub header: RevisionHeader,
     /// The statements after `-- retort:upgrade`, with lines and offsets in the whole file.
     pub upgrade: Vec<Statement>,
-    /// The statements after `-- retort:downgrade` (empty when there is no such section).
-    pub downgrade: Vec<Statement>,
+    /// The statements after `-- retort:downgrade`; `None` when there is no such marker,
+    /// which makes the revision irreversible (an empty section is `Some` and empty:
+    /// nothing to undo).
+    pub downgrade: Option<Vec<Statement>>,
 }
 
 impl SqlRevision {
@@ -74,7 +77,9 @@ impl SqlRevision {
         format!(
             "-- retort:upgrade\n{}-- retort:downgrade\n{}",
             canonical_form(&self.upgrade, flavor),
-            canonical_form(&self.downgrade, flavor)
+            // Absent and empty are one form: writing an empty section into an applied
+            // revision must not count as a change.
+            canonical_form(self.downgrade.as_deref().unwrap_or_default(), flavor)
         )
     }
 }
@@ -151,13 +156,13 @@ pub fn parse_sql_revision(path: &Path, text: &str) -> Result<SqlRevision, FileEr
     let mut revision = SqlRevision {
         header,
         upgrade: Vec::new(),
-        downgrade: Vec::new(),
+        downgrade: None,
     };
     for body in sections {
         let statements = body.split(path, text, flavor)?;
         match body.section {
             Section::Upgrade => revision.upgrade = statements,
-            Section::Downgrade => revision.downgrade = statements,
+            Section::Downgrade => revision.downgrade = Some(statements),
         }
     }
     Ok(revision)

@@ -21,8 +21,10 @@ pub struct TomlRevision {
     pub header: RevisionHeader,
     /// `[[upgrade]]` operations, in order.
     pub upgrade: Vec<Operation>,
-    /// `[[downgrade]]` operations, in order.
-    pub downgrade: Vec<Operation>,
+    /// `[[downgrade]]` operations, in order; `None` when the file has no `downgrade` at
+    /// all, which makes the revision irreversible (`downgrade = []` is `Some` and empty:
+    /// nothing to undo).
+    pub downgrade: Option<Vec<Operation>>,
 }
 
 /// The top-level keys of a TOML revision; the operation arrays are skipped here.
@@ -104,7 +106,7 @@ pub fn parse_toml_header(path: &Path, text: &str) -> Result<RevisionHeader, File
 
 /// Reads a whole TOML revision: header and every operation, validated.
 pub fn parse_toml_revision(path: &Path, text: &str) -> Result<TomlRevision, FileError> {
-    let document = DeTable::parse(text).map_err(|e| toml_error(path, text, &e))?;
+    let document = DeTable::parse(text).map_err(|e| section_twice(path, text, &e))?;
     let span = document.span();
     let mut root = document.into_inner();
     let upgrade = root.remove("upgrade");
@@ -117,8 +119,8 @@ pub fn parse_toml_revision(path: &Path, text: &str) -> Result<TomlRevision, File
         None => Vec::new(),
     };
     let downgrade = match downgrade {
-        Some(value) => parse_operations(path, text, "downgrade", value)?,
-        None => Vec::new(),
+        Some(value) => Some(parse_operations(path, text, "downgrade", value)?),
+        None => None,
     };
     Ok(TomlRevision {
         header,
@@ -354,6 +356,32 @@ fn toml_datetime_to_utc(value: &toml::value::Datetime) -> Result<OffsetDateTime,
     }
     OffsetDateTime::parse(&text, &Rfc3339)
         .map_err(|e| format!("`created` = {value} is not a valid date-time: {e}"))
+}
+
+/// A TOML error, explained when a section is both an array (`downgrade = []`, as
+/// `retort revision` writes it) and `[[downgrade]]` tables: TOML calls that a duplicate key.
+fn section_twice(path: &Path, text: &str, error: &toml::de::Error) -> FileError {
+    let table = error.span().and_then(|span| {
+        let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[line_start..].lines().next()?.trim();
+        ["upgrade", "downgrade"]
+            .into_iter()
+            .find(|name| line.replace(' ', "") == format!("[[{name}]]"))
+    });
+    match (table, error.span()) {
+        (Some(name), Some(span)) if error.message().contains("duplicate key") => {
+            FileError::at_offset(
+                path,
+                text,
+                span.start,
+                format!(
+                    "`{name}` is given twice: as `{name} = [...]` and as [[{name}]] tables; \
+                     delete the `{name} = []` line when writing [[{name}]] tables"
+                ),
+            )
+        }
+        _ => toml_error(path, text, error),
+    }
 }
 
 fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> FileError {

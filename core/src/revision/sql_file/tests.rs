@@ -86,11 +86,14 @@ fn the_spec_example_parses() {
     let downgrade: Vec<_> = parsed
         .downgrade
         .iter()
+        .flatten()
         .map(|s| (s.sql.as_str(), s.line))
         .collect();
     assert_eq!(downgrade, [("UPDATE users SET display_name = NULL", 11)]);
-    assert!(SPEC_EXAMPLE[parsed.downgrade[0].offset..]
-        .starts_with("UPDATE users SET display_name = NULL"));
+    assert!(
+        SPEC_EXAMPLE[parsed.downgrade.as_ref().expect("a downgrade")[0].offset..]
+            .starts_with("UPDATE users SET display_name = NULL")
+    );
     assert_eq!(
         parse_sql_header(Path::new(PATH), SPEC_EXAMPLE),
         Ok(parsed.header)
@@ -137,7 +140,8 @@ fn optional_keys_have_defaults_and_downgrade_is_optional() {
     assert_eq!(parsed.flavor(), SqlFlavor::Generic);
     assert_eq!(parsed.upgrade.len(), 1);
     assert_eq!(parsed.upgrade[0].line, 4);
-    assert!(parsed.downgrade.is_empty());
+    // No `-- retort:downgrade` marker: irreversible, not an empty downgrade.
+    assert_eq!(parsed.downgrade, None);
 }
 
 #[test]
@@ -178,8 +182,9 @@ DROP PROCEDURE p;
             ("SELECT 'a\\';b' # a comment; still a comment", 7),
         ]
     );
-    assert_eq!(parsed.downgrade[0].line, 11);
-    assert!(text[parsed.downgrade[0].offset..].starts_with("DROP PROCEDURE p;"));
+    let downgrade = parsed.downgrade.expect("a downgrade");
+    assert_eq!(downgrade[0].line, 11);
+    assert!(text[downgrade[0].offset..].starts_with("DROP PROCEDURE p;"));
 }
 
 #[test]
