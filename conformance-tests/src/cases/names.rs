@@ -35,7 +35,7 @@ op = "create_table"
 table = "{accounts}"
 columns = [
   {{ name = "id", type = "integer", primary_key = true }},
-  {{ name = "code", type = "varchar(20)", unique = true }},
+  {{ name = "code", type = "text", unique = true }},
   {{ name = "qty", type = "integer" }},
 ]
 checks = [{{ expr = "qty >= 0" }}]
@@ -56,7 +56,7 @@ table = "{entries}"
 columns = [
   {{ name = "id", type = "integer", primary_key = true }},
   {{ name = "account_id", type = "integer" }},
-  {{ name = "code", type = "varchar(20)", unique = true }},
+  {{ name = "code", type = "text", unique = true }},
 ]
 checks = [{{ expr = "account_id > 0" }}]
 foreign_keys = [{{ columns = ["account_id"], references_table = "{accounts}", references_columns = ["id"] }}]
