@@ -128,10 +128,7 @@ table = "{name}"
 "#
         )
     };
-    project.write(
-        "1_first.toml",
-        &table("aaaa00000001", "", first, ""),
-    );
+    project.write("1_first.toml", &table("aaaa00000001", "", first, ""));
     let fk = format!(
         "foreign_keys = [{{ columns = [\"parent\"], references_table = \"{first}\", references_columns = [\"id\"] }}]\n"
     );
@@ -182,7 +179,10 @@ fn tables_named_with_63_bytes_migrate_up_and_down_on_postgres() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), 7, "3 + 4 constraints: {names:?}");
-    assert!(names.iter().all(|n| *n != first && *n != second), "{names:?}");
+    assert!(
+        names.iter().all(|n| *n != first && *n != second),
+        "{names:?}"
+    );
     // They read back as the unnamed constraints the revisions declare.
     let check = db.run(&project, &["check"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
@@ -228,7 +228,11 @@ columns = ["id"]
 fn assert_refused(db: &ServerDb, project: &Project, name: &str, limit: &str) {
     let fragments = ["2_index.toml", "create_index", name, limit];
     db.run(project, &["upgrade"]).fails(2, &fragments);
-    assert!(db.tables().is_empty(), "the refused run created {:?}", db.tables());
+    assert!(
+        db.tables().is_empty(),
+        "the refused run created {:?}",
+        db.tables()
+    );
     assert_eq!(db.recorded(), 0, "the refused run recorded revisions");
     db.run(project, &["upgrade", "--sql"]).fails(2, &fragments);
 }

@@ -106,7 +106,9 @@ pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(
     })?;
     downgrade(dialect, &graph, conn.as_mut(), "base")?;
     let live = live_schema(conn.as_mut())?;
-    ensure(live.is_empty(), || format!("tables left after downgrade base: {live:?}"))?;
+    ensure(live.is_empty(), || {
+        format!("tables left after downgrade base: {live:?}")
+    })?;
 
     let Some(limit) = limit else {
         return Ok(());
@@ -131,7 +133,12 @@ column = {{ name = "{too_long}", type = "integer" }}
     let error = upgrade(dialect, &graph, conn.as_mut(), "head")
         .err()
         .ok_or_else(|| format!("a column named with {} was accepted", too_long.len()))?;
-    for fragment in ["aaaa0003", too_long.as_str(), &limit.to_string(), "add_column"] {
+    for fragment in [
+        "aaaa0003",
+        too_long.as_str(),
+        &limit.to_string(),
+        "add_column",
+    ] {
         ensure(error.contains(fragment), || {
             format!("the refusal lacks `{fragment}`: {error}")
         })?;

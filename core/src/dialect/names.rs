@@ -84,12 +84,7 @@ pub fn describe_length(limit: IdentifierLimit, name: &str) -> String {
 /// `table_col1_col2_label`, shortened to fit `limit` as PostgreSQL's `makeObjectName`
 /// does: while too long, the longer of the table part and the column part loses one unit;
 /// the label stays whole. Without columns, `table_label`.
-pub fn object_name(
-    table: &str,
-    columns: &[String],
-    label: &str,
-    limit: IdentifierLimit,
-) -> String {
+pub fn object_name(table: &str, columns: &[String], label: &str, limit: IdentifierLimit) -> String {
     // PostgreSQL cuts the joined column names to the limit first (ChooseIndexNameAddition).
     let joined = columns.join("_");
     let columns = (!columns.is_empty()).then(|| limit.clip(&joined, limit.max()));
@@ -167,10 +162,7 @@ mod tests {
     fn the_longer_part_loses_first_as_in_postgresql() {
         // 63 - len("_") - len("_fkey") = 57 units for both parts: 40 + 20 → 37 + 20.
         let name = object_name(&"t".repeat(40), &cols(&[&"c".repeat(20)]), "fkey", PG);
-        assert_eq!(
-            name,
-            format!("{}_{}_fkey", "t".repeat(37), "c".repeat(20))
-        );
+        assert_eq!(name, format!("{}_{}_fkey", "t".repeat(37), "c".repeat(20)));
         // Both long: they end up the same length (58 units → 29 + 29).
         let name = object_name(&"t".repeat(63), &cols(&[&"c".repeat(63)]), "key", PG);
         assert_eq!(name, format!("{}_{}_key", "t".repeat(29), "c".repeat(29)));

@@ -66,7 +66,11 @@ fn too_long(
 
 /// Every identifier `op` names, with what it is ("table name", "index name", …).
 fn identifiers(op: &Operation) -> Vec<(&'static str, &str)> {
-    fn columns<'a>(what: &'static str, names: &'a [String], found: &mut Vec<(&'static str, &'a str)>) {
+    fn columns<'a>(
+        what: &'static str,
+        names: &'a [String],
+        found: &mut Vec<(&'static str, &'a str)>,
+    ) {
         found.extend(names.iter().map(|n| (what, n.as_str())));
     }
     let mut found: Vec<(&'static str, &str)> = Vec::new();

@@ -61,9 +61,10 @@ fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         // Keep acronyms ("TLS ...", "URL ...") as they are.
-        Some(first) if chars.next().is_some_and(char::is_lowercase) => {
-            first.to_lowercase().chain(text[first.len_utf8()..].chars()).collect()
-        }
+        Some(first) if chars.next().is_some_and(char::is_lowercase) => first
+            .to_lowercase()
+            .chain(text[first.len_utf8()..].chars())
+            .collect(),
         _ => text.to_string(),
     }
 }

@@ -174,7 +174,10 @@ foreign_keys = [{{ columns = ["ref"], references_table = "{fk}", references_colu
         format!("{}_check", p(57)),
         format!("{}_ref_fkey", p(54)),
     ] {
-        assert!(created.contains(&format!("CONSTRAINT \"{name}\"")), "{name}: {created}");
+        assert!(
+            created.contains(&format!("CONSTRAINT \"{name}\"")),
+            "{name}: {created}"
+        );
         assert!(name.len() <= 63);
     }
     let both = format!("{}\n{}", table(&first, &first), table(&second, &first));
@@ -186,11 +189,16 @@ foreign_keys = [{{ columns = ["ref"], references_table = "{fk}", references_colu
         format!("{}_check1", p(56)),
         format!("{}_ref_fkey1", p(53)),
     ] {
-        assert!(created.contains(&format!("CONSTRAINT \"{name}\"")), "{name}: {created}");
+        assert!(
+            created.contains(&format!("CONSTRAINT \"{name}\"")),
+            "{name}: {created}"
+        );
     }
-    assert!(sql
-        .iter()
-        .any(|s| s == &format!("COMMENT ON CONSTRAINT \"{}_pkey1\" ON \"{second}\" IS 'retort:unnamed'", p(57))));
+    assert!(sql.iter().any(|s| s
+        == &format!(
+            "COMMENT ON CONSTRAINT \"{}_pkey1\" ON \"{second}\" IS 'retort:unnamed'",
+            p(57)
+        )));
 }
 
 #[test]
@@ -203,8 +211,16 @@ columns = [{ name = "id", type = "integer", primary_key = true }, { name = "a", 
 unique = [{ columns = ["a", "b"] }]
 "#;
     let sql = sql_of_last(&ops(ops_text));
-    assert!(sql[0].contains("CONSTRAINT \"orders_pkey\" PRIMARY KEY"), "{}", sql[0]);
-    assert!(sql[0].contains("CONSTRAINT \"orders_a_b_key\" UNIQUE"), "{}", sql[0]);
+    assert!(
+        sql[0].contains("CONSTRAINT \"orders_pkey\" PRIMARY KEY"),
+        "{}",
+        sql[0]
+    );
+    assert!(
+        sql[0].contains("CONSTRAINT \"orders_a_b_key\" UNIQUE"),
+        "{}",
+        sql[0]
+    );
     // 31 two-byte letters and one more byte: 63 bytes.
     let table = format!("{}x", "é".repeat(31));
     let sql = sql_of_last(&ops(&format!(

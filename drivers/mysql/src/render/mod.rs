@@ -5,8 +5,8 @@ mod insert;
 mod table;
 
 pub(crate) use table::check_name;
-pub use table::{default_constraint_name, INDEX_MARK, UNNAMED_MARK};
 pub(crate) use table::IDENTIFIER_LIMIT;
+pub use table::{default_constraint_name, INDEX_MARK, UNNAMED_MARK};
 
 use crate::quote::{quote_identifier, quote_list};
 use crate::MYSQL;

@@ -42,7 +42,12 @@ pub(crate) fn create_table(
     taken.take(name);
     let given = table.primary_key.iter().filter_map(|pk| pk.name.as_ref());
     let given = given
-        .chain(table.unique_constraints.iter().filter_map(|u| u.name.as_ref()))
+        .chain(
+            table
+                .unique_constraints
+                .iter()
+                .filter_map(|u| u.name.as_ref()),
+        )
         .chain(table.checks.iter().filter_map(|c| c.name.as_ref()))
         .chain(table.foreign_keys.iter().filter_map(|f| f.name.as_ref()));
     for constraint in given {
