@@ -24,7 +24,7 @@ fn long_name(stem: &str, length: usize) -> String {
 }
 
 /// Two tables named at the dialect's limit, every constraint unnamed: a primary key, a
-/// unique column, a check and (on the second) a foreign key to the first.
+/// unique column, checks and (on the second) two foreign keys to the first.
 fn write_tables(scratch: &Scratch, accounts: &str, entries: &str) -> Result<(), String> {
     scratch.revision(
         "aaaa0001",
@@ -35,7 +35,7 @@ op = "create_table"
 table = "{accounts}"
 columns = [
   {{ name = "id", type = "integer", primary_key = true }},
-  {{ name = "code", type = "varchar(20)", unique = true }},
+  {{ name = "code", type = "text", unique = true }},
   {{ name = "qty", type = "integer" }},
 ]
 checks = [{{ expr = "qty >= 0" }}]
@@ -56,10 +56,14 @@ table = "{entries}"
 columns = [
   {{ name = "id", type = "integer", primary_key = true }},
   {{ name = "account_id", type = "integer" }},
-  {{ name = "code", type = "varchar(20)", unique = true }},
+  {{ name = "other_account_id", type = "integer" }},
+  {{ name = "code", type = "text", unique = true }},
 ]
-checks = [{{ expr = "account_id > 0" }}]
-foreign_keys = [{{ columns = ["account_id"], references_table = "{accounts}", references_columns = ["id"] }}]
+checks = [{{ expr = "account_id > 0" }}, {{ expr = "other_account_id > 0" }}]
+foreign_keys = [
+  {{ columns = ["account_id"], references_table = "{accounts}", references_columns = ["id"] }},
+  {{ columns = ["other_account_id"], references_table = "{accounts}", references_columns = ["id"] }},
+]
 
 [[downgrade]]
 op = "drop_table"

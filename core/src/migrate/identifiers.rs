@@ -119,11 +119,73 @@ fn identifiers(op: &Operation) -> Vec<(&'static str, &str)> {
         Operation::CreateCheckConstraint(check) => found.push(("constraint name", &check.name)),
         Operation::DropConstraint(drop) => found.push(("constraint name", &drop.name)),
         Operation::BulkInsert(insert) => {
-            for row in &insert.rows {
-                found.extend(row.keys().map(|k| ("column name", k.as_str())));
-            }
+            found.extend(insert.columns().into_iter().map(|k| ("column name", k)));
         }
         Operation::DropTable(_) | Operation::Execute(_) => {}
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::revision::toml_file::parse_toml_revision;
+    use std::path::Path;
+
+    fn names(body: &str) -> Vec<(&'static str, String)> {
+        let text = format!("revision = \"0123456789ab\"\nmessage = \"m\"\n\n{body}");
+        let revision = parse_toml_revision(Path::new("t.toml"), &text).expect("parses");
+        revision
+            .upgrade
+            .iter()
+            .flat_map(|op| {
+                identifiers(op)
+                    .into_iter()
+                    .map(|(what, name)| (what, name.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_name_an_operation_gives_is_checked() {
+        let found = names(
+            r#"[[upgrade]]
+op = "create_table"
+table = "t"
+columns = [{ name = "id", type = "integer" }]
+unique = [{ name = "uq", columns = ["id"] }]
+checks = [{ name = "ck", expr = "id > 0" }]
+foreign_keys = [{ name = "fk", columns = ["id"], references_table = "p", references_columns = ["pid"] }]
+
+[[upgrade]]
+op = "alter_column"
+table = "t"
+column = "id"
+new_name = "ident"
+
+[[upgrade]]
+op = "bulk_insert"
+table = "t"
+rows = [{ ident = 1 }, { ident = 2, other = 3 }]
+"#,
+        );
+        let expected: Vec<(&str, &str)> = vec![
+            ("table name", "t"),
+            ("column name", "id"),
+            ("constraint name", "uq"),
+            ("constraint name", "ck"),
+            ("constraint name", "fk"),
+            ("referenced table name", "p"),
+            ("referenced column name", "pid"),
+            ("table name", "t"),
+            ("column name", "id"),
+            ("new name", "ident"),
+            ("table name", "t"),
+            ("column name", "ident"),
+            ("column name", "other"),
+        ];
+        let found: Vec<(&str, &str)> = found.iter().map(|(w, n)| (*w, n.as_str())).collect();
+        assert_eq!(found, expected);
+    }
 }

@@ -143,3 +143,33 @@ fn a_set_default_action_is_refused_rather_than_dropped() {
         "{error}"
     );
 }
+
+/// Two unnamed foreign keys of a table named with 64 characters: cutting the joined name
+/// at 64 made both the table's own name, and the second a duplicate; the table part gives
+/// way instead, as PostgreSQL shortens its names.
+#[test]
+fn unnamed_constraints_of_a_64_character_table_keep_distinct_names() {
+    let table = format!("{}é", "t".repeat(63));
+    let sql = sql_of_last(&ops(&format!(
+        r#"
+[[upgrade]]
+op = "create_table"
+table = "{table}"
+columns = [{{ name = "a", type = "integer" }}, {{ name = "b", type = "integer" }}]
+foreign_keys = [
+  {{ columns = ["a"], references_table = "p", references_columns = ["id"] }},
+  {{ columns = ["b"], references_table = "p", references_columns = ["id"] }},
+]
+"#
+    )));
+    let created = &sql[0];
+    for name in [
+        format!("{}_a_fkey", "t".repeat(57)),
+        format!("{}_b_fkey", "t".repeat(57)),
+    ] {
+        assert!(
+            created.contains(&format!("CONSTRAINT `{name}` FOREIGN KEY")),
+            "{name}: {created}"
+        );
+    }
+}

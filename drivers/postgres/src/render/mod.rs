@@ -137,7 +137,6 @@ fn add_column(
                 .name
                 .clone()
                 .unwrap_or_else(|| default_constraint_name(&add.table, &[], "pkey"));
-            taken.release(&name);
             statements.push(Statement::new(format!(
                 "ALTER TABLE {table} DROP CONSTRAINT {}",
                 quote_identifier(&name)
