@@ -164,6 +164,14 @@ op = "execute"
 sql = "INSERT INTO no_such_table (x) VALUES (1)"
 "#;
     scratch.revision("aaaa0002", Some("aaaa0001"), broken)?;
+    // Never reached: nothing of it may be written, not even a dirty row.
+    let after = r#"
+[[upgrade]]
+op = "create_table"
+table = "never_run"
+columns = [{ name = "id", type = "integer", primary_key = true }]
+"#;
+    scratch.revision("aaaa0003", Some("aaaa0002"), after)?;
     let graph = scratch.graph()?;
     let mut conn = connect(dialect, url)?;
     let error = upgrade(dialect, &graph, conn.as_mut(), "head")
@@ -177,9 +185,26 @@ sql = "INSERT INTO no_such_table (x) VALUES (1)"
     let recorded = state(dialect, &graph, conn.as_mut())?;
     let live = live_schema(conn.as_mut())?;
     ensure(
-        live.table("users").is_some() && recorded.rows.contains_key("aaaa0001"),
-        || "the good revision was not kept".into(),
+        live.table("users").is_some()
+            && recorded
+                .rows
+                .get("aaaa0001")
+                .is_some_and(|row| row.state == retort_core::migrate::RowState::Applied),
+        || format!("the good revision was not kept as applied: {recorded:?}"),
     )?;
+    ensure(
+        live.table("never_run").is_none() && !recorded.rows.contains_key("aaaa0003"),
+        || format!("the revision after the failed one was touched: {recorded:?}"),
+    )?;
+    let dirty: Vec<&String> = recorded
+        .rows
+        .values()
+        .filter(|row| row.state == retort_core::migrate::RowState::Dirty)
+        .map(|row| &row.revision)
+        .collect();
+    ensure(dirty.len() <= 1, || {
+        format!("more than one dirty row: {dirty:?}")
+    })?;
     if dialect.capabilities().transactional_ddl {
         ensure(live.table("half_done").is_none(), || {
             "half_done survived the failed revision".into()

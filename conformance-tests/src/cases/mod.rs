@@ -1,5 +1,6 @@
 //! The cases. Each gets a fresh, empty database and says in its error what went wrong.
 
+mod failures;
 mod migrator;
 mod names;
 mod operations;
@@ -16,6 +17,10 @@ pub(crate) fn all() -> Vec<Case> {
         Case {
             name: "failing_statement_leaves_no_trace",
             run: migrator::failing_statement_leaves_no_trace,
+        },
+        Case {
+            name: "failing_downgrade_stops_at_that_revision",
+            run: failures::failing_downgrade_stops_at_that_revision,
         },
         Case {
             name: "concurrent_upgrades_apply_each_revision_once",

@@ -1,6 +1,7 @@
 //! Running a plan: each revision in its own transaction (or one for the run), or, where
 //! DDL cannot be transactional, behind a dirty row that records how far it got.
 
+use super::dirty_row::{Chain, Handover};
 use super::error::RevisionFailure;
 use super::limits::unlimit;
 use super::live_schema::LiveSchema;
@@ -106,13 +107,25 @@ impl Migrator<'_> {
             }
             let mut uncommitted = Vec::new();
             let mut limits = None;
+            // The current revision's dirty row was committed with the previous one's record.
+            let mut marked = false;
             for (index, revision) in loaded.iter().enumerate() {
                 progress(Progress::Started(index));
+                let next = loaded.get(index + 1).filter(|next| {
+                    self.behind_dirty_row(revision.header()) && self.behind_dirty_row(next.header())
+                });
                 let applied = self
                     .limit(conn, &mut limits, revision.header())
-                    .and_then(|()| self.apply(conn, revision, direction, &mut schema, whole_run));
-                let ms = match applied {
-                    Ok(ms) => ms,
+                    .and_then(|()| {
+                        let chain = Chain {
+                            marked,
+                            next,
+                            limits: &mut limits,
+                        };
+                        self.apply(conn, revision, direction, &mut schema, whole_run, chain)
+                    });
+                let (ms, handover) = match applied {
+                    Ok(applied) => applied,
                     Err(error) => {
                         if whole_run {
                             let _ = conn.rollback();
@@ -128,6 +141,11 @@ impl Migrator<'_> {
                     ran.push(steps[index].clone());
                 } else {
                     progress(Progress::Finished(index, &steps[index]));
+                }
+                marked = handover.next_marked;
+                if let Some(error) = handover.deferred {
+                    unlimit(conn, limits);
+                    return Err(error);
                 }
             }
             let committed = if whole_run {
@@ -211,7 +229,8 @@ impl Migrator<'_> {
         })
     }
 
-    /// Applies or reverts one revision; returns how long it took in milliseconds.
+    /// Applies or reverts one revision; returns how long it took in milliseconds and what
+    /// it leaves to the next revision.
     ///
     /// In a transaction, any failure rolls the revision back, whatever step failed; outside
     /// one, the dirty row records how far it got.
@@ -222,68 +241,83 @@ impl Migrator<'_> {
         direction: Direction,
         schema: &mut LiveSchema,
         inside_run_transaction: bool,
-    ) -> Result<u64, MigrateError> {
+        chain: Chain<'_>,
+    ) -> Result<(u64, Handover), MigrateError> {
         let header = revision.header();
-        let transactional = header.transactional && self.dialect.capabilities().transactional_ddl;
-        let started = Instant::now();
-        if transactional {
-            if !inside_run_transaction {
-                conn.begin().map_err(database(&format!(
-                    "starting the transaction of revision {}",
-                    header.id
-                )))?;
-            }
-            let result =
-                self.run_and_record(conn, revision, direction, schema, started, transactional);
-            match result {
-                Ok(ms) if !inside_run_transaction => match conn.commit() {
-                    Ok(()) => Ok(ms),
-                    Err(error) if error.category == DbErrorCategory::ConnectionLost => {
-                        Err(MigrateError::CommitOutcomeUnknown {
-                            what: format!("revision {} ({})", header.id, header.path.display()),
-                            revisions: vec![header.id.clone()],
-                            direction,
-                            source: error,
-                        })
-                    }
-                    Err(error) => {
-                        // The revision must not survive a failed commit (a driver may
-                        // already have rolled it back; a second rollback is harmless).
-                        let _ = conn.rollback();
-                        Err(database(&format!(
-                            "committing revision {} ({}); nothing of it was kept",
-                            header.id,
-                            header.path.display()
-                        ))(error))
-                    }
-                },
-                Ok(ms) => Ok(ms),
-                Err(error) => {
-                    if !inside_run_transaction {
-                        let _ = conn.rollback();
-                    }
-                    Err(error)
-                }
-            }
-        } else {
-            // Without a transaction the row goes first, dirty, so that a failure or a kill
-            // leaves a record of the half-done revision.
-            let mark = self
-                .version_table()
-                .mark_dirty(
-                    &self.row(revision, RowState::Dirty, 0, None),
-                    direction,
-                    RenderMode::Online,
-                )
-                .map_err(|e| record_error(header, e))?;
-            conn.execute(&mark)
-                .map_err(database("recording a revision as dirty"))?;
-            self.run_and_record(conn, revision, direction, schema, started, transactional)
+        if self.behind_dirty_row(header) {
+            return self.apply_behind_dirty_row(conn, revision, direction, schema, chain);
         }
+        let started = Instant::now();
+        if !inside_run_transaction {
+            conn.begin().map_err(database(&format!(
+                "starting the transaction of revision {}",
+                header.id
+            )))?;
+        }
+        let ms = match self.run_and_record(conn, revision, direction, schema, started) {
+            Ok(ms) if !inside_run_transaction => match conn.commit() {
+                Ok(()) => Ok(ms),
+                Err(error) if error.category == DbErrorCategory::ConnectionLost => {
+                    Err(MigrateError::CommitOutcomeUnknown {
+                        what: format!("revision {} ({})", header.id, header.path.display()),
+                        revisions: vec![header.id.clone()],
+                        direction,
+                        source: error,
+                    })
+                }
+                Err(error) => {
+                    // The revision must not survive a failed commit (a driver may
+                    // already have rolled it back; a second rollback is harmless).
+                    let _ = conn.rollback();
+                    Err(database(&format!(
+                        "committing revision {} ({}); nothing of it was kept",
+                        header.id,
+                        header.path.display()
+                    ))(error))
+                }
+            },
+            Ok(ms) => Ok(ms),
+            Err(error) => {
+                if !inside_run_transaction {
+                    let _ = conn.rollback();
+                }
+                Err(error)
+            }
+        }?;
+        Ok((ms, Handover::default()))
     }
 
-    /// Runs a revision's statements and records the result in the version table.
+    /// Runs a revision's statements and records the result in the version table, inside
+    /// the revision's transaction.
     fn run_and_record(
+        &self,
+        conn: &mut dyn Connection,
+        revision: &Loaded,
+        direction: Direction,
+        schema: &mut LiveSchema,
+        started: Instant,
+    ) -> Result<u64, MigrateError> {
+        let header = revision.header();
+        let ms = self.run_statements(conn, revision, direction, schema, started, true)?;
+        let record = self
+            .version_table()
+            .record_done(
+                &self.row(revision, RowState::Applied, ms as i64, None),
+                direction,
+                true,
+                RenderMode::Online,
+            )
+            .map_err(|e| record_error(header, e))?;
+        conn.execute(&record).map_err(database(&format!(
+            "recording revision {} in the version table",
+            header.id
+        )))?;
+        Ok(ms)
+    }
+
+    /// Runs a revision's statements; returns how long they took in milliseconds. Outside a
+    /// transaction, a failure is written into the revision's dirty row.
+    pub(super) fn run_statements(
         &self,
         conn: &mut dyn Connection,
         revision: &Loaded,
@@ -348,23 +382,10 @@ impl Migrator<'_> {
                 schema.follow(op);
             }
         }
-        let ms = elapsed_ms(started);
-        let record = table
-            .record_done(
-                &self.row(revision, RowState::Applied, ms as i64, None),
-                direction,
-                transactional,
-                RenderMode::Online,
-            )
-            .map_err(|e| record_error(header, e))?;
-        conn.execute(&record).map_err(database(&format!(
-            "recording revision {} in the version table",
-            header.id
-        )))?;
-        Ok(ms)
+        Ok(elapsed_ms(started))
     }
 
-    fn row(
+    pub(super) fn row(
         &self,
         revision: &Loaded,
         state: RowState,
@@ -483,7 +504,10 @@ fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(micros.div_ceil(1000)).unwrap_or(u64::MAX)
 }
 
-fn record_error(header: &RevisionHeader, error: crate::dialect::DialectError) -> MigrateError {
+pub(super) fn record_error(
+    header: &RevisionHeader,
+    error: crate::dialect::DialectError,
+) -> MigrateError {
     MigrateError::Database {
         context: format!("recording revision {}", header.id),
         source: DbError::new(error.to_string()),
