@@ -165,3 +165,74 @@ fn a_failed_non_transactional_revision_stays_dirty_and_blocks_later_runs() {
         "{again}"
     );
 }
+
+/// Between two `transactional = false` revisions one transaction records the first and
+/// marks the second dirty; it commits before the second one's `CREATE INDEX CONCURRENTLY`
+/// (which cannot run inside a transaction block) starts, and a failure further on leaves
+/// the second one dirty with its error and the first applied.
+#[test]
+fn consecutive_non_transactional_revisions_hand_over_and_fail_as_before() {
+    let Some(db) = fresh_database("handover") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first =
+        "-- retort:revision b2\n-- retort:down_revision a1\n-- retort:transactional false\n\n\
+                 -- retort:upgrade\nCREATE INDEX CONCURRENTLY ix_first ON accounts (id);\n";
+    let second =
+        "-- retort:revision c3\n-- retort:down_revision b2\n-- retort:transactional false\n\n\
+                  -- retort:upgrade\nCREATE INDEX CONCURRENTLY ix_second ON accounts (email);\n\
+                  CREATE INDEX CONCURRENTLY ix_bad ON accounts (no_such_column);\n";
+    let graph = graph_of(
+        dir.path(),
+        &[("a1.toml", ACCOUNTS), ("b2.sql", first), ("c3.sql", second)],
+    );
+    let mut conn = PostgresDialect.connect(&db.url).expect("connects");
+    let migrator = Migrator::new(&PostgresDialect, &graph, MigratorSettings::default());
+    let message = migrator
+        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
+        .expect_err("the last statement fails")
+        .to_string();
+    assert!(
+        message.contains("c3")
+            && message.contains("statement 2 of 2")
+            && message.contains("no_such_column"),
+        "{message}"
+    );
+    assert_eq!(
+        rows(
+            conn.as_mut(),
+            "SELECT revision, state, error LIKE '%no_such_column%' FROM retort_version \
+             ORDER BY revision"
+        ),
+        vec![
+            vec![
+                Value::String("a1".into()),
+                Value::String("applied".into()),
+                Value::Null
+            ],
+            vec![
+                Value::String("b2".into()),
+                Value::String("applied".into()),
+                Value::Null
+            ],
+            vec![
+                Value::String("c3".into()),
+                Value::String("dirty".into()),
+                Value::Boolean(true)
+            ],
+        ]
+    );
+    assert_eq!(
+        rows(
+            conn.as_mut(),
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE i.indisvalid AND c.relname LIKE 'ix\\_%' ORDER BY 1"
+        ),
+        vec![
+            vec![Value::String("ix_first".into())],
+            vec![Value::String("ix_second".into())],
+        ],
+        "both revisions' concurrent builds ran outside a transaction block"
+    );
+}
