@@ -9,8 +9,10 @@
 //!
 //! 1. `retort upgrade head` into a freshly created database;
 //! 2. the database's client (`psql -f`, `mariadb`) running the script `retort upgrade --sql`
-//!    prints: exactly the statements an online run executes, with the same transactions
-//!    and version-row writes.
+//!    prints: the statements an online run executes and its version-row writes (where an
+//!    online run hands over between two revisions behind a dirty row, it writes the first
+//!    one's record and the second one's dirty row in one transaction; the script writes
+//!    them one by one).
 //!
 //! Both run in interleaved rounds (median of 7 each); the database is dropped and created
 //! again, untimed, before every run, and dropped at the end.
