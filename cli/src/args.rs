@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Version control for relational database schemas.
 #[derive(Debug, Parser)]
@@ -148,9 +149,9 @@ pub(crate) enum Command {
         /// Empty the version table first (unknown rows included)
         #[arg(long)]
         purge: bool,
-        /// Seconds to wait for the migration lock
-        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=604_800))]
-        lock_timeout: Option<u64>,
+        /// How long to wait for the migration lock: seconds, or a duration (500ms, 30s, 2m)
+        #[arg(long, value_name = "DURATION", value_parser = lock_timeout)]
+        lock_timeout: Option<Duration>,
     },
     /// Exit 3 if the graph, the files or the database are not as they should be
     Check,
@@ -182,9 +183,10 @@ pub(crate) struct RunArgs {
     /// Connect and plan, and print the steps without executing any
     #[arg(long, conflicts_with = "sql")]
     pub(crate) dry_run: bool,
-    /// Seconds to wait for the migration lock (default 60)
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=604_800))]
-    pub(crate) lock_timeout: Option<u64>,
+    /// How long to wait for the migration lock: seconds, or a duration (500ms, 30s, 2m;
+    /// default 60s)
+    #[arg(long, value_name = "DURATION", value_parser = lock_timeout)]
+    pub(crate) lock_timeout: Option<Duration>,
 }
 
 /// `retort plugin`.
@@ -241,4 +243,19 @@ pub(crate) enum InitDialect {
     Postgres,
     /// MySQL or MariaDB.
     Mysql,
+}
+
+/// The longest `--lock-timeout`: a week, which is surely a typo already.
+const LONGEST_LOCK_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3_600);
+
+/// `--lock-timeout`: whole seconds as before (`30`), or a duration (`500ms`, `30s`, `2m`).
+fn lock_timeout(text: &str) -> Result<Duration, String> {
+    let duration = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => retort_core::dialect::parse_duration(text)?,
+    };
+    if duration > LONGEST_LOCK_TIMEOUT {
+        return Err(format!("`{text}` is longer than a week"));
+    }
+    Ok(duration)
 }

@@ -505,3 +505,33 @@ fn offline_sql_with_one_transaction_per_run_has_the_online_shape() {
         "aaaa00000001|applied\naaaa00000002|applied\n"
     );
 }
+
+/// `--lock-timeout` takes whole seconds as before and durations (`500ms`, `2s`, `1m`), and
+/// the wait it sets is the one a run keeps when another process holds the database.
+#[test]
+fn lock_timeout_takes_durations() {
+    let p = project();
+    p.run(&["upgrade", "aaaa00000001"]).ok();
+    let holder = rusqlite::Connection::open(p.path().join("app.db")).expect("opens app.db");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("holds the write lock");
+    for (given, shown) in [("700ms", "0.7 s"), ("1s", "1.0 s"), ("1", "1.0 s")] {
+        let started = std::time::Instant::now();
+        let run = p.run(&["upgrade", "--lock-timeout", given]);
+        let waited = started.elapsed();
+        run.fails(1, &["another process holds a write lock", shown]);
+        assert!(
+            waited >= std::time::Duration::from_millis(600) && waited.as_secs() < 10,
+            "--lock-timeout {given} waited {waited:?}"
+        );
+    }
+    holder.execute_batch("ROLLBACK").expect("releases the lock");
+    p.run(&["upgrade", "--lock-timeout", "2m"]).ok();
+    p.run(&["stamp", "aaaa00000001", "--lock-timeout", "1500ms"])
+        .ok();
+    for bad in ["2x", "-1s", "1.5s", "8d", "999999999s"] {
+        p.run(&["upgrade", "--lock-timeout", bad])
+            .fails(2, &["--lock-timeout"]);
+    }
+}

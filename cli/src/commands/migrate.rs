@@ -11,7 +11,7 @@ use retort_core::migrate::{
 };
 use serde_json::json;
 use std::io::{IsTerminal, Write as _};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub(crate) struct RunRequest<'a> {
     pub(crate) direction: Direction,
@@ -373,7 +373,7 @@ pub(crate) fn stamp(
     global: &GlobalArgs,
     target: &str,
     purge: bool,
-    lock_timeout: Option<u64>,
+    lock_timeout: Option<Duration>,
 ) -> CliResult {
     let database = Database::for_project(project, global)?;
     let migrator = database.migrator(project, lock_timeout, false);
