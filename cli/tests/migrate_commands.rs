@@ -535,3 +535,48 @@ fn lock_timeout_takes_durations() {
             .fails(2, &["--lock-timeout"]);
     }
 }
+
+/// With `--format json`, a failure still prints one JSON document on stdout, besides the
+/// text on stderr: a runtime failure, bad input and a usage error alike. A check that found
+/// problems prints its own report and nothing more.
+#[test]
+fn json_failures_print_one_error_document() {
+    let p = project();
+    let document = |run: &common::Run| -> serde_json::Value {
+        serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", run.stdout))
+    };
+    let bad_target = p.run(&["upgrade", "nosuchrev", "--format", "json"]);
+    bad_target.fails(2, &["nosuchrev"]);
+    let error = &document(&bad_target)["error"];
+    assert_eq!(error["kind"], "bad_input");
+    assert_eq!(error["exit_code"], 2);
+    assert!(error["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("nosuchrev")));
+
+    std::fs::write(p.path().join("app.db"), "not a database").expect("write");
+    let runtime = p.run(&["--format=json", "current"]);
+    assert_eq!(runtime.code, 1, "{}", runtime.stderr);
+    assert_eq!(document(&runtime)["error"]["kind"], "runtime");
+    std::fs::remove_file(p.path().join("app.db")).expect("remove");
+
+    let usage = p.run(&["--format", "json", "upgrade", "--lock-timeout", "2x"]);
+    usage.fails(2, &["--lock-timeout"]);
+    let error = &document(&usage)["error"];
+    assert_eq!(error["kind"], "usage");
+    assert!(error["message"].as_str().is_some_and(|m| m.contains("2x")));
+    let unknown = p.run(&["frobnicate", "--format=json"]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert_eq!(document(&unknown)["error"]["kind"], "usage");
+
+    let text = p.run(&["upgrade", "nosuchrev"]);
+    assert_eq!(text.code, 2);
+    assert!(text.stdout.is_empty(), "text mode printed {}", text.stdout);
+
+    let check = p.run(&["check", "--format", "json"]);
+    assert_eq!(check.code, 3, "{}", check.stderr);
+    let report = document(&check);
+    assert_eq!(report["ok"], false);
+    assert!(report.get("error").is_none());
+}

@@ -10,9 +10,6 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeSet;
 
-/// Exit code 3: a check found problems.
-const PROBLEMS_FOUND: u8 = 3;
-
 #[derive(Debug, Serialize)]
 struct Problem {
     kind: &'static str,
@@ -48,10 +45,10 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs) -> CliResult {
     if ok {
         Ok(())
     } else {
-        Err(CliError {
-            exit_code: PROBLEMS_FOUND,
-            message: format!("check found {} problem(s)", problems.len()),
-        })
+        Err(CliError::problems_found(format!(
+            "check found {} problem(s)",
+            problems.len()
+        )))
     }
 }
 

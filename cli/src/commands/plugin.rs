@@ -11,9 +11,6 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Exit code 3: the suite found failures.
-const CASES_FAILED: u8 = 3;
-
 /// One line of `retort dialects`.
 #[derive(Debug, Serialize)]
 struct DialectRow {
@@ -137,9 +134,9 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs, path: &Path) -> CliResult
     if report.failed.is_empty() {
         Ok(())
     } else {
-        Err(CliError {
-            exit_code: CASES_FAILED,
-            message: format!("plugin check: {}", report.summary()),
-        })
+        Err(CliError::problems_found(format!(
+            "plugin check: {}",
+            report.summary()
+        )))
     }
 }
