@@ -204,8 +204,12 @@ pub(crate) enum PluginAction {
 pub(crate) enum DbAction {
     /// Create the database
     Create,
-    /// Drop the database
-    Drop,
+    /// Drop the database (on a terminal, after its name is typed back)
+    Drop {
+        /// Drop without asking (needed where there is no terminal to ask on)
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 /// `retort revision`.

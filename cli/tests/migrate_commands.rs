@@ -182,7 +182,7 @@ fn db_create_and_drop() {
         false
     );
     assert_eq!(
-        p.run(&["db", "drop", "--format", "json"]).json()["dropped"],
+        p.run(&["db", "drop", "--yes", "--format", "json"]).json()["dropped"],
         true
     );
     assert!(!p.path().join("app.db").exists());
@@ -449,7 +449,7 @@ fn a_failing_offline_script_stops_before_the_rebuild_drops_the_table() {
 fn db_drop_refuses_a_file_that_is_not_a_database_and_urls_never_leak_passwords() {
     let p = project();
     std::fs::write(p.path().join("notes.txt"), "precious").expect("write");
-    p.run(&["db", "drop", "--url", "sqlite://notes.txt"])
+    p.run(&["db", "drop", "--yes", "--url", "sqlite://notes.txt"])
         .fails(1, &["not a SQLite database"]);
     assert!(p.path().join("notes.txt").is_file());
     let run = p.run(&["current", "--url", "sqlite://u:hunter2@nonexistent/x.db"]);
@@ -579,4 +579,48 @@ fn json_failures_print_one_error_document() {
     let report = document(&check);
     assert_eq!(report["ok"], false);
     assert!(report.get("error").is_none());
+}
+
+/// `db drop` asks for the database's name on a terminal and refuses without one unless
+/// `--yes` is given: dropping a database by accident should be hard.
+#[test]
+fn db_drop_needs_the_name_typed_back_or_yes() {
+    let p = project();
+    p.run(&["db", "create"]).ok();
+    let db = p.path().join("app.db");
+    // No terminal (the tests' stdin is not one): refused, and the file stays.
+    p.run(&["db", "drop"]).fails(2, &["no terminal", "--yes"]);
+    assert!(db.is_file());
+    // On a terminal (a pseudo-terminal made by `script`), the wrong name keeps it and the
+    // right one drops it.
+    let on_terminal = |typed: &str| -> std::process::Output {
+        use std::io::Write as _;
+        let command = format!("{} db drop", env!("CARGO_BIN_EXE_retort"));
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(p.path())
+            .env_remove("DATABASE_URL")
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs script(1)");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(format!("{typed}\n").as_bytes())
+            .expect("types the name");
+        drop(stdin);
+        child.wait_with_output().expect("waits")
+    };
+    let wrong = on_terminal("other.db");
+    let text = String::from_utf8_lossy(&wrong.stdout);
+    assert_eq!(wrong.status.code(), Some(1), "{text}");
+    assert!(text.contains("Type `app.db` to confirm"), "{text}");
+    assert!(text.contains("was not dropped"), "{text}");
+    assert!(db.is_file());
+    let right = on_terminal("app.db");
+    let text = String::from_utf8_lossy(&right.stdout);
+    assert_eq!(right.status.code(), Some(0), "{text}");
+    assert!(!db.exists(), "{text}");
 }

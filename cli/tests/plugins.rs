@@ -187,13 +187,13 @@ fn a_build_without_drivers_migrates_the_shop_on_both_servers_through_their_plugi
             continue;
         };
         let url = with_database(&base, &format!("retort_plugin_shop_{}", std::process::id()));
-        let _ = run(&["--url", &url, "db", "drop"]);
+        let _ = run(&["--url", &url, "db", "drop", "--yes"]);
         run(&["--url", &url, "db", "create"]).ok();
         let up = run(&["--url", &url, "upgrade"]);
         let current = run(&["--url", &url, "current", "--format", "json"]);
         let down = run(&["--url", &url, "downgrade", "base"]);
         let after = run(&["--url", &url, "current", "--format", "json"]);
-        run(&["--url", &url, "db", "drop"]).ok();
+        run(&["--url", &url, "db", "drop", "--yes"]).ok();
         up.ok();
         assert_eq!(
             current.json()["heads"],

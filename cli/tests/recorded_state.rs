@@ -286,7 +286,7 @@ impl ServerProject {
 
 impl Drop for ServerProject {
     fn drop(&mut self) {
-        let _ = self.run(&["db", "drop"]);
+        let _ = self.run(&["db", "drop", "--yes"]);
     }
 }
 
@@ -310,7 +310,7 @@ fn a_failed_revision_on_mysql_is_dirty_not_applied() {
             "[[upgrade]]\nop = \"execute\"\nsql = \"INSERT INTO nowhere VALUES (1)\"\n\n[[downgrade]]",
         ),
     );
-    let _ = p.run(&["db", "drop"]);
+    let _ = p.run(&["db", "drop", "--yes"]);
     p.run(&["db", "create"]).ok();
     p.run(&["upgrade"]).fails(
         1,

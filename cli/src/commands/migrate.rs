@@ -5,6 +5,7 @@ use crate::database::{migrate_error, settings, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, load_config, Project};
+use retort_core::db_url::SqliteLocation;
 use retort_core::migrate::{
     check_direction, read_recorded_state, DbState, Direction, MigrateError, Migrator, Progress,
     RowState, Step,
@@ -429,7 +430,10 @@ pub(crate) fn db(
                 },
             )
         }
-        DbAction::Drop => {
+        DbAction::Drop { yes } => {
+            if !yes {
+                confirm_drop(&database)?;
+            }
             let dropped = database
                 .dialect
                 .drop_database(&database.url)
@@ -447,4 +451,36 @@ pub(crate) fn db(
     };
     out.emit(|_| text.clone(), || json!({ key: changed }));
     Ok(())
+}
+
+/// `db drop` without `--yes`: on a terminal, the database's name must be typed back, as
+/// sqlx-cli asks; with no terminal to ask on, the drop is refused.
+fn confirm_drop(database: &Database) -> CliResult {
+    let shown = database.url.redacted();
+    let name = match (database.url.sqlite_location(), database.url.database()) {
+        (Some(SqliteLocation::File(path)), _) => path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+        (_, Some(name)) => name.to_string(),
+        _ => shown.clone(),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::input(format!(
+            "refusing to drop {shown} without confirmation: there is no terminal to ask on; \
+             pass --yes to drop it"
+        )));
+    }
+    eprint!("This drops {shown} and everything in it. Type `{name}` to confirm: ");
+    let mut typed = String::new();
+    std::io::stdin()
+        .read_line(&mut typed)
+        .map_err(|e| CliError::runtime(format!("while reading the confirmation: {e}")))?;
+    if typed.trim_end_matches(['\r', '\n']) == name {
+        Ok(())
+    } else {
+        Err(CliError::runtime(format!(
+            "{shown} was not dropped: what was typed is not `{name}`"
+        )))
+    }
 }
