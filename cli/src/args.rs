@@ -99,6 +99,12 @@ pub(crate) enum Command {
         #[arg(allow_hyphen_values = true)]
         revision: String,
     },
+    /// Open one revision's file in $VISUAL or $EDITOR
+    Edit {
+        /// A revision id, unique prefix, label, head, or relative form such as REV-1
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+    },
     /// Write a merge revision that joins heads
     Merge {
         /// The message of the merge revision

@@ -188,5 +188,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Show { revision } => {
             commands::graph::show(&out, &project::Project::load(&cli.global)?, revision)
         }
+        Command::Edit { revision } => {
+            commands::revision::edit(&project::Project::load(&cli.global)?, revision)
+        }
     }
 }
