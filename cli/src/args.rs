@@ -149,12 +149,21 @@ pub(crate) enum Command {
     Current,
     /// Record the state TARGET without running anything
     Stamp {
-        /// The state to record
-        #[arg(allow_hyphen_values = true)]
-        target: String,
+        /// The state to record; with --accept-changed, the revisions whose changes to accept
+        /// (none: every changed applied revision)
+        #[arg(
+            value_name = "TARGET",
+            allow_negative_numbers = true,
+            required_unless_present = "accept_changed"
+        )]
+        targets: Vec<String>,
         /// Empty the version table first (unknown rows included)
         #[arg(long)]
         purge: bool,
+        /// Record the current checksums of applied revisions whose files changed, after
+        /// the changes have been reviewed (Flyway's repair); runs nothing
+        #[arg(long, conflicts_with = "purge")]
+        accept_changed: bool,
         /// How long to wait for the migration lock: seconds, or a duration (500ms, 30s, 2m)
         #[arg(long, value_name = "DURATION", value_parser = lock_timeout)]
         lock_timeout: Option<Duration>,

@@ -161,17 +161,32 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Current => commands::migrate::current(&out, &cli.global),
         Command::Stamp {
-            target,
+            targets,
             purge,
+            accept_changed,
             lock_timeout,
-        } => commands::migrate::stamp(
-            &out,
-            &project::Project::load_for_database(&cli.global)?,
-            &cli.global,
-            target,
-            *purge,
-            *lock_timeout,
-        ),
+        } => {
+            let project = project::Project::load_for_database(&cli.global)?;
+            if *accept_changed {
+                commands::accept::accept_changed(
+                    &out,
+                    &project,
+                    &cli.global,
+                    targets,
+                    *lock_timeout,
+                )
+            } else {
+                let [target] = targets.as_slice() else {
+                    return Err(error::CliError::input(format!(
+                        "stamp records one target, and {} were given ({}); to accept changed \
+                         files of several revisions, use `retort stamp --accept-changed REV...`",
+                        targets.len(),
+                        targets.join(" ")
+                    )));
+                };
+                commands::migrate::stamp(&out, &project, &cli.global, target, *purge, *lock_timeout)
+            }
+        }
         Command::Check => commands::check::check(&out, &cli.global),
         Command::Db { action } => commands::migrate::db(
             &out,

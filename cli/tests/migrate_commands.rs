@@ -624,3 +624,86 @@ fn db_drop_needs_the_name_typed_back_or_yes() {
     assert_eq!(right.status.code(), Some(0), "{text}");
     assert!(!db.exists(), "{text}");
 }
+
+/// A reviewed change to an applied revision is accepted with `stamp --accept-changed`: the
+/// refusal and `check` name the command, it records the file's checksum as it is now (all
+/// changed revisions, or only those named), and runs nothing.
+#[test]
+fn stamp_accept_changed_records_reviewed_changes() {
+    let p = project();
+    p.run(&["upgrade"]).ok();
+    let edit = |name: &str, from: &str, to: &str| {
+        let path = p.migrations().join(name);
+        let text = std::fs::read_to_string(&path).expect("reads the revision");
+        std::fs::write(&path, text.replace(from, to)).expect("edits the revision");
+    };
+    edit("1.toml", "varchar(255)", "varchar(320)");
+    edit("2.toml", "type = \"text\"", "type = \"varchar(200)\"");
+    p.run(&["upgrade"]).fails(
+        2,
+        &[
+            "aaaa00000001",
+            "aaaa00000002",
+            "retort stamp --accept-changed",
+        ],
+    );
+    let check = p.run(&["check"]);
+    assert_eq!(check.code, 3);
+    assert!(
+        check
+            .stdout
+            .contains("retort stamp --accept-changed aaaa00000001"),
+        "{}",
+        check.stdout
+    );
+    let checksums = || {
+        sqlite3(
+            &p.path().join("app.db"),
+            "SELECT revision, checksum FROM retort_version ORDER BY revision",
+        )
+    };
+    let before = checksums();
+
+    // Only the one named.
+    let one = p
+        .run(&[
+            "stamp",
+            "--accept-changed",
+            "aaaa00000001",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(one["accepted"].as_array().map(Vec::len), Some(1), "{one}");
+    assert_eq!(one["accepted"][0]["revision"], "aaaa00000001");
+    let after_one = checksums();
+    assert_ne!(before, after_one);
+    assert_eq!(
+        before.lines().nth(1),
+        after_one.lines().nth(1),
+        "the other row changed"
+    );
+    p.run(&["upgrade"]).fails(2, &["aaaa00000002"]);
+
+    // Then every changed one; the schema is untouched (varchar(255) stays in the database).
+    let all = p.run(&["stamp", "--accept-changed"]);
+    assert!(
+        all.ok().contains("accepted the change to aaaa00000002"),
+        "{}",
+        all.stdout
+    );
+    assert!(p.run(&["check"]).ok().starts_with("ok"));
+    assert!(p.run(&["upgrade"]).ok().contains("Nothing to do"));
+    assert!(p
+        .run(&["stamp", "--accept-changed"])
+        .ok()
+        .contains("Nothing to accept"));
+
+    // Bad input: a revision that is not applied, a plain stamp of two targets, with --purge.
+    p.run(&["downgrade", "aaaa00000001"]).ok();
+    p.run(&["stamp", "--accept-changed", "aaaa00000002"])
+        .fails(2, &["aaaa00000002 is not applied"]);
+    p.run(&["stamp", "head", "base"]).fails(2, &["one target"]);
+    p.run(&["stamp", "--accept-changed", "--purge"])
+        .fails(2, &["--purge"]);
+}

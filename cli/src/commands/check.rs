@@ -107,7 +107,8 @@ fn check_project(project: &Project, global: &GlobalArgs, problems: &mut Vec<Prob
         problems.push(Problem {
             kind: "changed_file",
             message: format!(
-                "applied revision {id} ({}) changed since it ran",
+                "applied revision {id} ({}) changed since it ran; after review, \
+                 `retort stamp --accept-changed {id}` records it as it is now",
                 display_path(&path)
             ),
         });

@@ -1,5 +1,6 @@
 //! One module per group of commands; each takes parsed arguments and prints its result.
 
+pub(crate) mod accept;
 pub(crate) mod check;
 pub(crate) mod graph;
 pub(crate) mod init;

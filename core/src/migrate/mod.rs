@@ -5,6 +5,7 @@
 //! [`Graph`] from its revisions and calls [`Migrator::upgrade`] at start-up, with the same
 //! locking and checks as the CLI.
 
+mod accept;
 mod error;
 mod identifiers;
 mod limits;
@@ -15,6 +16,7 @@ mod run;
 mod start_guard;
 mod version_table;
 
+pub use accept::AcceptedChange;
 pub use error::{MigrateError, RevisionFailure};
 pub use prepare::{check_direction, read_recorded_state};
 pub use version_table::{RowState, VersionRow};

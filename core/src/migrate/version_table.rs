@@ -190,6 +190,26 @@ impl VersionTable<'_> {
         Ok(bind.finish(sql))
     }
 
+    /// Records a revision's checksum anew (`stamp --accept-changed`).
+    pub(crate) fn update_checksum(
+        &self,
+        revision: &str,
+        checksum: &str,
+        mode: RenderMode,
+    ) -> Result<Statement, DialectError> {
+        let q = |c: &str| self.dialect.quote_identifier(c);
+        let mut bind = Binder::new(self.dialect, mode);
+        let sql = format!(
+            "UPDATE {} SET {} = {} WHERE {} = {}",
+            self.name(),
+            q("checksum"),
+            bind.value(Value::String(checksum.into()))?,
+            q("revision"),
+            bind.value(Value::String(revision.into()))?,
+        );
+        Ok(bind.finish(sql))
+    }
+
     pub(crate) fn delete(
         &self,
         revision: &str,
