@@ -147,6 +147,9 @@ pub(crate) enum Command {
     },
     /// Show the applied heads of the database
     Current,
+    /// One line per revision: applied (when, how long), pending, dirty, changed,
+    /// irreversible, or recorded without a file
+    Status,
     /// Record the state TARGET without running anything
     Stamp {
         /// The state to record; with --accept-changed, the revisions whose changes to accept

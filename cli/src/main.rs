@@ -188,6 +188,11 @@ fn run(cli: Cli) -> CliResult {
             }
         }
         Command::Check => commands::check::check(&out, &cli.global),
+        Command::Status => commands::status::status(
+            &out,
+            &project::Project::load_for_database(&cli.global)?,
+            &cli.global,
+        ),
         Command::Db { action } => commands::migrate::db(
             &out,
             &project::Project::load_for_database(&cli.global)?,

@@ -7,3 +7,4 @@ pub(crate) mod init;
 pub(crate) mod migrate;
 pub(crate) mod plugin;
 pub(crate) mod revision;
+pub(crate) mod status;
