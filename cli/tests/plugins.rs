@@ -251,7 +251,14 @@ fn plugin_check_runs_the_suite_and_ends_with_the_counts() {
     let cases = retort_conformance::cases().len();
     assert_eq!(last, format!("{cases} passed, 0 failed"));
 
-    retort(dir.path(), &["plugin", "check", &sqlite]).fails(2, &["plugin check needs --url"]);
+    retort(dir.path(), &["plugin", "check", &sqlite]).fails(
+        2,
+        &[
+            "plugin check needs --url",
+            "the sqlite dialect serves",
+            "--url sqlite://",
+        ],
+    );
     retort(
         dir.path(),
         &["plugin", "check", &sqlite, "--url", "postgres://u@h/db"],
