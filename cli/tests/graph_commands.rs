@@ -465,7 +465,11 @@ fn help_texts_never_point_to_the_spec() {
         helps.push(run_in(dir.path(), &[command, "--help"]).ok().to_string());
     }
     for nested in [["db", "create"], ["db", "drop"], ["plugin", "check"]] {
-        helps.push(run_in(dir.path(), &[nested[0], nested[1], "--help"]).ok().to_string());
+        helps.push(
+            run_in(dir.path(), &[nested[0], nested[1], "--help"])
+                .ok()
+                .to_string(),
+        );
     }
     for help in helps {
         assert!(!help.contains("SPEC"), "{help}");

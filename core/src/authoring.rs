@@ -220,9 +220,7 @@ pub fn sql_revision_text(revision: &NewRevision) -> String {
             revision.depends_on.join(", ")
         );
     }
-    text.push_str(
-        "\n-- Header directives and sections: docs/reference.md in retort's source.\n",
-    );
+    text.push_str("\n-- Header directives and sections: docs/reference.md in retort's source.\n");
     text.push_str("\n-- retort:upgrade\n\n\n-- retort:downgrade\n\n");
     text
 }

@@ -7,9 +7,9 @@
 //! only records that list and then stops.
 
 use crate::revision::ops::{
-    AddColumn, AlterColumn, BulkInsert, CheckSpec, Column, CreateCheckConstraint,
-    CreateForeignKey, CreateIndex, CreateTable, CreateUniqueConstraint, DropColumn,
-    DropConstraint, DropIndex, DropTable, Execute, ForeignKeySpec, RenameTable, UniqueSpec,
+    AddColumn, AlterColumn, BulkInsert, CheckSpec, Column, CreateCheckConstraint, CreateForeignKey,
+    CreateIndex, CreateTable, CreateUniqueConstraint, DropColumn, DropConstraint, DropIndex,
+    DropTable, Execute, ForeignKeySpec, RenameTable, UniqueSpec,
 };
 use serde::de::{self, Deserialize, Visitor};
 use std::fmt;

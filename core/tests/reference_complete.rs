@@ -121,3 +121,67 @@ fn the_recorder_sees_renamed_fields() {
     assert!(index.contains(&"where"), "{index:?}");
     assert_eq!(known_keys::operation_fields("no_such_op"), None);
 }
+
+/// The fenced blocks of `doc` in language `lang`.
+fn code_blocks<'a>(doc: &'a str, lang: &str) -> Vec<&'a str> {
+    let fence = format!("```{lang}\n");
+    doc.split(fence.as_str())
+        .skip(1)
+        .filter_map(|rest| rest.split("```").next())
+        .collect()
+}
+
+#[test]
+fn every_toml_example_in_the_reference_is_accepted() {
+    use retort_core::config::{Config, Environment};
+    use retort_core::revision::toml_file::parse_toml_revision;
+    let doc = reference();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut revisions, mut configs) = (0, 0);
+    for block in code_blocks(&doc, "toml") {
+        let path = dir.path().join("example.toml");
+        if block.contains("op = ") || block.starts_with("columns = [") {
+            // Operation examples stand alone in the reference; give them a header (and the
+            // column list a table) as a revision file has.
+            let mut text = String::new();
+            if !block.contains("revision = ") {
+                text.push_str("revision = \"aaaa00000001\"\n");
+            }
+            if block.starts_with("columns = [") {
+                text.push_str("[[upgrade]]\nop = \"create_table\"\ntable = \"t\"\n");
+            }
+            text.push_str(block);
+            if let Err(error) = parse_toml_revision(&path, &text) {
+                panic!("the reference's example does not parse: {error}\n{text}");
+            }
+            revisions += 1;
+        } else {
+            std::fs::write(&path, block).expect("write");
+            let environment = Environment::from_pairs([
+                ("DB_PASSWORD", "x"),
+                ("PROD_DATABASE_URL", "sqlite://p.db"),
+            ]);
+            if let Err(error) = Config::load(&path, &environment) {
+                panic!("the reference's configuration example is refused: {error}\n{block}");
+            }
+            configs += 1;
+        }
+    }
+    assert!(
+        revisions >= 15 && configs >= 5,
+        "{revisions} revision and {configs} configuration examples"
+    );
+}
+
+#[test]
+fn the_sql_revision_example_in_the_reference_is_accepted() {
+    use retort_core::revision::sql_file::parse_sql_revision;
+    let doc = reference();
+    let blocks = code_blocks(&doc, "sql");
+    assert!(!blocks.is_empty());
+    for block in blocks {
+        if let Err(error) = parse_sql_revision(std::path::Path::new("example.sql"), block) {
+            panic!("the reference's SQL example does not parse: {error}\n{block}");
+        }
+    }
+}
