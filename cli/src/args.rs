@@ -48,7 +48,7 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Format {
     /// For people.
     Text,
-    /// One JSON document on stdout (SPEC 7.1).
+    /// One JSON document on stdout, also on failure (`{"error": {...}}`); see docs/reference.md.
     Json,
 }
 

@@ -17,6 +17,9 @@ fn init_scaffolds_a_sqlite_project_and_refuses_to_run_twice() {
     );
     let config = std::fs::read_to_string(dir.path().join("app/retort.toml")).expect("retort.toml");
     assert!(config.contains("sqlite://app.db"), "{config}");
+    // The scaffold's comments point to the reference that describes every key.
+    assert!(config.contains("docs/reference.md"), "{config}");
+    assert!(!config.contains("README describes"), "{config}");
     assert!(dir.path().join("app/migrations").is_dir());
     assert!(dir.path().join("app/schema.toml").is_file());
     run_in(dir.path(), &["init", "app"]).fails(2, &["already exists"]);
@@ -441,4 +444,34 @@ fn edit_opens_the_revision_file_in_the_editor() {
     .fails(2, &["nosuch"]);
     common::run_in_env(p.path(), &["edit", "head"], &[("VISUAL", Some("false"))])
         .fails(1, &["the editor `false` exited"]);
+}
+
+#[test]
+fn help_texts_never_point_to_the_spec() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let top = run_in(dir.path(), &["--help"]);
+    let text = top.ok().to_string();
+    let commands: Vec<String> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next().map(String::from))
+        .filter(|name| name != "help")
+        .collect();
+    assert!(commands.len() > 10, "{text}");
+    let mut helps = vec![text];
+    for command in &commands {
+        helps.push(run_in(dir.path(), &[command, "--help"]).ok().to_string());
+    }
+    for nested in [["db", "create"], ["db", "drop"], ["plugin", "check"]] {
+        helps.push(
+            run_in(dir.path(), &[nested[0], nested[1], "--help"])
+                .ok()
+                .to_string(),
+        );
+    }
+    for help in helps {
+        assert!(!help.contains("SPEC"), "{help}");
+    }
 }
