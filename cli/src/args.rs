@@ -122,7 +122,7 @@ pub(crate) enum Command {
     },
     /// Apply revisions up to TARGET (default: head)
     Upgrade {
-        /// head, heads, a revision, label@head, +N, REV+N
+        /// head, heads, a revision, label@head, +N, REV+N; with --sql also a range FROM:TO
         #[arg(default_value = "head", allow_hyphen_values = true)]
         target: String,
         #[command(flatten)]
@@ -136,7 +136,7 @@ pub(crate) enum Command {
     },
     /// Revert revisions down to TARGET
     Downgrade {
-        /// base, a revision, -N, REV-N
+        /// base, a revision, -N, REV-N; with --sql also a range FROM:TO
         #[arg(allow_hyphen_values = true)]
         target: String,
         #[command(flatten)]

@@ -707,3 +707,58 @@ fn stamp_accept_changed_records_reviewed_changes() {
     p.run(&["stamp", "--accept-changed", "--purge"])
         .fails(2, &["--purge"]);
 }
+
+/// Alembic's range form for offline scripts: `upgrade --sql A:B` is `--from A` to `B`,
+/// `downgrade --sql B:A` goes from `B` down to `A`, and `:B` starts at base.
+#[test]
+fn offline_ranges_are_the_from_form() {
+    let p = project();
+    let same = |range: &[&str], from: &[&str]| {
+        let by_range = p.run(range);
+        assert_eq!(by_range.ok(), p.run(from).ok(), "{range:?} vs {from:?}");
+    };
+    same(
+        &["upgrade", "--sql", "aaaa00000001:aaaa00000002"],
+        &["upgrade", "--sql", "aaaa00000002", "--from", "aaaa00000001"],
+    );
+    same(
+        &["upgrade", "--sql", ":aaaa00000001"],
+        &["upgrade", "--sql", "aaaa00000001"],
+    );
+    same(
+        &["downgrade", "--sql", "aaaa00000002:aaaa00000001"],
+        &[
+            "downgrade",
+            "--sql",
+            "aaaa00000001",
+            "--from",
+            "aaaa00000002",
+        ],
+    );
+    let script = p.run(&["downgrade", "--sql", "aaaa00000002:base"]);
+    assert!(
+        script.ok().contains("DROP TABLE \"posts\""),
+        "{}",
+        script.stdout
+    );
+    assert!(
+        script.stdout.contains("DROP TABLE \"users\""),
+        "{}",
+        script.stdout
+    );
+    p.run(&["upgrade", "aaaa00000001:aaaa00000002"])
+        .fails(2, &["only", "--sql"]);
+    p.run(&[
+        "upgrade",
+        "--sql",
+        "aaaa00000001:aaaa00000002",
+        "--from",
+        "aaaa00000001",
+    ])
+    .fails(2, &["--from"]);
+    p.run(&["upgrade", "--sql", "aaaa00000001:"])
+        .fails(2, &["both sides"]);
+    p.run(&["downgrade", "--sql", ":aaaa00000001"])
+        .fails(2, &["both sides"]);
+    assert!(!p.path().join("app.db").exists());
+}

@@ -28,19 +28,21 @@ pub(crate) fn run(
     global: &GlobalArgs,
     request: &RunRequest<'_>,
 ) -> CliResult {
+    let (range_from, target) = offline_range(request)?;
     // A target that moves the wrong way is bad input: refused before a connection could
     // create a SQLite file.
-    check_direction(request.target, request.direction).map_err(migrate_error)?;
+    check_direction(target, request.direction).map_err(migrate_error)?;
     let database = Database::for_project(project, global)?;
     let migrator = database.migrator(project, request.run.lock_timeout, request.allow_changed);
     if request.run.sql {
-        let from = match (request.direction, request.from) {
+        let from = match (request.direction, range_from.or(request.from)) {
+            (_, Some("")) => None,
             (_, Some(from)) => Some(from),
             (Direction::Upgrade, None) => None,
             (Direction::Downgrade, None) => Some("heads"),
         };
         let script = migrator
-            .offline_script(from, request.target, request.direction)
+            .offline_script(from, target, request.direction)
             .map_err(migrate_error)?;
         out.emit(|_| script.clone(), || json!({ "sql": script }));
         return Ok(());
@@ -145,6 +147,33 @@ pub(crate) fn run(
         || json!({ "steps": steps }),
     );
     Ok(())
+}
+
+/// Alembic's range form for offline scripts, `upgrade --sql A:B` and `downgrade --sql B:A`:
+/// the script starts at the left side and goes to the right one (an empty left side of an
+/// upgrade is base). Returns the starting point, if a range was given, and the target.
+fn offline_range<'r>(request: &RunRequest<'r>) -> CliResult<(Option<&'r str>, &'r str)> {
+    let Some((from, to)) = request.target.split_once(':') else {
+        return Ok((None, request.target));
+    };
+    let typed = request.target;
+    if !request.run.sql {
+        return Err(CliError::input(format!(
+            "the range `{typed}` is for offline scripts only: add --sql, or give one target"
+        )));
+    }
+    if request.from.is_some() {
+        return Err(CliError::input(format!(
+            "the range `{typed}` says where the script starts, and so does --from: give one"
+        )));
+    }
+    if to.is_empty() || (from.is_empty() && request.direction == Direction::Downgrade) {
+        return Err(CliError::input(format!(
+            "the range `{typed}` needs a revision on both sides of `:` (an upgrade may leave \
+             the left side empty to start at base)"
+        )));
+    }
+    Ok((Some(from), to))
 }
 
 /// A run's error. When the connection was lost while committing, the outcome is unknown to
