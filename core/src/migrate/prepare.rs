@@ -148,7 +148,12 @@ impl Migrator<'_> {
         map_in_order(
             plan,
             |header| self.load_once(header),
-            || Err(internal("reading the revisions", "a reader thread panicked")),
+            || {
+                Err(internal(
+                    "reading the revisions",
+                    "a reader thread panicked",
+                ))
+            },
         )
         .into_iter()
         .collect()
@@ -260,7 +265,12 @@ impl Migrator<'_> {
         let results = map_in_order(
             &recorded,
             |(sum, header)| Ok(checksum(&self.read(header)?) != *sum),
-            || Err(internal("comparing checksums", "a checksum thread panicked")),
+            || {
+                Err(internal(
+                    "comparing checksums",
+                    "a checksum thread panicked",
+                ))
+            },
         );
         let mut changed = Vec::new();
         for ((_, header), result) in recorded.iter().zip(results) {
