@@ -5,6 +5,7 @@
 //! [`Graph`] from its revisions and calls [`Migrator::upgrade`] at start-up, with the same
 //! locking and checks as the CLI.
 
+mod batch;
 mod error;
 mod identifiers;
 mod limits;
