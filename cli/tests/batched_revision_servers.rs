@@ -174,3 +174,65 @@ fn postgres_batched_revision_records_its_time_by_the_servers_clock() {
         "{quick:?}"
     );
 }
+
+#[test]
+fn postgres_session_killed_in_the_middle_of_a_batched_revision_is_named_and_nothing_remains() {
+    let Some(server) = url_from_env("RETORT_TEST_POSTGRES_URL", "batched_pg_kill") else {
+        return;
+    };
+    let fresh = Fresh::new(&server, "kill");
+    let project = project(true);
+    project.write(
+        "002_sleeps.sql",
+        "-- retort:revision c0ffee000002\n-- retort:down_revision c0ffee000001\n\n\
+         -- retort:upgrade\nSELECT pg_sleep(30) /* retort-kill-me */;\nCREATE TABLE after_sleep (id int);\n",
+    );
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_retort"))
+        .args(["--url", fresh.url.expose_secret_str(), "upgrade"])
+        .current_dir(project.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts retort");
+    let started = std::time::Instant::now();
+    let pid = loop {
+        let rows = fresh.rows(
+            "SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30) /* retort-kill-me */%'",
+        );
+        if let Some(Value::Integer(pid)) = rows.first().and_then(|row| row.first()) {
+            break *pid;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the revision never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    fresh.rows(&format!("SELECT pg_terminate_backend({pid})"));
+    let output = child.wait_with_output().expect("retort finishes");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    // The server answered the statement with its error before ending the session: the
+    // revision stopped there, known not to be committed.
+    for fragment in [
+        "revision c0ffee000002",
+        "statement 1 of 2 (line 5)",
+        "SQL: SELECT pg_sleep(30) /* retort-kill-me */",
+        "lost the connection to the server (terminating connection due to administrator command)",
+        "Nothing of this revision was kept",
+    ] {
+        assert!(
+            stderr.contains(fragment),
+            "stderr lacks `{fragment}`: {stderr}"
+        );
+    }
+    assert_eq!(
+        fresh.rows("SELECT count(*) FROM pg_class WHERE relname = 'after_sleep'"),
+        vec![vec![Value::Integer(0)]]
+    );
+    assert_eq!(
+        fresh.rows("SELECT revision FROM retort_version ORDER BY revision"),
+        vec![vec![Value::String("c0ffee000001".into())]]
+    );
+}

@@ -112,7 +112,15 @@ fn connect_client(url: &DatabaseUrl, database: Option<&str>) -> Result<Session, 
 pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
     match error.as_db_error() {
         Some(db) => {
-            let mut message = format!("{context}: {}", db.message());
+            // The server ends the session after these (FATAL): say so as when it just goes.
+            let mut message = if ends_session(db.code().code()) {
+                format!(
+                    "{context}: lost the connection to the server ({})",
+                    db.message()
+                )
+            } else {
+                format!("{context}: {}", db.message())
+            };
             if let Some(detail) = db.detail() {
                 message.push_str(&format!(" ({detail})"));
             }
@@ -135,6 +143,12 @@ pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
     }
 }
 
+/// Connection exceptions, and the server ending the session (terminated, crashed, shutting
+/// down): a FATAL error closes the connection after it.
+fn ends_session(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08") || matches!(sqlstate, "57P01" | "57P02" | "57P03")
+}
+
 /// [`db_error`], with the category of failure retort reports in its own words: a lock wait
 /// or statement time limit hit, or the connection lost (after which even a `COMMIT`'s
 /// outcome is unknown).
@@ -143,14 +157,7 @@ fn classified(context: &str, error: &postgres::Error) -> DbError {
     let category = match error.code() {
         Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => DbErrorCategory::LockWait,
         Some(code) if *code == SqlState::QUERY_CANCELED => DbErrorCategory::StatementTimeout,
-        // Connection exceptions, and the server ending the session (terminated, crashed,
-        // shutting down): a FATAL error closes the connection after it.
-        Some(code)
-            if code.code().starts_with("08")
-                || matches!(code.code(), "57P01" | "57P02" | "57P03") =>
-        {
-            DbErrorCategory::ConnectionLost
-        }
+        Some(code) if ends_session(code.code()) => DbErrorCategory::ConnectionLost,
         Some(_) => DbErrorCategory::Other,
         None => {
             let io = std::error::Error::source(error)
@@ -349,9 +356,12 @@ impl Connection for PostgresConnection {
             i if i == commit => "cannot commit",
             _ => "statement failed",
         };
+        // The server's own error for a statement before COMMIT means it stopped there,
+        // even when it ended the session after it; without one the connection went
+        // silently, and the COMMIT went out with the rest: whether it ran is unknown.
+        let from_server = error.as_db_error().is_some();
         let error = classified(context, &error);
-        if error.category == Category::ConnectionLost {
-            // The COMMIT went out with the rest: whether the server ran it is unknown.
+        if error.category == Category::ConnectionLost && (!from_server || index == commit) {
             return Err(BatchError::Commit(error));
         }
         match index {
