@@ -6,6 +6,7 @@
 //! locking and checks as the CLI.
 
 mod accept;
+mod batch;
 mod error;
 mod identifiers;
 mod limits;

@@ -225,6 +225,12 @@ impl Migrator<'_> {
     ) -> Result<u64, MigrateError> {
         let header = revision.header();
         let transactional = header.transactional && self.dialect.capabilities().transactional_ddl;
+        schema.next_revision();
+        if transactional && !inside_run_transaction {
+            if let Some(result) = self.apply_batched(conn, revision, direction, schema) {
+                return result;
+            }
+        }
         let started = Instant::now();
         if transactional {
             if !inside_run_transaction {
@@ -296,7 +302,6 @@ impl Migrator<'_> {
         let table = self.version_table();
         let units = revision.units(direction);
         let count = units.len();
-        schema.next_revision();
         for (index, unit) in units.iter().enumerate() {
             let statements = match unit {
                 Unit::Sql(statement) => {
@@ -364,7 +369,7 @@ impl Migrator<'_> {
         Ok(ms)
     }
 
-    fn row(
+    pub(super) fn row(
         &self,
         revision: &Loaded,
         state: RowState,
@@ -478,12 +483,15 @@ impl Migrator<'_> {
 
 /// Milliseconds since `started`, rounded up: a revision that ran records at least 1 ms, so
 /// that 0 is left to rows written by `stamp` and offline scripts, which ran nothing here.
-fn elapsed_ms(started: Instant) -> u64 {
+pub(super) fn elapsed_ms(started: Instant) -> u64 {
     let micros = started.elapsed().as_micros();
     u64::try_from(micros.div_ceil(1000)).unwrap_or(u64::MAX)
 }
 
-fn record_error(header: &RevisionHeader, error: crate::dialect::DialectError) -> MigrateError {
+pub(super) fn record_error(
+    header: &RevisionHeader,
+    error: crate::dialect::DialectError,
+) -> MigrateError {
     MigrateError::Database {
         context: format!("recording revision {}", header.id),
         source: DbError::new(error.to_string()),
