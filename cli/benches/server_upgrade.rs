@@ -136,7 +136,10 @@ fn bench(dir: &Path, server: &Server) {
     let database = format!("retort_bench_upgrade_{}", std::process::id());
     let url = with_database(&server.url, &database);
     let fresh = || {
-        must(retort(dir, &["--url", &url, "-q", "db", "drop"]), "db drop");
+        must(
+            retort(dir, &["--url", &url, "-q", "db", "drop", "--yes"]),
+            "db drop",
+        );
         must(
             retort(dir, &["--url", &url, "-q", "db", "create"]),
             "db create",
@@ -149,7 +152,7 @@ fn bench(dir: &Path, server: &Server) {
             server.label,
             error.trim()
         );
-        let _ = retort(dir, &["--url", &url, "-q", "db", "drop"]);
+        let _ = retort(dir, &["--url", &url, "-q", "db", "drop", "--yes"]);
         return;
     }
     let applied = must(retort(dir, &["--url", &url, "current"]), "current");
@@ -180,7 +183,7 @@ fn bench(dir: &Path, server: &Server) {
         run_client(server, &url, &database, &script);
         client_times.push(start.elapsed());
     }
-    let _ = retort(dir, &["--url", &url, "-q", "db", "drop"]);
+    let _ = retort(dir, &["--url", &url, "-q", "db", "drop", "--yes"]);
     let (ours, theirs) = (median(retort_times), median(client_times));
     let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
     let verdict = if ratio <= RATIO_TARGET {

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Version control for relational database schemas.
 #[derive(Debug, Parser)]
@@ -47,7 +48,7 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Format {
     /// For people.
     Text,
-    /// One JSON document on stdout (SPEC 7.1).
+    /// One JSON document on stdout, also on failure (`{"error": {...}}`); see docs/reference.md.
     Json,
 }
 
@@ -98,6 +99,12 @@ pub(crate) enum Command {
         #[arg(allow_hyphen_values = true)]
         revision: String,
     },
+    /// Open one revision's file in $VISUAL or $EDITOR
+    Edit {
+        /// A revision id, unique prefix, label, head, or relative form such as REV-1
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+    },
     /// Write a merge revision that joins heads
     Merge {
         /// The message of the merge revision
@@ -115,7 +122,7 @@ pub(crate) enum Command {
     },
     /// Apply revisions up to TARGET (default: head)
     Upgrade {
-        /// head, heads, a revision, label@head, +N, REV+N
+        /// head, heads, a revision, label@head, +N, REV+N; with --sql also a range FROM:TO
         #[arg(default_value = "head", allow_hyphen_values = true)]
         target: String,
         #[command(flatten)]
@@ -129,7 +136,7 @@ pub(crate) enum Command {
     },
     /// Revert revisions down to TARGET
     Downgrade {
-        /// base, a revision, -N, REV-N
+        /// base, a revision, -N, REV-N; with --sql also a range FROM:TO
         #[arg(allow_hyphen_values = true)]
         target: String,
         #[command(flatten)]
@@ -140,17 +147,29 @@ pub(crate) enum Command {
     },
     /// Show the applied heads of the database
     Current,
+    /// One line per revision: applied (when, how long), pending, dirty, changed,
+    /// irreversible, or recorded without a file
+    Status,
     /// Record the state TARGET without running anything
     Stamp {
-        /// The state to record
-        #[arg(allow_hyphen_values = true)]
-        target: String,
+        /// The state to record; with --accept-changed, the revisions whose changes to accept
+        /// (none: every changed applied revision)
+        #[arg(
+            value_name = "TARGET",
+            allow_negative_numbers = true,
+            required_unless_present = "accept_changed"
+        )]
+        targets: Vec<String>,
         /// Empty the version table first (unknown rows included)
         #[arg(long)]
         purge: bool,
-        /// Seconds to wait for the migration lock
-        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=604_800))]
-        lock_timeout: Option<u64>,
+        /// Record the current checksums of applied revisions whose files changed, after
+        /// the changes have been reviewed (Flyway's repair); runs nothing
+        #[arg(long, conflicts_with = "purge")]
+        accept_changed: bool,
+        /// How long to wait for the migration lock: seconds, or a duration (500ms, 30s, 2m)
+        #[arg(long, value_name = "DURATION", value_parser = lock_timeout)]
+        lock_timeout: Option<Duration>,
     },
     /// Exit 3 if the graph, the files or the database are not as they should be
     Check,
@@ -182,9 +201,10 @@ pub(crate) struct RunArgs {
     /// Connect and plan, and print the steps without executing any
     #[arg(long, conflicts_with = "sql")]
     pub(crate) dry_run: bool,
-    /// Seconds to wait for the migration lock (default 60)
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(0..=604_800))]
-    pub(crate) lock_timeout: Option<u64>,
+    /// How long to wait for the migration lock: seconds, or a duration (500ms, 30s, 2m;
+    /// default 60s)
+    #[arg(long, value_name = "DURATION", value_parser = lock_timeout)]
+    pub(crate) lock_timeout: Option<Duration>,
 }
 
 /// `retort plugin`.
@@ -202,8 +222,12 @@ pub(crate) enum PluginAction {
 pub(crate) enum DbAction {
     /// Create the database
     Create,
-    /// Drop the database
-    Drop,
+    /// Drop the database (on a terminal, after its name is typed back)
+    Drop {
+        /// Drop without asking (needed where there is no terminal to ask on)
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 /// `retort revision`.
@@ -241,4 +265,19 @@ pub(crate) enum InitDialect {
     Postgres,
     /// MySQL or MariaDB.
     Mysql,
+}
+
+/// The longest `--lock-timeout`: a week, which is surely a typo already.
+const LONGEST_LOCK_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3_600);
+
+/// `--lock-timeout`: whole seconds as before (`30`), or a duration (`500ms`, `30s`, `2m`).
+fn lock_timeout(text: &str) -> Result<Duration, String> {
+    let duration = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => retort_core::dialect::parse_duration(text)?,
+    };
+    if duration > LONGEST_LOCK_TIMEOUT {
+        return Err(format!("`{text}` is longer than a week"));
+    }
+    Ok(duration)
 }

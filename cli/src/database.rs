@@ -102,7 +102,7 @@ impl Database {
     pub(crate) fn migrator<'a>(
         &'a self,
         project: &'a Project,
-        lock_timeout: Option<u64>,
+        lock_timeout: Option<Duration>,
         allow_changed: bool,
     ) -> Migrator<'a> {
         let settings = settings(&project.config, lock_timeout, allow_changed);
@@ -139,7 +139,7 @@ pub(crate) fn selected_url(config: &Config, global: &GlobalArgs) -> CliResult<Da
 /// The Migrator's settings from `[migrations]` and the command line.
 pub(crate) fn settings(
     config: &Config,
-    lock_timeout: Option<u64>,
+    lock_timeout: Option<Duration>,
     allow_changed: bool,
 ) -> MigratorSettings {
     let migrations = &config.migrations;
@@ -150,8 +150,8 @@ pub(crate) fn settings(
     settings.allow_changed = allow_changed;
     settings.statement_limits =
         StatementLimits::new(migrations.lock_wait, migrations.statement_timeout);
-    if let Some(seconds) = lock_timeout {
-        settings.lock_timeout = Duration::from_secs(seconds);
+    if let Some(timeout) = lock_timeout {
+        settings.lock_timeout = timeout;
     }
     settings
 }

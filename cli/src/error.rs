@@ -6,12 +6,17 @@ use std::fmt;
 pub(crate) const RUNTIME: u8 = 1;
 /// Exit code 2: the user's input is wrong (usage, config, files, targets).
 pub(crate) const BAD_INPUT: u8 = 2;
+/// Exit code 3: a check found problems.
+pub(crate) const PROBLEMS_FOUND: u8 = 3;
 
 /// A failed command.
 #[derive(Debug)]
 pub(crate) struct CliError {
     pub(crate) exit_code: u8,
     pub(crate) message: String,
+    /// The command printed its own report (with `--format json`, its one JSON document)
+    /// before failing, so no error document follows it.
+    pub(crate) reported: bool,
 }
 
 impl CliError {
@@ -20,6 +25,7 @@ impl CliError {
         CliError {
             exit_code: BAD_INPUT,
             message: message.to_string(),
+            reported: false,
         }
     }
 
@@ -28,6 +34,25 @@ impl CliError {
         CliError {
             exit_code: RUNTIME,
             message: message.to_string(),
+            reported: false,
+        }
+    }
+
+    /// A check found problems (exit 3), after the command printed its report of them.
+    pub(crate) fn problems_found(message: impl fmt::Display) -> Self {
+        CliError {
+            exit_code: PROBLEMS_FOUND,
+            message: message.to_string(),
+            reported: true,
+        }
+    }
+
+    /// What kind of failure this is, as `--format json` names it.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self.exit_code {
+            BAD_INPUT => "bad_input",
+            PROBLEMS_FOUND => "problems_found",
+            _ => "runtime",
         }
     }
 }

@@ -17,9 +17,13 @@ use retort_core::migrate::Direction;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     let color = cli.global.color;
     let verbose = cli.global.verbose;
+    let json = cli.global.format == args::Format::Json;
     let started = std::time::Instant::now();
     let result = run(cli);
     if verbose >= 2 {
@@ -32,9 +36,47 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             output::report_error(&error.message, color);
+            if json && !error.reported {
+                output::error_document(error.kind(), &error.message, error.exit_code);
+            }
             ExitCode::from(error.exit_code)
         }
     }
+}
+
+/// A command line clap refused: its message on stderr as clap writes it, and with
+/// `--format json` among the arguments also the error document on stdout, so that a script
+/// reading stdout never gets nothing. Help and version requests are not errors.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    let _ = error.print();
+    let exit_code = error::BAD_INPUT;
+    if json_requested(std::env::args_os().skip(1)) {
+        output::error_document("usage", &first_line(&error.to_string()), exit_code);
+    }
+    ExitCode::from(exit_code)
+}
+
+/// Whether the raw arguments ask for JSON (`--format json` or `--format=json`).
+fn json_requested(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<std::ffi::OsString> = args.collect();
+    args.windows(2)
+        .any(|pair| pair[0] == "--format" && pair[1] == "json")
+        || args.iter().any(|arg| arg == "--format=json")
+}
+
+/// The first line of clap's message, without its `error: ` prefix.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 fn run(cli: Cli) -> CliResult {
@@ -119,18 +161,38 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Current => commands::migrate::current(&out, &cli.global),
         Command::Stamp {
-            target,
+            targets,
             purge,
+            accept_changed,
             lock_timeout,
-        } => commands::migrate::stamp(
+        } => {
+            let project = project::Project::load_for_database(&cli.global)?;
+            if *accept_changed {
+                commands::accept::accept_changed(
+                    &out,
+                    &project,
+                    &cli.global,
+                    targets,
+                    *lock_timeout,
+                )
+            } else {
+                let [target] = targets.as_slice() else {
+                    return Err(error::CliError::input(format!(
+                        "stamp records one target, and {} were given ({}); to accept changed \
+                         files of several revisions, use `retort stamp --accept-changed REV...`",
+                        targets.len(),
+                        targets.join(" ")
+                    )));
+                };
+                commands::migrate::stamp(&out, &project, &cli.global, target, *purge, *lock_timeout)
+            }
+        }
+        Command::Check => commands::check::check(&out, &cli.global),
+        Command::Status => commands::status::status(
             &out,
             &project::Project::load_for_database(&cli.global)?,
             &cli.global,
-            target,
-            *purge,
-            *lock_timeout,
         ),
-        Command::Check => commands::check::check(&out, &cli.global),
         Command::Db { action } => commands::migrate::db(
             &out,
             &project::Project::load_for_database(&cli.global)?,
@@ -145,6 +207,9 @@ fn run(cli: Cli) -> CliResult {
         Command::Branches => commands::graph::branches(&out, &project::Project::load(&cli.global)?),
         Command::Show { revision } => {
             commands::graph::show(&out, &project::Project::load(&cli.global)?, revision)
+        }
+        Command::Edit { revision } => {
+            commands::revision::edit(&project::Project::load(&cli.global)?, revision)
         }
     }
 }

@@ -84,6 +84,16 @@ pub(crate) fn report_error(message: &str, color: ColorWhen) {
     let _ = writeln!(stderr, "{prefix} {message}");
 }
 
+/// With `--format json`, a failure's one document on stdout:
+/// `{"error": {"kind", "message", "exit_code"}}`, written in one piece.
+pub(crate) fn error_document(kind: &str, message: &str, exit_code: u8) {
+    let document = serde_json::json!({
+        "error": { "kind": kind, "message": message, "exit_code": exit_code }
+    });
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{document}").and_then(|()| stdout.flush());
+}
+
 /// Whether to colour a stream: `auto` means a terminal and no (non-empty) NO_COLOR.
 fn use_color(when: ColorWhen, is_terminal: bool) -> bool {
     match when {

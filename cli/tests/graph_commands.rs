@@ -17,6 +17,9 @@ fn init_scaffolds_a_sqlite_project_and_refuses_to_run_twice() {
     );
     let config = std::fs::read_to_string(dir.path().join("app/retort.toml")).expect("retort.toml");
     assert!(config.contains("sqlite://app.db"), "{config}");
+    // The scaffold's comments point to the reference that describes every key.
+    assert!(config.contains("docs/reference.md"), "{config}");
+    assert!(!config.contains("README describes"), "{config}");
     assert!(dir.path().join("app/migrations").is_dir());
     assert!(dir.path().join("app/schema.toml").is_file());
     run_in(dir.path(), &["init", "app"]).fails(2, &["already exists"]);
@@ -384,5 +387,91 @@ fn completions_are_printed_for_each_shell() {
         let run = run_in(dir.path(), &["completions", shell]);
         assert!(run.ok().contains("retort"), "{shell}");
         assert!(run.stdout.contains("history"), "{shell}: lists subcommands");
+    }
+}
+
+/// `retort edit REV` opens the revision's file in `$VISUAL`, else `$EDITOR` (an editor with
+/// arguments works), and reports an editor that fails.
+#[test]
+fn edit_opens_the_revision_file_in_the_editor() {
+    let p = common::Project::new();
+    let file = p.revision("5cd038a8f131", &[]);
+    let log = p.path().join("opened.txt");
+    let editor = p.path().join("fake-editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '%s|%s\\n' \"$1\" \"$2\" >> \"$EDIT_LOG\"\n",
+    )
+    .expect("writes the fake editor");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("makes it executable");
+    let log_var = log.to_str().expect("utf-8 path");
+    let with_args = format!("{} --wait", editor.display());
+    common::run_in_env(
+        p.path(),
+        &["edit", "5cd0"],
+        &[
+            ("VISUAL", Some(&with_args)),
+            ("EDITOR", Some("false")),
+            ("EDIT_LOG", Some(log_var)),
+        ],
+    )
+    .ok();
+    let editor_only = editor.to_str().expect("utf-8 path");
+    common::run_in_env(
+        p.path(),
+        &["edit", "head"],
+        &[
+            ("VISUAL", None),
+            ("EDITOR", Some(editor_only)),
+            ("EDIT_LOG", Some(log_var)),
+        ],
+    )
+    .ok();
+    let opened = std::fs::read_to_string(&log).expect("the editor ran");
+    let lines: Vec<&str> = opened.lines().collect();
+    assert_eq!(lines.len(), 2, "{opened}");
+    assert!(
+        lines[0].starts_with("--wait|") && lines[0].ends_with(file.trim()),
+        "{opened}"
+    );
+    assert!(lines[1].ends_with(&format!("{}|", file.trim())), "{opened}");
+    common::run_in_env(
+        p.path(),
+        &["edit", "nosuch"],
+        &[("EDITOR", Some(editor_only))],
+    )
+    .fails(2, &["nosuch"]);
+    common::run_in_env(p.path(), &["edit", "head"], &[("VISUAL", Some("false"))])
+        .fails(1, &["the editor `false` exited"]);
+}
+
+#[test]
+fn help_texts_never_point_to_the_spec() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let top = run_in(dir.path(), &["--help"]);
+    let text = top.ok().to_string();
+    let commands: Vec<String> = text
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next().map(String::from))
+        .filter(|name| name != "help")
+        .collect();
+    assert!(commands.len() > 10, "{text}");
+    let mut helps = vec![text];
+    for command in &commands {
+        helps.push(run_in(dir.path(), &[command, "--help"]).ok().to_string());
+    }
+    for nested in [["db", "create"], ["db", "drop"], ["plugin", "check"]] {
+        helps.push(
+            run_in(dir.path(), &[nested[0], nested[1], "--help"])
+                .ok()
+                .to_string(),
+        );
+    }
+    for help in helps {
+        assert!(!help.contains("SPEC"), "{help}");
     }
 }

@@ -182,7 +182,7 @@ fn db_create_and_drop() {
         false
     );
     assert_eq!(
-        p.run(&["db", "drop", "--format", "json"]).json()["dropped"],
+        p.run(&["db", "drop", "--yes", "--format", "json"]).json()["dropped"],
         true
     );
     assert!(!p.path().join("app.db").exists());
@@ -449,7 +449,7 @@ fn a_failing_offline_script_stops_before_the_rebuild_drops_the_table() {
 fn db_drop_refuses_a_file_that_is_not_a_database_and_urls_never_leak_passwords() {
     let p = project();
     std::fs::write(p.path().join("notes.txt"), "precious").expect("write");
-    p.run(&["db", "drop", "--url", "sqlite://notes.txt"])
+    p.run(&["db", "drop", "--yes", "--url", "sqlite://notes.txt"])
         .fails(1, &["not a SQLite database"]);
     assert!(p.path().join("notes.txt").is_file());
     let run = p.run(&["current", "--url", "sqlite://u:hunter2@nonexistent/x.db"]);
@@ -504,4 +504,261 @@ fn offline_sql_with_one_transaction_per_run_has_the_online_shape() {
         sqlite3(&offline, rows),
         "aaaa00000001|applied\naaaa00000002|applied\n"
     );
+}
+
+/// `--lock-timeout` takes whole seconds as before and durations (`500ms`, `2s`, `1m`), and
+/// the wait it sets is the one a run keeps when another process holds the database.
+#[test]
+fn lock_timeout_takes_durations() {
+    let p = project();
+    p.run(&["upgrade", "aaaa00000001"]).ok();
+    let holder = rusqlite::Connection::open(p.path().join("app.db")).expect("opens app.db");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("holds the write lock");
+    for (given, shown) in [("700ms", "0.7 s"), ("1s", "1.0 s"), ("1", "1.0 s")] {
+        let started = std::time::Instant::now();
+        let run = p.run(&["upgrade", "--lock-timeout", given]);
+        let waited = started.elapsed();
+        run.fails(1, &["another process holds a write lock", shown]);
+        assert!(
+            waited >= std::time::Duration::from_millis(600) && waited.as_secs() < 10,
+            "--lock-timeout {given} waited {waited:?}"
+        );
+    }
+    holder.execute_batch("ROLLBACK").expect("releases the lock");
+    p.run(&["upgrade", "--lock-timeout", "2m"]).ok();
+    p.run(&["stamp", "aaaa00000001", "--lock-timeout", "1500ms"])
+        .ok();
+    for bad in ["2x", "-1s", "1.5s", "8d", "999999999s"] {
+        p.run(&["upgrade", "--lock-timeout", bad])
+            .fails(2, &["--lock-timeout"]);
+    }
+}
+
+/// With `--format json`, a failure still prints one JSON document on stdout, besides the
+/// text on stderr: a runtime failure, bad input and a usage error alike. A check that found
+/// problems prints its own report and nothing more.
+#[test]
+fn json_failures_print_one_error_document() {
+    let p = project();
+    let document = |run: &common::Run| -> serde_json::Value {
+        serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", run.stdout))
+    };
+    let bad_target = p.run(&["upgrade", "nosuchrev", "--format", "json"]);
+    bad_target.fails(2, &["nosuchrev"]);
+    let error = &document(&bad_target)["error"];
+    assert_eq!(error["kind"], "bad_input");
+    assert_eq!(error["exit_code"], 2);
+    assert!(error["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("nosuchrev")));
+
+    std::fs::write(p.path().join("app.db"), "not a database").expect("write");
+    let runtime = p.run(&["--format=json", "current"]);
+    assert_eq!(runtime.code, 1, "{}", runtime.stderr);
+    assert_eq!(document(&runtime)["error"]["kind"], "runtime");
+    std::fs::remove_file(p.path().join("app.db")).expect("remove");
+
+    let usage = p.run(&["--format", "json", "upgrade", "--lock-timeout", "2x"]);
+    usage.fails(2, &["--lock-timeout"]);
+    let error = &document(&usage)["error"];
+    assert_eq!(error["kind"], "usage");
+    assert!(error["message"].as_str().is_some_and(|m| m.contains("2x")));
+    let unknown = p.run(&["frobnicate", "--format=json"]);
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert_eq!(document(&unknown)["error"]["kind"], "usage");
+
+    let text = p.run(&["upgrade", "nosuchrev"]);
+    assert_eq!(text.code, 2);
+    assert!(text.stdout.is_empty(), "text mode printed {}", text.stdout);
+
+    let check = p.run(&["check", "--format", "json"]);
+    assert_eq!(check.code, 3, "{}", check.stderr);
+    let report = document(&check);
+    assert_eq!(report["ok"], false);
+    assert!(report.get("error").is_none());
+}
+
+/// `db drop` asks for the database's name on a terminal and refuses without one unless
+/// `--yes` is given: dropping a database by accident should be hard.
+#[test]
+fn db_drop_needs_the_name_typed_back_or_yes() {
+    let p = project();
+    p.run(&["db", "create"]).ok();
+    let db = p.path().join("app.db");
+    // No terminal (the tests' stdin is not one): refused, and the file stays.
+    p.run(&["db", "drop"]).fails(2, &["no terminal", "--yes"]);
+    assert!(db.is_file());
+    // On a terminal (a pseudo-terminal made by `script`), the wrong name keeps it and the
+    // right one drops it.
+    let on_terminal = |typed: &str| -> std::process::Output {
+        use std::io::Write as _;
+        let command = format!("{} db drop", env!("CARGO_BIN_EXE_retort"));
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(p.path())
+            .env_remove("DATABASE_URL")
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs script(1)");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(format!("{typed}\n").as_bytes())
+            .expect("types the name");
+        drop(stdin);
+        child.wait_with_output().expect("waits")
+    };
+    let wrong = on_terminal("other.db");
+    let text = String::from_utf8_lossy(&wrong.stdout);
+    assert_eq!(wrong.status.code(), Some(1), "{text}");
+    assert!(text.contains("Type `app.db` to confirm"), "{text}");
+    assert!(text.contains("was not dropped"), "{text}");
+    assert!(db.is_file());
+    let right = on_terminal("app.db");
+    let text = String::from_utf8_lossy(&right.stdout);
+    assert_eq!(right.status.code(), Some(0), "{text}");
+    assert!(!db.exists(), "{text}");
+}
+
+/// A reviewed change to an applied revision is accepted with `stamp --accept-changed`: the
+/// refusal and `check` name the command, it records the file's checksum as it is now (all
+/// changed revisions, or only those named), and runs nothing.
+#[test]
+fn stamp_accept_changed_records_reviewed_changes() {
+    let p = project();
+    p.run(&["upgrade"]).ok();
+    let edit = |name: &str, from: &str, to: &str| {
+        let path = p.migrations().join(name);
+        let text = std::fs::read_to_string(&path).expect("reads the revision");
+        std::fs::write(&path, text.replace(from, to)).expect("edits the revision");
+    };
+    edit("1.toml", "varchar(255)", "varchar(320)");
+    edit("2.toml", "type = \"text\"", "type = \"varchar(200)\"");
+    p.run(&["upgrade"]).fails(
+        2,
+        &[
+            "aaaa00000001",
+            "aaaa00000002",
+            "retort stamp --accept-changed",
+        ],
+    );
+    let check = p.run(&["check"]);
+    assert_eq!(check.code, 3);
+    assert!(
+        check
+            .stdout
+            .contains("retort stamp --accept-changed aaaa00000001"),
+        "{}",
+        check.stdout
+    );
+    let checksums = || {
+        sqlite3(
+            &p.path().join("app.db"),
+            "SELECT revision, checksum FROM retort_version ORDER BY revision",
+        )
+    };
+    let before = checksums();
+
+    // Only the one named.
+    let one = p
+        .run(&[
+            "stamp",
+            "--accept-changed",
+            "aaaa00000001",
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(one["accepted"].as_array().map(Vec::len), Some(1), "{one}");
+    assert_eq!(one["accepted"][0]["revision"], "aaaa00000001");
+    let after_one = checksums();
+    assert_ne!(before, after_one);
+    assert_eq!(
+        before.lines().nth(1),
+        after_one.lines().nth(1),
+        "the other row changed"
+    );
+    p.run(&["upgrade"]).fails(2, &["aaaa00000002"]);
+
+    // Then every changed one; the schema is untouched (varchar(255) stays in the database).
+    let all = p.run(&["stamp", "--accept-changed"]);
+    assert!(
+        all.ok().contains("accepted the change to aaaa00000002"),
+        "{}",
+        all.stdout
+    );
+    assert!(p.run(&["check"]).ok().starts_with("ok"));
+    assert!(p.run(&["upgrade"]).ok().contains("Nothing to do"));
+    assert!(p
+        .run(&["stamp", "--accept-changed"])
+        .ok()
+        .contains("Nothing to accept"));
+
+    // Bad input: a revision that is not applied, a plain stamp of two targets, with --purge.
+    p.run(&["downgrade", "aaaa00000001"]).ok();
+    p.run(&["stamp", "--accept-changed", "aaaa00000002"])
+        .fails(2, &["aaaa00000002 is not applied"]);
+    p.run(&["stamp", "head", "base"]).fails(2, &["one target"]);
+    p.run(&["stamp", "--accept-changed", "--purge"])
+        .fails(2, &["--purge"]);
+}
+
+/// Alembic's range form for offline scripts: `upgrade --sql A:B` is `--from A` to `B`,
+/// `downgrade --sql B:A` goes from `B` down to `A`, and `:B` starts at base.
+#[test]
+fn offline_ranges_are_the_from_form() {
+    let p = project();
+    let same = |range: &[&str], from: &[&str]| {
+        let by_range = p.run(range);
+        assert_eq!(by_range.ok(), p.run(from).ok(), "{range:?} vs {from:?}");
+    };
+    same(
+        &["upgrade", "--sql", "aaaa00000001:aaaa00000002"],
+        &["upgrade", "--sql", "aaaa00000002", "--from", "aaaa00000001"],
+    );
+    same(
+        &["upgrade", "--sql", ":aaaa00000001"],
+        &["upgrade", "--sql", "aaaa00000001"],
+    );
+    same(
+        &["downgrade", "--sql", "aaaa00000002:aaaa00000001"],
+        &[
+            "downgrade",
+            "--sql",
+            "aaaa00000001",
+            "--from",
+            "aaaa00000002",
+        ],
+    );
+    let script = p.run(&["downgrade", "--sql", "aaaa00000002:base"]);
+    assert!(
+        script.ok().contains("DROP TABLE \"posts\""),
+        "{}",
+        script.stdout
+    );
+    assert!(
+        script.stdout.contains("DROP TABLE \"users\""),
+        "{}",
+        script.stdout
+    );
+    p.run(&["upgrade", "aaaa00000001:aaaa00000002"])
+        .fails(2, &["only", "--sql"]);
+    p.run(&[
+        "upgrade",
+        "--sql",
+        "aaaa00000001:aaaa00000002",
+        "--from",
+        "aaaa00000001",
+    ])
+    .fails(2, &["--from"]);
+    p.run(&["upgrade", "--sql", "aaaa00000001:"])
+        .fails(2, &["both sides"]);
+    p.run(&["downgrade", "--sql", ":aaaa00000001"])
+        .fails(2, &["both sides"]);
+    assert!(!p.path().join("app.db").exists());
 }

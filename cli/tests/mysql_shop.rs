@@ -49,7 +49,7 @@ fn the_shop_example_migrates_up_and_down_on_mysql() {
         all.extend_from_slice(args);
         run_in(dir.path(), &all)
     };
-    let _ = run(&["db", "drop"]);
+    let _ = run(&["db", "drop", "--yes"]);
     run(&["db", "create"]).ok();
     let up = run(&["upgrade"]);
     let text = up.ok().to_string();
@@ -69,6 +69,6 @@ fn the_shop_example_migrates_up_and_down_on_mysql() {
     down.ok();
     let after = run(&["current"]);
     assert!(after.ok().contains("<base>"), "{}", after.stdout);
-    run(&["db", "drop"]).ok();
+    run(&["db", "drop", "--yes"]).ok();
     assert_eq!(check.code, 0, "check after upgrade: {checked}");
 }

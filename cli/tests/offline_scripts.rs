@@ -255,3 +255,54 @@ fn a_timestamptz_with_an_offset_is_stored_in_utc_on_mysql() {
     runs(&offline, &sql(&p, &offline, &["upgrade", "--sql"]));
     assert_eq!(offline.query(read), "2026-11-21 17:40:00\n");
 }
+
+/// `n` revisions in a line, each creating a table; revision `n` is `ffff` + `n` in hex.
+fn many_tables(count: usize, broken: &[usize]) -> Project {
+    let p = Project::new();
+    for n in 1..=count {
+        let down = if n > 1 {
+            format!("down_revision = \"ffff{:08x}\"\n", n - 1)
+        } else {
+            String::new()
+        };
+        let op = if broken.contains(&n) {
+            "create_tabel"
+        } else {
+            "create_table"
+        };
+        p.write(
+            &format!("{n:04}.toml"),
+            &format!(
+                "revision = \"ffff{n:08x}\"\n{down}message = \"t{n}\"\n\n\
+                 [[upgrade]]\nop = \"{op}\"\ntable = \"t{n}\"\n\
+                 columns = [{{ name = \"id\", type = \"integer\", primary_key = true }}]\n\n\
+                 [[downgrade]]\nop = \"drop_table\"\ntable = \"t{n}\"\n"
+            ),
+        );
+    }
+    p
+}
+
+#[test]
+fn a_long_plan_is_read_on_several_threads_and_rendered_in_order() {
+    // 200 revisions: the reading is spread over threads, the script keeps the plan's order.
+    let p = many_tables(200, &[]);
+    let script = p.run(&["upgrade", "--sql"]).ok().to_string();
+    let order: Vec<&str> = script
+        .lines()
+        .filter_map(|line| line.strip_prefix("-- revision "))
+        .map(|line| &line[..12])
+        .collect();
+    let expected: Vec<String> = (1..=200).map(|n| format!("ffff{n:08x}")).collect();
+    assert_eq!(order, expected);
+    let down = p.run(&["downgrade", "base", "--sql"]).ok().to_string();
+    assert_eq!(down.matches("DROP TABLE \"t").count(), 200);
+
+    // Two bad files far apart (read by different threads): the first in the plan is named,
+    // as when the files were read one after the other.
+    let p = many_tables(200, &[150, 60]);
+    let run = p.run(&["upgrade", "--sql"]);
+    run.fails(2, &["0060.toml", "unknown operation `create_tabel`"]);
+    assert!(!run.stderr.contains("0150.toml"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}

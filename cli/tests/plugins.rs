@@ -187,13 +187,13 @@ fn a_build_without_drivers_migrates_the_shop_on_both_servers_through_their_plugi
             continue;
         };
         let url = with_database(&base, &format!("retort_plugin_shop_{}", std::process::id()));
-        let _ = run(&["--url", &url, "db", "drop"]);
+        let _ = run(&["--url", &url, "db", "drop", "--yes"]);
         run(&["--url", &url, "db", "create"]).ok();
         let up = run(&["--url", &url, "upgrade"]);
         let current = run(&["--url", &url, "current", "--format", "json"]);
         let down = run(&["--url", &url, "downgrade", "base"]);
         let after = run(&["--url", &url, "current", "--format", "json"]);
-        run(&["--url", &url, "db", "drop"]).ok();
+        run(&["--url", &url, "db", "drop", "--yes"]).ok();
         up.ok();
         assert_eq!(
             current.json()["heads"],
@@ -251,7 +251,14 @@ fn plugin_check_runs_the_suite_and_ends_with_the_counts() {
     let cases = retort_conformance::cases().len();
     assert_eq!(last, format!("{cases} passed, 0 failed"));
 
-    retort(dir.path(), &["plugin", "check", &sqlite]).fails(2, &["plugin check needs --url"]);
+    retort(dir.path(), &["plugin", "check", &sqlite]).fails(
+        2,
+        &[
+            "plugin check needs --url",
+            "the sqlite dialect serves",
+            "--url sqlite://",
+        ],
+    );
     retort(
         dir.path(),
         &["plugin", "check", &sqlite, "--url", "postgres://u@h/db"],

@@ -251,7 +251,14 @@ fn a_sqlite_path_that_cannot_exist_is_an_error_and_a_missing_file_is_empty() {
                 "somefile.txt is a file, not a directory",
             ],
         );
-        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        if args.contains(&"json") {
+            // A JSON failure is one error document on stdout, never a state.
+            let document: serde_json::Value =
+                serde_json::from_str(&run.stdout).expect("one JSON document");
+            assert_eq!(document["error"]["kind"], "runtime", "{args:?}");
+        } else {
+            assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        }
     }
     assert_eq!(
         std::fs::read_to_string(p.path().join("somefile.txt")).expect("read"),
@@ -279,7 +286,7 @@ impl ServerProject {
 
 impl Drop for ServerProject {
     fn drop(&mut self) {
-        let _ = self.run(&["db", "drop"]);
+        let _ = self.run(&["db", "drop", "--yes"]);
     }
 }
 
@@ -303,7 +310,7 @@ fn a_failed_revision_on_mysql_is_dirty_not_applied() {
             "[[upgrade]]\nop = \"execute\"\nsql = \"INSERT INTO nowhere VALUES (1)\"\n\n[[downgrade]]",
         ),
     );
-    let _ = p.run(&["db", "drop"]);
+    let _ = p.run(&["db", "drop", "--yes"]);
     p.run(&["db", "create"]).ok();
     p.run(&["upgrade"]).fails(
         1,
@@ -339,4 +346,95 @@ fn a_failed_revision_on_mysql_is_dirty_not_applied() {
         "{}",
         check.stdout
     );
+}
+
+/// `retort status` lists every revision in upgrade order with what the database records
+/// and what its file says: applied (when, how long), pending, dirty with its error,
+/// changed since applied, irreversible, and recorded revisions without a file.
+#[test]
+fn status_lists_every_revision_state() {
+    let p = common::Project::new();
+    let revision = |id: &str, down: Option<&str>, table: &str, downgrade: bool| {
+        let down = down
+            .map(|d| format!("down_revision = \"{d}\"\n"))
+            .unwrap_or_default();
+        let undo = if downgrade {
+            format!("\n[[downgrade]]\nop = \"drop_table\"\ntable = \"{table}\"\n")
+        } else {
+            String::new()
+        };
+        format!(
+            "revision = \"{id}\"\n{down}message = \"create {table}\"\n\n[[upgrade]]\nop = \
+             \"create_table\"\ntable = \"{table}\"\ncolumns = [{{ name = \"id\", type = \
+             \"integer\" }}]\n{undo}"
+        )
+    };
+    p.write("1.toml", &revision("aaaa00000001", None, "one", true));
+    p.write(
+        "2.toml",
+        &revision("aaaa00000002", Some("aaaa00000001"), "two", false),
+    );
+    p.write(
+        "3.toml",
+        &revision("aaaa00000003", Some("aaaa00000002"), "three", true),
+    );
+    p.run(&["upgrade", "aaaa00000002"]).ok();
+    // Changed after it ran, and a row the project has no file for.
+    p.write(
+        "1.toml",
+        &revision("aaaa00000001", None, "one", true).replace("integer", "bigint"),
+    );
+    let db = p.path().join("app.db");
+    let conn = rusqlite::Connection::open(&db).expect("opens app.db");
+    conn.execute(
+        "INSERT INTO retort_version VALUES ('ffff00000009', 'sha256:00', \
+         '2026-01-01T00:00:00Z', 5, 'dirty', 'boom: no such table')",
+        [],
+    )
+    .expect("inserts a row without a file");
+    drop(conn);
+
+    let text = p.run(&["status"]);
+    let lines: Vec<&str> = text.ok().lines().collect();
+    assert_eq!(lines.len(), 4, "{}", text.stdout);
+    assert!(
+        lines[0].starts_with("aaaa00000001  applied  20"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains(" ms)  create one [changed since applied]"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("aaaa00000002  applied"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[1].ends_with("[irreversible]"), "{}", lines[1]);
+    assert_eq!(lines[2], "aaaa00000003  pending  create three");
+    assert!(
+        lines[3].starts_with("ffff00000009  unknown  2026-01-01T00:00:00Z"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[3].contains("no file in the project; error: boom"),
+        "{}",
+        lines[3]
+    );
+
+    let json = p.run(&["status", "--format", "json"]).json();
+    let entries = json["revisions"].as_array().expect("revisions");
+    let states: Vec<&str> = entries.iter().filter_map(|e| e["state"].as_str()).collect();
+    assert_eq!(states, ["applied", "applied", "pending", "unknown"]);
+    assert_eq!(entries[0]["changed"], true);
+    assert!(entries[0]["execution_ms"]
+        .as_i64()
+        .is_some_and(|ms| ms >= 1));
+    assert_eq!(entries[1]["reversible"], false);
+    assert_eq!(entries[2]["applied_at"], serde_json::Value::Null);
+    assert_eq!(entries[3]["reversible"], serde_json::Value::Null);
+    assert_eq!(entries[3]["error"], "boom: no such table");
 }

@@ -168,7 +168,7 @@ pub fn toml_revision_text(revision: &NewRevision) -> String {
 # irreversible: `retort downgrade` refuses to go through it.
 downgrade = []
 
-# An example (see the README for every operation):
+# An example (every operation and field, with defaults: docs/reference.md in retort's source):
 #
 # [[upgrade]]
 # op = "create_table"
@@ -220,6 +220,7 @@ pub fn sql_revision_text(revision: &NewRevision) -> String {
             revision.depends_on.join(", ")
         );
     }
+    text.push_str("\n-- Header directives and sections: docs/reference.md in retort's source.\n");
     text.push_str("\n-- retort:upgrade\n\n\n-- retort:downgrade\n\n");
     text
 }
@@ -300,6 +301,12 @@ mod tests {
         )
         .expect("valid SQL revision");
         assert_eq!(sql.downgrade, Some(Vec::new()));
+    }
+
+    #[test]
+    fn new_revision_files_point_to_the_reference() {
+        assert!(toml_revision_text(&sample()).contains("docs/reference.md"));
+        assert!(sql_revision_text(&sample()).contains("docs/reference.md"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::revision::sql_file::SqlRevision;
 use crate::revision::toml_file::TomlRevision;
 use crate::sql::{canonical_form_of_text, SqlFlavor};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// The checksum of a revision: `sha256:` followed by 64 lowercase hex digits.
 pub fn checksum(revision: &Revision) -> String {
@@ -36,7 +37,7 @@ pub fn toml_checksum(revision: &TomlRevision) -> String {
 pub fn toml_canonical_form(revision: &TomlRevision) -> String {
     let section = |ops: &[Operation]| {
         let values = ops.iter().map(|op| {
-            let mut value = serde_json::to_value(canonical_operation(op)).unwrap_or_default();
+            let mut value = serde_json::to_value(&*canonical_operation(op)).unwrap_or_default();
             normalize_line_endings(&mut value);
             value
         });
@@ -54,9 +55,9 @@ pub fn toml_canonical_form(revision: &TomlRevision) -> String {
 
 /// The operation with its raw SQL in canonical form, so that comments and layout inside
 /// an `execute` do not count.
-fn canonical_operation(op: &Operation) -> Operation {
+fn canonical_operation(op: &Operation) -> Cow<'_, Operation> {
     let Operation::Execute(execute) = op else {
-        return op.clone();
+        return Cow::Borrowed(op);
     };
     let canonical = |dialect: Option<&str>, sql: &str| {
         canonical_form_of_text(sql, SqlFlavor::from_dialect(dialect))
@@ -75,7 +76,7 @@ fn canonical_operation(op: &Operation) -> Operation {
                 .collect(),
         ),
     };
-    Operation::Execute(execute)
+    Cow::Owned(Operation::Execute(execute))
 }
 
 /// CRLF and lone CR become LF in every string (a checkout with CRLF must not count as a change).

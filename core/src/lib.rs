@@ -11,6 +11,7 @@ pub mod config;
 pub mod db_url;
 pub mod dialect;
 pub mod graph;
+pub mod known_keys;
 pub mod load;
 pub mod location;
 pub mod migrate;

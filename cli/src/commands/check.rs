@@ -10,9 +10,6 @@ use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeSet;
 
-/// Exit code 3: a check found problems.
-const PROBLEMS_FOUND: u8 = 3;
-
 #[derive(Debug, Serialize)]
 struct Problem {
     kind: &'static str,
@@ -48,10 +45,10 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs) -> CliResult {
     if ok {
         Ok(())
     } else {
-        Err(CliError {
-            exit_code: PROBLEMS_FOUND,
-            message: format!("check found {} problem(s)", problems.len()),
-        })
+        Err(CliError::problems_found(format!(
+            "check found {} problem(s)",
+            problems.len()
+        )))
     }
 }
 
@@ -110,7 +107,8 @@ fn check_project(project: &Project, global: &GlobalArgs, problems: &mut Vec<Prob
         problems.push(Problem {
             kind: "changed_file",
             message: format!(
-                "applied revision {id} ({}) changed since it ran",
+                "applied revision {id} ({}) changed since it ran; after review, \
+                 `retort stamp --accept-changed {id}` records it as it is now",
                 display_path(&path)
             ),
         });

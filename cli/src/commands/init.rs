@@ -13,7 +13,8 @@ fn config_text(dialect: InitDialect) -> String {
         InitDialect::Mysql => "mysql://root@localhost:3306/app",
     };
     format!(
-        r#"# retort configuration; the README describes every key.
+        r#"# retort configuration. Every key, with its default and an example, is described in
+# docs/reference.md of retort's source tree.
 
 [database]
 # ${{VAR}} and ${{VAR:-default}} are read from the environment (and from .env next to this file).

@@ -5,13 +5,14 @@ use crate::database::{migrate_error, settings, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, load_config, Project};
+use retort_core::db_url::SqliteLocation;
 use retort_core::migrate::{
     check_direction, read_recorded_state, DbState, Direction, MigrateError, Migrator, Progress,
     RowState, Step,
 };
 use serde_json::json;
 use std::io::{IsTerminal, Write as _};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub(crate) struct RunRequest<'a> {
     pub(crate) direction: Direction,
@@ -27,19 +28,21 @@ pub(crate) fn run(
     global: &GlobalArgs,
     request: &RunRequest<'_>,
 ) -> CliResult {
+    let (range_from, target) = offline_range(request)?;
     // A target that moves the wrong way is bad input: refused before a connection could
     // create a SQLite file.
-    check_direction(request.target, request.direction).map_err(migrate_error)?;
+    check_direction(target, request.direction).map_err(migrate_error)?;
     let database = Database::for_project(project, global)?;
     let migrator = database.migrator(project, request.run.lock_timeout, request.allow_changed);
     if request.run.sql {
-        let from = match (request.direction, request.from) {
+        let from = match (request.direction, range_from.or(request.from)) {
+            (_, Some("")) => None,
             (_, Some(from)) => Some(from),
             (Direction::Upgrade, None) => None,
             (Direction::Downgrade, None) => Some("heads"),
         };
         let script = migrator
-            .offline_script(from, request.target, request.direction)
+            .offline_script(from, target, request.direction)
             .map_err(migrate_error)?;
         out.emit(|_| script.clone(), || json!({ "sql": script }));
         return Ok(());
@@ -144,6 +147,33 @@ pub(crate) fn run(
         || json!({ "steps": steps }),
     );
     Ok(())
+}
+
+/// Alembic's range form for offline scripts, `upgrade --sql A:B` and `downgrade --sql B:A`:
+/// the script starts at the left side and goes to the right one (an empty left side of an
+/// upgrade is base). Returns the starting point, if a range was given, and the target.
+fn offline_range<'r>(request: &RunRequest<'r>) -> CliResult<(Option<&'r str>, &'r str)> {
+    let Some((from, to)) = request.target.split_once(':') else {
+        return Ok((None, request.target));
+    };
+    let typed = request.target;
+    if !request.run.sql {
+        return Err(CliError::input(format!(
+            "the range `{typed}` is for offline scripts only: add --sql, or give one target"
+        )));
+    }
+    if request.from.is_some() {
+        return Err(CliError::input(format!(
+            "the range `{typed}` says where the script starts, and so does --from: give one"
+        )));
+    }
+    if to.is_empty() || (from.is_empty() && request.direction == Direction::Downgrade) {
+        return Err(CliError::input(format!(
+            "the range `{typed}` needs a revision on both sides of `:` (an upgrade may leave \
+             the left side empty to start at base)"
+        )));
+    }
+    Ok((Some(from), to))
 }
 
 /// A run's error. When the connection was lost while committing, the outcome is unknown to
@@ -373,7 +403,7 @@ pub(crate) fn stamp(
     global: &GlobalArgs,
     target: &str,
     purge: bool,
-    lock_timeout: Option<u64>,
+    lock_timeout: Option<Duration>,
 ) -> CliResult {
     let database = Database::for_project(project, global)?;
     let migrator = database.migrator(project, lock_timeout, false);
@@ -429,7 +459,10 @@ pub(crate) fn db(
                 },
             )
         }
-        DbAction::Drop => {
+        DbAction::Drop { yes } => {
+            if !yes {
+                confirm_drop(&database)?;
+            }
             let dropped = database
                 .dialect
                 .drop_database(&database.url)
@@ -447,4 +480,36 @@ pub(crate) fn db(
     };
     out.emit(|_| text.clone(), || json!({ key: changed }));
     Ok(())
+}
+
+/// `db drop` without `--yes`: on a terminal, the database's name must be typed back, as
+/// sqlx-cli asks; with no terminal to ask on, the drop is refused.
+fn confirm_drop(database: &Database) -> CliResult {
+    let shown = database.url.redacted();
+    let name = match (database.url.sqlite_location(), database.url.database()) {
+        (Some(SqliteLocation::File(path)), _) => path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+        (_, Some(name)) => name.to_string(),
+        _ => shown.clone(),
+    };
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::input(format!(
+            "refusing to drop {shown} without confirmation: there is no terminal to ask on; \
+             pass --yes to drop it"
+        )));
+    }
+    eprint!("This drops {shown} and everything in it. Type `{name}` to confirm: ");
+    let mut typed = String::new();
+    std::io::stdin()
+        .read_line(&mut typed)
+        .map_err(|e| CliError::runtime(format!("while reading the confirmation: {e}")))?;
+    if typed.trim_end_matches(['\r', '\n']) == name {
+        Ok(())
+    } else {
+        Err(CliError::runtime(format!(
+            "{shown} was not dropped: what was typed is not `{name}`"
+        )))
+    }
 }

@@ -1,8 +1,10 @@
 //! One module per group of commands; each takes parsed arguments and prints its result.
 
+pub(crate) mod accept;
 pub(crate) mod check;
 pub(crate) mod graph;
 pub(crate) mod init;
 pub(crate) mod migrate;
 pub(crate) mod plugin;
 pub(crate) mod revision;
+pub(crate) mod status;

@@ -11,9 +11,6 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Exit code 3: the suite found failures.
-const CASES_FAILED: u8 = 3;
-
 /// One line of `retort dialects`.
 #[derive(Debug, Serialize)]
 struct DialectRow {
@@ -88,14 +85,18 @@ struct FailedCase<'a> {
 /// `retort plugin check PATH --url URL`: the whole conformance suite against one plugin,
 /// each case on a fresh database made from URL.
 pub(crate) fn check(out: &Output, global: &GlobalArgs, path: &Path) -> CliResult {
+    let dialect = retort_core::plugin::load(path).map_err(CliError::input)?;
+    let schemes = dialect.url_schemes();
     let url_text = global.url.as_deref().ok_or_else(|| {
-        CliError::input(
-            "plugin check needs --url: the database (or server) the suite's databases are made from, \
-             e.g. --url sqlite://check.db or --url postgres://user@host/postgres",
-        )
+        CliError::input(format!(
+            "plugin check needs --url: the database (or server) the suite's databases are made \
+             from, in a scheme the {} dialect serves ({}), e.g. --url {}://USER@HOST/DATABASE",
+            dialect.name(),
+            schemes.join(", "),
+            schemes.first().map_or("SCHEME", String::as_str)
+        ))
     })?;
     let url = DatabaseUrl::parse(url_text).map_err(CliError::input)?;
-    let dialect = retort_core::plugin::load(path).map_err(CliError::input)?;
     if !dialect.url_schemes().iter().any(|s| s == url.scheme()) {
         return Err(CliError::input(format!(
             "the plugin {} ({} dialect) serves the URL schemes {}, not `{}` of {}",
@@ -137,9 +138,9 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs, path: &Path) -> CliResult
     if report.failed.is_empty() {
         Ok(())
     } else {
-        Err(CliError {
-            exit_code: CASES_FAILED,
-            message: format!("plugin check: {}", report.summary()),
-        })
+        Err(CliError::problems_found(format!(
+            "plugin check: {}",
+            report.summary()
+        )))
     }
 }

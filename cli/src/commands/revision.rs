@@ -224,3 +224,30 @@ fn validate_before_writing(project: &Project, path: &std::path::Path, text: &str
         .map_err(|e| CliError::input(format!("the new revision would break the graph: {e}")))?;
     Ok(())
 }
+
+/// `retort edit REV` (Alembic's `edit`): opens the revision's file in `$VISUAL`, else
+/// `$EDITOR`, else `vi`, run through `sh` so that an editor with arguments (`code -w`)
+/// works as it does for git.
+pub(crate) fn edit(project: &Project, spec: &str) -> CliResult {
+    let revision = resolve_single(&project.graph, spec)?;
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string());
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg("retort-edit")
+        .arg(&revision.path)
+        .status()
+        .map_err(|e| CliError::runtime(format!("cannot start the editor `{editor}`: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(CliError::runtime(format!(
+            "the editor `{editor}` exited with {status} while editing {}",
+            display_path(&revision.path)
+        )))
+    }
+}

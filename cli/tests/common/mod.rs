@@ -113,13 +113,24 @@ pub fn ids(value: &serde_json::Value) -> Vec<String> {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output: Output = Command::new(env!("CARGO_BIN_EXE_retort"))
+    run_in_env(dir, args, &[])
+}
+
+/// `retort ARGS` in `dir` with extra environment variables (`(name, None)` removes one).
+pub fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_retort"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("DATABASE_URL")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run retort");
+        .env("NO_COLOR", "1");
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    let output: Output = command.output().expect("run retort");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

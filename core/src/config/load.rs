@@ -69,6 +69,18 @@ struct RawEnv {
     url: Spanned<String>,
 }
 
+/// The keys of `retort.toml` per table, read from the structs that reject unknown keys.
+pub(super) fn known_keys() -> Vec<(&'static str, &'static [&'static str])> {
+    use crate::known_keys::struct_fields;
+    vec![
+        ("database", struct_fields::<RawDatabase>()),
+        ("migrations", struct_fields::<RawMigrations>()),
+        ("schema", struct_fields::<RawSchema>()),
+        ("plugins", struct_fields::<RawPlugins>()),
+        ("env.NAME", struct_fields::<RawEnv>()),
+    ]
+}
+
 pub(super) fn load(path: &Path, environment: &Environment) -> Result<Config, ConfigError> {
     let source = std::fs::read_to_string(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => ConfigError::NotFound {

@@ -159,6 +159,12 @@ pub struct PluginSettings {
     pub paths: Vec<PathBuf>,
 }
 
+/// The keys of `retort.toml` per table (`database`, `migrations`, `schema`, `plugins`,
+/// `env.NAME`), as the loader accepts them.
+pub fn known_keys() -> Vec<(&'static str, &'static [&'static str])> {
+    load::known_keys()
+}
+
 impl Config {
     /// Reads and checks the configuration file at `path`, with `environment` (normally
     /// [`Environment::from_process`]) plus the `.env` file next to it for interpolation.

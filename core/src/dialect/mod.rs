@@ -6,11 +6,13 @@
 //! synchronous, so that drivers can be chosen at run time and loaded as plugins; no type of
 //! a particular database client appears in them.
 
+mod batch;
 mod error;
 mod limits;
 mod names;
 mod sequence;
 
+pub use batch::{execute_one_by_one, BatchError};
 pub use error::{DbError, DbErrorCategory, DialectError};
 pub use limits::{
     parse_duration, LimitOverrides, ShownDuration, StatementLimits, DEFAULT_LOCK_WAIT,
@@ -179,6 +181,14 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         render_one_by_one(self, ops, before, mode)
     }
 
+    /// An SQL expression for the milliseconds the current transaction has run so far, by
+    /// the server's clock and at least 1, if the dialect has one. With it a revision's
+    /// version row is written in the same batch as its statements
+    /// ([`Connection::execute_transaction`]); without it, statement by statement.
+    fn transaction_elapsed_ms(&self) -> Option<String> {
+        None
+    }
+
     /// Opens a connection to the database `url` names.
     fn connect(&self, url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError>;
 
@@ -232,5 +242,13 @@ pub trait Connection: Send {
     fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {
         let _ = limits;
         Ok(())
+    }
+
+    /// Runs `statements` in one transaction of their own and commits it. A connection
+    /// that can sends them together (one round trip); the default runs them one by one.
+    /// Either way a failure names the first statement that failed, and after one nothing
+    /// of the transaction is kept.
+    fn execute_transaction(&mut self, statements: &[Statement]) -> Result<(), BatchError> {
+        execute_one_by_one(self, statements)
     }
 }

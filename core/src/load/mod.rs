@@ -277,11 +277,16 @@ fn read_header(
 /// to something endless); 64 MiB is far beyond any real revision.
 const MAX_FILE_BYTES: u64 = 64 << 20;
 
+/// The buffer a file is first read into; larger files grow it as they are read.
+const INITIAL_READ: usize = 8 << 10;
+
 fn read_text(path: &Path) -> Result<String, FileError> {
     let cannot =
         |e: std::io::Error| FileError::whole_file(path, format!("cannot read the file: {e}"));
     let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
+    // Room for a typical revision from the start: an empty buffer is read into 32 bytes,
+    // then 32, 64, 128... (six `read` calls for a 600-byte file instead of two).
+    let mut bytes = Vec::with_capacity(INITIAL_READ);
     std::io::Read::read_to_end(
         &mut std::io::Read::take(file, MAX_FILE_BYTES + 1),
         &mut bytes,

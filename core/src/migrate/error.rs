@@ -84,7 +84,8 @@ pub enum MigrateError {
     },
     /// Applied revisions whose files changed since they ran.
     #[error(
-        "applied revision files changed since they ran (pass --allow-changed to proceed anyway):\n{}",
+        "applied revision files changed since they ran:\n{}\n  Review the changes; then `retort stamp --accept-changed` records the files as they are now \
+         (or pass --allow-changed to proceed once).",
         changed.iter().map(|(id, path)| format!("  {id} ({})", path.display())).collect::<Vec<_>>().join("\n")
     )]
     ChangedFiles {
@@ -135,6 +136,15 @@ pub enum MigrateError {
     Irreversible {
         /// Revision id and file of each irreversible revision in the plan.
         irreversible: Vec<(String, PathBuf)>,
+    },
+    /// `stamp --accept-changed` named a revision the database does not record as applied.
+    #[error(
+        "revision {revision} is not applied, so there is no checksum of it to accept; \
+         `retort current` shows what is applied"
+    )]
+    NotApplied {
+        /// The revision id.
+        revision: String,
     },
     /// The operations do not apply to the schema simulated from the earlier revisions.
     #[error("revision {revision} ({}): {source}", file.display())]

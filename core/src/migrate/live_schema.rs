@@ -1,7 +1,7 @@
 //! The schema during a run: what the next operation is rendered against, and the
 //! statements rendered ahead of the run while they still fit it.
 
-use super::prepare::database;
+use super::prepare::{database, Unit};
 use super::MigrateError;
 use crate::dialect::{Connection, Dialect, Statement};
 use crate::revision::ops::Operation;
@@ -49,6 +49,54 @@ impl LiveSchema {
     ) -> Option<Vec<Statement>> {
         let statements = self.current.pop_front()?;
         (!needs_current_shape(op, dialect)).then_some(statements)
+    }
+
+    /// Every statement of the revision `units` make up, unit by unit, if all are known
+    /// before any of them runs: raw SQL as written, and each operation's statements
+    /// rendered ahead, as long as none needs the table's real shape and none comes after
+    /// raw SQL (which the model cannot follow). Takes them only then; `None` leaves the
+    /// revision to run statement by statement.
+    pub(super) fn whole_revision(
+        &mut self,
+        units: &[Unit<'_>],
+        dialect: &dyn Dialect,
+    ) -> Option<Vec<Vec<Statement>>> {
+        let mut operations = 0;
+        let mut after_sql = false;
+        for unit in units {
+            match unit {
+                Unit::Sql(_) => after_sql = true,
+                Unit::Operation(op) => {
+                    if after_sql || needs_current_shape(op, dialect) {
+                        return None;
+                    }
+                    operations += 1;
+                }
+            }
+        }
+        if self.current.len() < operations {
+            return None;
+        }
+        let mut rendered = self.current.drain(..operations);
+        let statements = units
+            .iter()
+            .map(|unit| match unit {
+                Unit::Sql(statement) => Some(vec![Statement::new(statement.sql.clone())]),
+                Unit::Operation(_) => rendered.next(),
+            })
+            .collect();
+        drop(rendered);
+        statements
+    }
+
+    /// Follows a revision [`LiveSchema::whole_revision`] ran.
+    pub(super) fn follow_revision(&mut self, units: &[Unit<'_>]) {
+        for unit in units {
+            match unit {
+                Unit::Sql(_) => self.mark_stale(),
+                Unit::Operation(op) => self.follow(op),
+            }
+        }
     }
 
     pub(super) fn mark_stale(&mut self) {

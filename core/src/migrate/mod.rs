@@ -5,20 +5,26 @@
 //! [`Graph`] from its revisions and calls [`Migrator::upgrade`] at start-up, with the same
 //! locking and checks as the CLI.
 
+mod accept;
+mod batch;
 mod dirty_row;
 mod error;
 mod identifiers;
 mod limits;
 mod live_schema;
 mod offline;
+mod parallel;
 mod prepare;
 mod run;
 mod start_guard;
 mod version_table;
 
+pub use accept::AcceptedChange;
 pub use error::{MigrateError, RevisionFailure};
 pub use prepare::{check_direction, read_recorded_state};
 pub use version_table::{RowState, VersionRow};
+
+use prepare::Loaded;
 
 use crate::dialect::{Dialect, StatementLimits, DEFAULT_LOCK_WAIT};
 use crate::graph::Graph;
@@ -170,7 +176,7 @@ pub struct Migrator<'a> {
     embedded: Option<EmbeddedMigrations>,
     /// Revisions read in full by earlier calls, by id: a rehearsal (a dry run before the
     /// real run) does not parse every file twice, and the run executes what was checked.
-    read_before: Mutex<HashMap<String, Revision>>,
+    read_before: Mutex<HashMap<String, Loaded>>,
 }
 
 impl<'a> Migrator<'a> {
@@ -190,23 +196,6 @@ impl<'a> Migrator<'a> {
     pub fn with_embedded(mut self, migrations: EmbeddedMigrations) -> Self {
         self.embedded = Some(migrations);
         self
-    }
-
-    /// The whole revision behind `header`, as an earlier call of this Migrator read it.
-    pub(crate) fn read_once(&self, header: &RevisionHeader) -> Result<Revision, FileError> {
-        let earlier = self
-            .read_before
-            .lock()
-            .ok()
-            .and_then(|read| read.get(&header.id).cloned());
-        if let Some(revision) = earlier {
-            return Ok(revision);
-        }
-        let revision = self.read(header)?;
-        if let Ok(mut read) = self.read_before.lock() {
-            read.insert(header.id.clone(), revision.clone());
-        }
-        Ok(revision)
     }
 
     /// The whole revision behind `header`, embedded or from its file.

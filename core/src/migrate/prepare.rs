@@ -2,6 +2,7 @@
 //! checked and rendered once, so that a bad file or an operation the dialect cannot do
 //! stops the run before its first statement.
 
+use super::parallel::map_in_order;
 use super::version_table::VersionTable;
 use super::{DbState, Direction, MigrateError, Migrator, MigratorSettings, RowState};
 use crate::checksum::checksum;
@@ -13,11 +14,13 @@ use crate::revision::ops::Operation;
 use crate::revision::RevisionHeader;
 use crate::schema::Schema;
 use crate::sql;
+use std::sync::Arc;
 
-/// A revision read and checked, ready to run.
-#[derive(Debug)]
+/// A revision read and checked, ready to run. Cheap to clone: a Migrator keeps the
+/// revisions it loaded, and hands out the same ones again.
+#[derive(Debug, Clone)]
 pub(crate) struct Loaded {
-    pub(crate) revision: Revision,
+    pub(crate) revision: Arc<Revision>,
     pub(crate) checksum: String,
 }
 
@@ -34,7 +37,7 @@ impl Loaded {
     }
 
     pub(crate) fn units(&self, direction: Direction) -> Vec<Unit<'_>> {
-        match (&self.revision, direction) {
+        match (&*self.revision, direction) {
             (Revision::Toml(rev), Direction::Upgrade) => {
                 rev.upgrade.iter().map(Unit::Operation).collect()
             }
@@ -62,6 +65,14 @@ pub(crate) fn position(unit: &Unit<'_>, index: usize, count: usize) -> String {
             index + 1,
             statement.line
         ),
+    }
+}
+
+/// An error of retort itself (a worker thread that panicked), in prose.
+fn internal(context: &str, what: &str) -> MigrateError {
+    MigrateError::Database {
+        context: context.to_string(),
+        source: DbError::new(format!("internal error: {what}")),
     }
 }
 
@@ -131,27 +142,56 @@ impl Migrator<'_> {
         run_in_transaction(conn, &statements).map_err(database("creating the version table"))
     }
 
-    /// Reads the revisions of a plan completely and checks them.
+    /// Reads the revisions of a plan completely and checks them, spread over the cores;
+    /// the error is that of the first failing revision in the plan's order.
     pub(crate) fn load(&self, plan: &[&RevisionHeader]) -> Result<Vec<Loaded>, MigrateError> {
-        plan.iter()
-            .map(|header| {
-                let revision = self.read_once(header)?;
-                if let Revision::Sql(sql) = &revision {
-                    if let Some(wanted) = &sql.header.dialect {
-                        if wanted != self.dialect.name() {
-                            return Err(MigrateError::WrongDialect {
-                                revision: header.id.clone(),
-                                file: header.path.clone(),
-                                wanted: wanted.clone(),
-                                actual: self.dialect.name().to_string(),
-                            });
-                        }
-                    }
+        map_in_order(
+            plan,
+            |header| self.load_once(header),
+            || {
+                Err(internal(
+                    "reading the revisions",
+                    "a reader thread panicked",
+                ))
+            },
+        )
+        .into_iter()
+        .collect()
+    }
+
+    /// The revision behind `header` read in full, checked and checksummed; as an earlier
+    /// call of this Migrator loaded it, if one did.
+    fn load_once(&self, header: &RevisionHeader) -> Result<Loaded, MigrateError> {
+        let earlier = self
+            .read_before
+            .lock()
+            .ok()
+            .and_then(|read| read.get(&header.id).cloned());
+        if let Some(loaded) = earlier {
+            return Ok(loaded);
+        }
+        let revision = self.read(header)?;
+        if let Revision::Sql(sql) = &revision {
+            if let Some(wanted) = &sql.header.dialect {
+                if wanted != self.dialect.name() {
+                    return Err(MigrateError::WrongDialect {
+                        revision: header.id.clone(),
+                        file: header.path.clone(),
+                        wanted: wanted.clone(),
+                        actual: self.dialect.name().to_string(),
+                    });
                 }
-                let checksum = checksum(&revision);
-                Ok(Loaded { revision, checksum })
-            })
-            .collect()
+            }
+        }
+        let checksum = checksum(&revision);
+        let loaded = Loaded {
+            revision: Arc::new(revision),
+            checksum,
+        };
+        if let Ok(mut read) = self.read_before.lock() {
+            read.insert(header.id.clone(), loaded.clone());
+        }
+        Ok(loaded)
     }
 
     /// Refuses when the version table records revisions the graph does not hold, dirty
@@ -222,34 +262,16 @@ impl Migrator<'_> {
             .filter_map(|row| Some((row.checksum.as_str(), self.graph.get(&row.revision)?)))
             .collect();
         // Every applied file is read and parsed: spread over the cores, as headers are.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let chunk_size = recorded.len().div_ceil(threads).max(32);
-        let results: Vec<Result<bool, MigrateError>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = recorded
-                .chunks(chunk_size)
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|(sum, header)| Ok(checksum(&self.read(header)?) != *sum))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| {
-                    worker.join().unwrap_or_else(|_| {
-                        vec![Err(MigrateError::Database {
-                            context: "comparing checksums".into(),
-                            source: DbError::new("internal error: a checksum thread panicked"),
-                        })]
-                    })
-                })
-                .collect()
-        });
+        let results = map_in_order(
+            &recorded,
+            |(sum, header)| Ok(checksum(&self.read(header)?) != *sum),
+            || {
+                Err(internal(
+                    "comparing checksums",
+                    "a checksum thread panicked",
+                ))
+            },
+        );
         let mut changed = Vec::new();
         for ((_, header), result) in recorded.iter().zip(results) {
             if result? {

@@ -146,12 +146,26 @@ impl VersionTable<'_> {
         row: &VersionRow,
         mode: RenderMode,
     ) -> Result<Statement, DialectError> {
+        self.insert_timed(row, None, mode)
+    }
+
+    /// [`VersionTable::insert`], with `execution_ms` taken from the SQL expression
+    /// `elapsed_ms` (the server's clock) instead of the row when one is given.
+    pub(crate) fn insert_timed(
+        &self,
+        row: &VersionRow,
+        elapsed_ms: Option<&str>,
+        mode: RenderMode,
+    ) -> Result<Statement, DialectError> {
         let mut bind = Binder::new(self.dialect, mode);
         let values = [
             bind.value(Value::String(row.revision.clone()))?,
             bind.value(Value::String(row.checksum.clone()))?,
             bind.value(Value::String(row.applied_at.clone()))?,
-            bind.value(Value::Integer(row.execution_ms))?,
+            match elapsed_ms {
+                Some(expression) => expression.to_string(),
+                None => bind.value(Value::Integer(row.execution_ms))?,
+            },
             bind.value(Value::String(row.state.as_str().into()))?,
             bind.value(row.error.clone().map_or(Value::Null, Value::String))?,
         ];
@@ -184,6 +198,26 @@ impl VersionTable<'_> {
             bind.value(Value::Integer(execution_ms))?,
             q("error"),
             bind.value(error.map_or(Value::Null, |e| Value::String(e.into())))?,
+            q("revision"),
+            bind.value(Value::String(revision.into()))?,
+        );
+        Ok(bind.finish(sql))
+    }
+
+    /// Records a revision's checksum anew (`stamp --accept-changed`).
+    pub(crate) fn update_checksum(
+        &self,
+        revision: &str,
+        checksum: &str,
+        mode: RenderMode,
+    ) -> Result<Statement, DialectError> {
+        let q = |c: &str| self.dialect.quote_identifier(c);
+        let mut bind = Binder::new(self.dialect, mode);
+        let sql = format!(
+            "UPDATE {} SET {} = {} WHERE {} = {}",
+            self.name(),
+            q("checksum"),
+            bind.value(Value::String(checksum.into()))?,
             q("revision"),
             bind.value(Value::String(revision.into()))?,
         );

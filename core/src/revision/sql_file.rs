@@ -44,6 +44,12 @@ use crate::location::FileError;
 use crate::revision::{FileFormat, RevisionHeader};
 use crate::sql::{canonical_form, split_statements, SqlFlavor, Statement};
 
+/// The `-- retort:KEY` header directives a SQL revision accepts, in the order errors list
+/// them.
+pub fn header_directive_names() -> Vec<&'static str> {
+    HeaderKey::ALL.map(HeaderKey::name).to_vec()
+}
+
 /// Whether `id` may be a revision id: see [`crate::revision::check_revision_id`], the one
 /// rule for SQL and TOML revisions alike.
 pub fn is_valid_revision_id(id: &str) -> bool {

@@ -60,6 +60,11 @@ fn yes() -> bool {
     true
 }
 
+/// The top-level keys of a TOML revision, `upgrade` and `downgrade` included.
+pub fn header_keys() -> &'static [&'static str] {
+    crate::known_keys::struct_fields::<HeaderDoc>()
+}
+
 /// One id or an array of ids (`down_revision`, `depends_on`); `""` means none.
 struct IdList(Vec<String>);
 

@@ -173,3 +173,24 @@ foreign_keys = [
         );
     }
 }
+
+#[test]
+fn execute_prefers_mysql_then_mariadb_then_default_as_types_do() {
+    let sql = |table: &str| {
+        sql_of_last(&ops(&format!(
+            "[[upgrade]]\nop = \"execute\"\nsql = {table}\n"
+        )))
+    };
+    assert_eq!(
+        sql(r#"{ mariadb = "SELECT 2", default = "SELECT 3" }"#),
+        ["SELECT 2"]
+    );
+    assert_eq!(
+        sql(r#"{ mysql = "SELECT 1", mariadb = "SELECT 2", default = "SELECT 3" }"#),
+        ["SELECT 1"]
+    );
+    assert_eq!(
+        sql(r#"{ postgres = "SELECT 0", default = "SELECT 3" }"#),
+        ["SELECT 3"]
+    );
+}

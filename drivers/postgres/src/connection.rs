@@ -1,16 +1,19 @@
-//! A live PostgreSQL connection (the synchronous `postgres` crate, without TLS).
+//! A live PostgreSQL connection.
 
 use crate::introspect;
 use crate::params::{Cell, Param};
 use crate::quote::quote_identifier;
+use crate::session::Session;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, Config, SimpleQueryMessage};
+use postgres::SimpleQueryMessage;
 use retort_core::db_url::DatabaseUrl;
+use retort_core::dialect::{BatchError, DbErrorCategory as Category};
 use retort_core::dialect::{DbError, DbErrorCategory, Statement, StatementLimits};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Connection;
 use std::time::{Duration, Instant};
+use tokio_postgres::Config;
 
 /// The advisory-lock key of retort's migration lock (`retort` in ASCII).
 pub const LOCK_KEY: i64 = 0x7265_746f_7274;
@@ -35,7 +38,7 @@ fn jittered(pause: Duration) -> Duration {
 
 /// A connection to one PostgreSQL database.
 pub struct PostgresConnection {
-    client: Client,
+    client: Session,
     /// The URL, redacted, for messages.
     label: String,
     /// Queries introspection sent so far (its cost does not grow with the table count).
@@ -89,25 +92,35 @@ fn config(url: &DatabaseUrl, database: Option<&str>) -> Result<Config, DbError> 
         }
     }
     if !options.is_empty() {
-        config.options(&options.join(" "));
+        config.options(options.join(" "));
     }
     Ok(config)
 }
 
-fn connect_client(url: &DatabaseUrl, database: Option<&str>) -> Result<Client, DbError> {
+fn connect_client(url: &DatabaseUrl, database: Option<&str>) -> Result<Session, DbError> {
     let tls = crate::tls::from_url(url)?;
     let mut config = config(url, database)?;
     config.ssl_mode(tls.mode);
-    config
-        .connect(tls.connector)
-        .map_err(|e| db_error(&format!("cannot connect to {}", url.redacted()), &e))
+    Session::connect(
+        &config,
+        tls.connector,
+        &format!("cannot connect to {}", url.redacted()),
+    )
 }
 
 /// A `postgres` error as a [`DbError`]: `context`, the server's message and its SQLSTATE.
 pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
     match error.as_db_error() {
         Some(db) => {
-            let mut message = format!("{context}: {}", db.message());
+            // The server ends the session after these (FATAL): say so as when it just goes.
+            let mut message = if ends_session(db.code().code()) {
+                format!(
+                    "{context}: lost the connection to the server ({})",
+                    db.message()
+                )
+            } else {
+                format!("{context}: {}", db.message())
+            };
             if let Some(detail) = db.detail() {
                 message.push_str(&format!(" ({detail})"));
             }
@@ -130,6 +143,12 @@ pub(crate) fn db_error(context: &str, error: &postgres::Error) -> DbError {
     }
 }
 
+/// Connection exceptions, and the server ending the session (terminated, crashed, shutting
+/// down): a FATAL error closes the connection after it.
+fn ends_session(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08") || matches!(sqlstate, "57P01" | "57P02" | "57P03")
+}
+
 /// [`db_error`], with the category of failure retort reports in its own words: a lock wait
 /// or statement time limit hit, or the connection lost (after which even a `COMMIT`'s
 /// outcome is unknown).
@@ -138,14 +157,7 @@ fn classified(context: &str, error: &postgres::Error) -> DbError {
     let category = match error.code() {
         Some(code) if *code == SqlState::LOCK_NOT_AVAILABLE => DbErrorCategory::LockWait,
         Some(code) if *code == SqlState::QUERY_CANCELED => DbErrorCategory::StatementTimeout,
-        // Connection exceptions, and the server ending the session (terminated, crashed,
-        // shutting down): a FATAL error closes the connection after it.
-        Some(code)
-            if code.code().starts_with("08")
-                || matches!(code.code(), "57P01" | "57P02" | "57P03") =>
-        {
-            DbErrorCategory::ConnectionLost
-        }
+        Some(code) if ends_session(code.code()) => DbErrorCategory::ConnectionLost,
         Some(_) => DbErrorCategory::Other,
         None => {
             let io = std::error::Error::source(error)
@@ -211,7 +223,7 @@ impl PostgresConnection {
     }
 
     /// The underlying client, for what the trait does not cover.
-    pub fn client(&mut self) -> &mut Client {
+    pub(crate) fn client(&mut self) -> &mut Session {
         &mut self.client
     }
 
@@ -322,6 +334,48 @@ impl Connection for PostgresConnection {
 
     fn query(&mut self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
         self.rows(statement)
+    }
+
+    fn execute_transaction(&mut self, statements: &[Statement]) -> Result<(), BatchError> {
+        // BEGIN, the statements and COMMIT in one round trip (see `Session::pipeline`).
+        let mut batch = Vec::with_capacity(statements.len() + 2);
+        batch.push(Statement::new("BEGIN"));
+        batch.extend_from_slice(statements);
+        batch.push(Statement::new("COMMIT"));
+        let results = self.client.pipeline(&batch);
+        let commit = batch.len() - 1;
+        let first_error = results
+            .into_iter()
+            .enumerate()
+            .find_map(|(index, result)| result.err().map(|error| (index, error)));
+        let Some((index, error)) = first_error else {
+            return Ok(());
+        };
+        let context = match index {
+            0 => "cannot start a transaction",
+            i if i == commit => "cannot commit",
+            _ => "statement failed",
+        };
+        // The server's own error for a statement before COMMIT means it stopped there,
+        // even when it ended the session after it; without one the connection went
+        // silently, and the COMMIT went out with the rest: whether it ran is unknown.
+        let from_server = error.as_db_error().is_some();
+        let error = classified(context, &error);
+        if error.category == Category::ConnectionLost && (!from_server || index == commit) {
+            return Err(BatchError::Commit(error));
+        }
+        match index {
+            0 => {
+                let _ = self.rollback();
+                Err(BatchError::Begin(error))
+            }
+            // After a failed statement the server took COMMIT as ROLLBACK: nothing is kept.
+            i if i == commit => Err(BatchError::Commit(error)),
+            i => Err(BatchError::Statement {
+                index: i - 1,
+                error,
+            }),
+        }
     }
 
     fn begin(&mut self) -> Result<(), DbError> {

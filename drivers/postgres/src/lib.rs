@@ -10,6 +10,7 @@ mod literal;
 mod params;
 mod quote;
 mod render;
+mod session;
 mod tls;
 mod types;
 
@@ -67,6 +68,13 @@ impl Dialect for PostgresDialect {
 
     fn quote_identifier(&self, name: &str) -> String {
         quote::quote_identifier(name)
+    }
+
+    fn transaction_elapsed_ms(&self) -> Option<String> {
+        // `transaction_timestamp()` is when BEGIN ran; `clock_timestamp()` is now.
+        Some(String::from(
+            "GREATEST(1, CEIL(EXTRACT(EPOCH FROM clock_timestamp() - transaction_timestamp()) * 1000))::bigint",
+        ))
     }
 
     fn placeholder(&self, index: usize) -> String {

@@ -84,6 +84,41 @@ impl ToSql for Param<'_> {
     postgres::types::to_sql_checked!();
 }
 
+/// A bound value sent as text, for a placeholder whose type the server infers itself
+/// (no round trip to learn it first): the server parses the text as it would a literal of
+/// that type.
+#[derive(Debug)]
+pub(crate) struct TextParam<'a>(pub(crate) &'a Value);
+
+impl ToSql for TextParam<'_> {
+    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match self.0 {
+            Value::Null => return Ok(IsNull::Yes),
+            Value::Integer(i) => out.put_slice(i.to_string().as_bytes()),
+            Value::Float(x) => out.put_slice(format!("{x:?}").as_bytes()),
+            Value::Boolean(b) => out.put_slice(b.to_string().as_bytes()),
+            Value::String(text) | Value::DateTime(text) => out.put_slice(text.as_bytes()),
+            Value::Bytes(bytes) => {
+                out.put_slice(b"\\x");
+                for byte in bytes {
+                    out.put_slice(format!("{byte:02x}").as_bytes());
+                }
+            }
+        }
+        Ok(IsNull::No)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _: &Type) -> postgres::types::Format {
+        postgres::types::Format::Text
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
 /// A column of a result row, decoded by its type; types retort has no decoder for are an
 /// error that says to cast them to text.
 #[derive(Debug)]

@@ -12,7 +12,7 @@ use crate::quote::{quote_identifier, quote_list};
 use crate::MYSQL;
 use retort_core::dialect::{DialectError, RenderMode, Statement};
 use retort_core::revision::ops::{
-    AddColumn, AlterColumn, ConstraintKind, Execute, Operation, ReferentialAction,
+    AddColumn, AlterColumn, ConstraintKind, Execute, Operation, ReferentialAction, SqlText,
 };
 use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Schema, Table};
 use retort_core::sql::{split_statements, SqlFlavor};
@@ -241,17 +241,22 @@ fn alter_column(
 }
 
 fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
-    let text = execute
-        .sql
-        .for_dialect(MYSQL)
-        .or_else(|| execute.sql.for_dialect("mariadb"))
-        .ok_or_else(|| {
-            DialectError::new(
-                MYSQL,
-                "render `execute`",
-                "its SQL table has neither `mysql` nor `default`; add one of them",
-            )
-        })?;
+    // `mysql`, then `mariadb`, then `default`: the order per-dialect types follow too.
+    let text = match &execute.sql {
+        SqlText::Everywhere(sql) => Some(sql.as_str()),
+        SqlText::PerDialect(by_dialect) => by_dialect
+            .get(MYSQL)
+            .or_else(|| by_dialect.get("mariadb"))
+            .or_else(|| by_dialect.get("default"))
+            .map(String::as_str),
+    }
+    .ok_or_else(|| {
+        DialectError::new(
+            MYSQL,
+            "render `execute`",
+            "its SQL table has neither `mysql` nor `default`; add one of them",
+        )
+    })?;
     let statements = split_statements(text, SqlFlavor::Mysql).map_err(|error| {
         DialectError::new(
             MYSQL,
