@@ -41,19 +41,12 @@ fn plugin(package: &str) -> String {
         .to_string()
 }
 
-/// `retort` built with `--no-default-features` (no built-in driver), in a target directory
-/// of its own so that it does not replace the binary the other tests run.
+/// `retort` built with `--no-default-features` (no built-in driver), in the nested builds'
+/// target directory so that it neither replaces the binary the other tests run nor
+/// invalidates the main build.
 fn retort_without_drivers() -> PathBuf {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| String::from("cargo"));
-    let test_exe = std::env::current_exe().expect("test binary");
-    let profile_dir = test_exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let target_dir = profile_dir
-        .parent()
-        .expect("target")
-        .join("no-default-features");
+    let target_dir = cdylib::nested_target_dir().expect("the nested target directory");
     let status = Command::new(cargo)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([

@@ -1,5 +1,10 @@
-//! Finding a workspace `cdylib` (a plugin) for tests: built on demand with the same cargo,
-//! target directory and profile as the running test, so the library matches this checkout.
+//! Finding a workspace `cdylib` (a plugin) for tests: built on demand with the same cargo
+//! and profile as the running test, so the library matches this checkout.
+//!
+//! These nested builds go to a target directory of their own, [`nested_target_dir`]
+//! (`target/nested`): built with `-p` (or as another workspace), their dependencies resolve
+//! other features than `cargo test --workspace` does, and sharing the main target directory
+//! made the next `cargo test --workspace` recompile about a dozen crates.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,16 +33,19 @@ fn build_with(selection: &[&str], package: &str) -> Result<PathBuf, String> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .ok_or("the conformance crate has no parent directory")?;
-    let profile_dir = profile_dir()?;
-    let release = profile_dir
+    let running_profile_dir = profile_dir()?;
+    let profile = running_profile_dir
         .file_name()
-        .is_some_and(|name| name == "release");
+        .ok_or("the test binary's profile directory has no name")?;
+    let release = profile == "release";
+    let target_dir = nested_target_dir()?;
+    let profile_dir = target_dir.join(profile);
     let mut command = Command::new(cargo);
     command
         .current_dir(workspace)
         .args(["build", "--quiet"])
         .args(selection)
-        .env("CARGO_TARGET_DIR", target_dir_of(&profile_dir)?);
+        .env("CARGO_TARGET_DIR", &target_dir);
     if release {
         command.arg("--release");
     }
@@ -76,10 +84,13 @@ fn profile_dir() -> Result<PathBuf, String> {
     Ok(profile.to_path_buf())
 }
 
-/// The target directory above `target/<profile>`.
-fn target_dir_of(profile_dir: &Path) -> Result<PathBuf, String> {
-    profile_dir
+/// `target/nested`: the target directory of the builds tests start themselves (plugins, the
+/// out-of-tree example, `retort` without drivers), apart from the running build's, so that
+/// those builds never invalidate it (see the module's documentation).
+pub fn nested_target_dir() -> Result<PathBuf, String> {
+    let profile_dir = profile_dir()?;
+    let target_dir = profile_dir
         .parent()
-        .map(Path::to_path_buf)
-        .ok_or_else(|| format!("{} has no parent", profile_dir.display()))
+        .ok_or_else(|| format!("{} has no parent", profile_dir.display()))?;
+    Ok(target_dir.join("nested"))
 }
