@@ -6,9 +6,9 @@
 use super::error::RevisionFailure;
 use super::live_schema::LiveSchema;
 use super::prepare::{database, position, Loaded};
-use super::run::{elapsed_ms, record_error};
+use super::run::{commit_failed, elapsed_ms, record_error};
 use super::{Direction, MigrateError, Migrator, RowState};
-use crate::dialect::{BatchError, Connection, DbErrorCategory, RenderMode, Statement};
+use crate::dialect::{BatchError, Connection, RenderMode, Statement};
 use std::time::Instant;
 
 impl Migrator<'_> {
@@ -88,24 +88,7 @@ impl Migrator<'_> {
                     header.id
                 ))(error)),
             },
-            Err(BatchError::Commit(error)) if error.category == DbErrorCategory::ConnectionLost => {
-                Err(MigrateError::CommitOutcomeUnknown {
-                    what: format!("revision {} ({})", header.id, header.path.display()),
-                    revisions: vec![header.id.clone()],
-                    direction,
-                    source: error,
-                })
-            }
-            Err(BatchError::Commit(error)) => {
-                // The revision must not survive a failed commit (a driver may already have
-                // rolled it back; a second rollback is harmless).
-                let _ = conn.rollback();
-                Err(database(&format!(
-                    "committing revision {} ({}); nothing of it was kept",
-                    header.id,
-                    header.path.display()
-                ))(error))
-            }
+            Err(BatchError::Commit(error)) => Err(commit_failed(conn, header, direction, error)),
         }
     }
 }

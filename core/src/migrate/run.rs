@@ -264,24 +264,7 @@ impl Migrator<'_> {
         let ms = match self.run_and_record(conn, revision, direction, schema, started) {
             Ok(ms) if !inside_run_transaction => match conn.commit() {
                 Ok(()) => Ok(ms),
-                Err(error) if error.category == DbErrorCategory::ConnectionLost => {
-                    Err(MigrateError::CommitOutcomeUnknown {
-                        what: format!("revision {} ({})", header.id, header.path.display()),
-                        revisions: vec![header.id.clone()],
-                        direction,
-                        source: error,
-                    })
-                }
-                Err(error) => {
-                    // The revision must not survive a failed commit (a driver may
-                    // already have rolled it back; a second rollback is harmless).
-                    let _ = conn.rollback();
-                    Err(database(&format!(
-                        "committing revision {} ({}); nothing of it was kept",
-                        header.id,
-                        header.path.display()
-                    ))(error))
-                }
+                Err(error) => Err(commit_failed(conn, header, direction, error)),
             },
             Ok(ms) => Ok(ms),
             Err(error) => {
@@ -501,6 +484,31 @@ impl Migrator<'_> {
             self.read_state(conn)
         })
     }
+}
+
+/// What a revision's failed COMMIT means: with the connection lost, the outcome is unknown;
+/// otherwise the revision is rolled back (a driver may already have done so; a second
+/// rollback is harmless) and nothing of it was kept.
+pub(super) fn commit_failed(
+    conn: &mut dyn Connection,
+    header: &RevisionHeader,
+    direction: Direction,
+    error: DbError,
+) -> MigrateError {
+    if error.category == DbErrorCategory::ConnectionLost {
+        return MigrateError::CommitOutcomeUnknown {
+            what: format!("revision {} ({})", header.id, header.path.display()),
+            revisions: vec![header.id.clone()],
+            direction,
+            source: error,
+        };
+    }
+    let _ = conn.rollback();
+    database(&format!(
+        "committing revision {} ({}); nothing of it was kept",
+        header.id,
+        header.path.display()
+    ))(error)
 }
 
 /// Milliseconds since `started`, rounded up: a revision that ran records at least 1 ms, so
