@@ -88,12 +88,14 @@ pub fn base_then(more: &str) -> Schema {
     fold(&format!("{BASE}\n{more}"))
 }
 
+/// The table `name` of `schema`; panics naming it when absent.
 pub fn table<'s>(schema: &'s Schema, name: &str) -> &'s Table {
     schema
         .table(name)
         .unwrap_or_else(|| panic!("no table `{name}`"))
 }
 
+/// A column of a neutral type without default or comment.
 pub fn column(name: &str, neutral: NeutralType, nullable: bool) -> Column {
     Column {
         name: name.into(),
@@ -105,6 +107,7 @@ pub fn column(name: &str, neutral: NeutralType, nullable: bool) -> Column {
     }
 }
 
+/// Owned column names.
 pub fn names(columns: &[&str]) -> Vec<String> {
     columns.iter().map(|c| (*c).to_owned()).collect()
 }

@@ -25,6 +25,7 @@ use crate::db_url::DatabaseUrl;
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
 use crate::schema::Schema;
+use crate::sql::SqlSyntax;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
@@ -120,6 +121,12 @@ pub trait Dialect: Send + Sync + fmt::Debug {
 
     /// What the database can do.
     fn capabilities(&self) -> Capabilities;
+
+    /// How the dialect quotes identifiers, writes placeholders and reads SQL text (for
+    /// splitting and checksumming SQL revisions written for it).
+    fn syntax(&self) -> SqlSyntax {
+        SqlSyntax::default()
+    }
 
     /// An identifier quoted for this dialect, whatever characters it contains.
     fn quote_identifier(&self, name: &str) -> String;

@@ -7,6 +7,7 @@
 mod canonical;
 mod lexer;
 mod split;
+mod syntax;
 
 #[cfg(test)]
 mod canonical_tests;
@@ -21,6 +22,7 @@ use crate::location::LineCol;
 
 pub use canonical::{canonical_form, canonical_form_of_text, canonical_statement};
 pub use split::split_statements;
+pub use syntax::{PlaceholderStyle, SqlSyntax};
 
 /// Which SQL lexical rules to follow: quotes, comments and escapes differ between databases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

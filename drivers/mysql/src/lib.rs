@@ -30,6 +30,7 @@ use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Stat
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
+use retort_core::sql::SqlSyntax;
 use retort_core::{Connection, Dialect};
 
 /// The dialect's name.
@@ -70,6 +71,20 @@ impl Dialect for MysqlDialect {
         capabilities.non_transactional_revisions = true;
         capabilities.max_identifier_length = Some(render::IDENTIFIER_LIMIT);
         capabilities
+    }
+
+    fn syntax(&self) -> SqlSyntax {
+        let mut syntax = SqlSyntax::new();
+        syntax.identifier_quote = '`';
+        syntax.double_quoted_strings = true;
+        syntax.backslash_escapes = true;
+        syntax.backtick_identifiers = true;
+        syntax.dollar_quoting = false;
+        syntax.hash_comments = true;
+        syntax.dash_dash_needs_space = true;
+        syntax.executable_comments = true;
+        syntax.delimiter_lines = true;
+        syntax
     }
 
     fn quote_identifier(&self, name: &str) -> String {

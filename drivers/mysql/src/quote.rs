@@ -63,3 +63,18 @@ mod tests {
         assert_eq!(hex_literal(&[0, 255]), "X'00ff'");
     }
 }
+
+#[cfg(test)]
+mod syntax_tests {
+    use retort_core::Dialect;
+
+    /// The syntax the dialect declares quotes exactly as its renderer does.
+    #[test]
+    fn declared_syntax_quotes_as_the_renderer() {
+        let syntax = crate::MysqlDialect.syntax();
+        for name in ["plain", "a\"b", "a`b", "a'b", "ä ö", "[x]", ""] {
+            assert_eq!(syntax.quote_identifier(name), super::quote_identifier(name));
+        }
+        assert_eq!(syntax.placeholder(2), crate::MysqlDialect.placeholder(2));
+    }
+}

@@ -24,6 +24,7 @@ use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Stat
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
+use retort_core::sql::{PlaceholderStyle, SqlSyntax};
 use retort_core::{Connection, Dialect};
 
 /// The dialect's name.
@@ -64,6 +65,18 @@ impl Dialect for PostgresDialect {
         capabilities.non_transactional_revisions = true;
         capabilities.max_identifier_length = Some(render::IDENTIFIER_LIMIT);
         capabilities
+    }
+
+    fn syntax(&self) -> SqlSyntax {
+        let mut syntax = SqlSyntax::new();
+        syntax.identifier_quote = '"';
+        syntax.placeholders = PlaceholderStyle::DollarNumber;
+        syntax.backtick_identifiers = false;
+        syntax.dollar_quoting = true;
+        syntax.escape_strings = true;
+        syntax.nested_block_comments = true;
+        syntax.delimiter_lines = false;
+        syntax
     }
 
     fn quote_identifier(&self, name: &str) -> String {

@@ -20,6 +20,7 @@ use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Stat
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
+use retort_core::sql::SqlSyntax;
 use retort_core::{Connection, Dialect};
 use std::path::PathBuf;
 
@@ -110,6 +111,16 @@ impl Dialect for SqliteDialect {
         capabilities.partial_indexes = true;
         capabilities.create_database = true;
         capabilities
+    }
+
+    fn syntax(&self) -> SqlSyntax {
+        let mut syntax = SqlSyntax::new();
+        syntax.identifier_quote = '"';
+        syntax.backtick_identifiers = true;
+        syntax.bracket_identifiers = true;
+        syntax.dollar_quoting = false;
+        syntax.delimiter_lines = false;
+        syntax
     }
 
     fn quote_identifier(&self, name: &str) -> String {

@@ -34,3 +34,18 @@ pub(crate) fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+#[cfg(test)]
+mod syntax_tests {
+    use retort_core::Dialect;
+
+    /// The syntax the dialect declares quotes exactly as its renderer does.
+    #[test]
+    fn declared_syntax_quotes_as_the_renderer() {
+        let syntax = crate::SqliteDialect.syntax();
+        for name in ["plain", "a\"b", "a`b", "a'b", "ä ö", "[x]", ""] {
+            assert_eq!(syntax.quote_identifier(name), super::quote_identifier(name));
+        }
+        assert_eq!(syntax.placeholder(2), crate::SqliteDialect.placeholder(2));
+    }
+}

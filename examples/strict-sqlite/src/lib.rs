@@ -106,6 +106,10 @@ impl Dialect for StrictSqlite {
         self.sqlite.capabilities()
     }
 
+    fn syntax(&self) -> retort_core::sql::SqlSyntax {
+        self.sqlite.syntax()
+    }
+
     fn quote_identifier(&self, name: &str) -> String {
         self.sqlite.quote_identifier(name)
     }

@@ -7,6 +7,7 @@
 
 use std::ffi::c_void;
 
+/// The declaration's layout, as ABI 1 defines it.
 #[repr(C)]
 #[derive(Debug)]
 pub struct Declaration {
