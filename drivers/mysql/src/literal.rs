@@ -5,6 +5,7 @@ use crate::quote::{hex_literal, quote_string};
 use crate::types::is_numeric;
 use crate::MYSQL;
 use retort_core::dialect::DialectError;
+use retort_core::render::finite_float_literal;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::{DefaultValue, Value};
 
@@ -103,15 +104,13 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 fn render_float(x: f64) -> Result<String, DialectError> {
-    if x.is_finite() {
-        Ok(format!("{x:?}"))
-    } else {
-        Err(DialectError::new(
+    finite_float_literal(x).ok_or_else(|| {
+        DialectError::new(
             MYSQL,
             format!("write the float `{x}` as a literal"),
             "MySQL has no infinite or NaN floats; use NULL",
-        ))
-    }
+        )
+    })
 }
 
 /// The text after `DEFAULT`: literals as written, expressions in parentheses (MySQL 8

@@ -4,6 +4,7 @@
 use crate::quote::{bytea_literal, quote_string};
 use crate::POSTGRES;
 use retort_core::dialect::DialectError;
+use retort_core::render::finite_float_literal;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::{DefaultValue, Value};
 
@@ -33,15 +34,13 @@ fn string_literal(text: &str) -> Result<String, DialectError> {
 }
 
 fn render_float(x: f64) -> Result<String, DialectError> {
-    if x.is_finite() {
-        Ok(format!("{x:?}"))
-    } else {
-        Err(DialectError::new(
+    finite_float_literal(x).ok_or_else(|| {
+        DialectError::new(
             POSTGRES,
             format!("write the float `{x}` as a literal"),
             "retort writes only finite numbers; use { sql = \"'Infinity'::float8\" } or NULL",
-        ))
-    }
+        )
+    })
 }
 
 /// The text after `DEFAULT`: literals as written, expressions verbatim.

@@ -1,5 +1,9 @@
 //! Quoting: every identifier and every string literal goes through here.
 
+use retort_core::render::{self, hex_digits, HexCase};
+use retort_core::sql::SqlSyntax;
+use retort_core::Dialect;
+
 /// `name` as a double-quoted PostgreSQL identifier, inner `"` doubled.
 pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -13,22 +17,17 @@ pub fn quote_string(text: &str) -> String {
 
 /// `bytes` as a hex `bytea` literal, `'\x..'::bytea`.
 pub(crate) fn bytea_literal(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2 + 12);
-    out.push_str("'\\x");
-    for byte in bytes {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out.push_str("'::bytea");
-    out
+    format!("'\\x{}'::bytea", hex_digits(bytes, HexCase::Lower))
 }
 
 /// Column names, quoted, separated by `, `.
 pub(crate) fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
-    names
-        .iter()
-        .map(|n| quote_identifier(n.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    render::quote_list(&syntax(), names)
+}
+
+/// The dialect's declared syntax, which quotes exactly as [`quote_identifier`] does.
+pub(crate) fn syntax() -> SqlSyntax {
+    crate::PostgresDialect.syntax()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use crate::POSTGRES;
 use retort_core::dialect::DialectError;
+use retort_core::render::per_dialect_type;
 use retort_core::revision::types::{ColumnType, NeutralType};
 
 /// The PostgreSQL type for `column_type`; `column` names the column in errors.
@@ -9,20 +10,7 @@ pub fn render_type(column: &str, column_type: &ColumnType) -> Result<String, Dia
     match column_type {
         ColumnType::Neutral(neutral) => Ok(render_neutral(*neutral)),
         ColumnType::Native(native) => Ok(native.clone()),
-        ColumnType::PerDialect(by_dialect) => by_dialect
-            .get(POSTGRES)
-            .or_else(|| by_dialect.get("default"))
-            .cloned()
-            .ok_or_else(|| {
-                DialectError::new(
-                    POSTGRES,
-                    format!("render the type of column `{column}`"),
-                    format!(
-                        "its type table names only {} and has neither `postgres` nor `default`; add one of them",
-                        by_dialect.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            }),
+        ColumnType::PerDialect(by_dialect) => per_dialect_type(POSTGRES, &[], column, by_dialect),
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::quote::{hex_blob, quote_string};
 use crate::SQLITE;
 use retort_core::dialect::DialectError;
+use retort_core::render::finite_float_literal;
 use retort_core::revision::values::{DefaultValue, Value};
 
 /// A value as an SQL literal: `NULL`, `'text'`, numbers, booleans as `1`/`0`, date-times
@@ -69,15 +70,13 @@ fn with_carriage_returns(text: &str) -> Option<String> {
 
 /// A float literal that reads back as a float: Rust's `{:?}` always has a `.` or an `e`.
 fn render_float(x: f64) -> Result<String, DialectError> {
-    if x.is_finite() {
-        Ok(format!("{x:?}"))
-    } else {
-        Err(DialectError::new(
+    finite_float_literal(x).ok_or_else(|| {
+        DialectError::new(
             SQLITE,
             format!("write the float `{x}` as a literal"),
             "SQLite has no literal for infinities or NaN; use a finite number or NULL",
-        ))
-    }
+        )
+    })
 }
 
 /// The text after `DEFAULT`: literals as written (booleans as `TRUE`/`FALSE`, so they read

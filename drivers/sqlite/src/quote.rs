@@ -1,5 +1,9 @@
 //! Quoting: every identifier and every string literal goes through here.
 
+use retort_core::render::{self, hex_digits, HexCase};
+use retort_core::sql::SqlSyntax;
+use retort_core::Dialect;
+
 /// `name` as a double-quoted SQLite identifier, inner `"` doubled.
 pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -17,22 +21,17 @@ pub fn quote_string(text: &str) -> String {
 
 /// `bytes` as an `X'..'` blob literal.
 pub(crate) fn hex_blob(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2 + 3);
-    out.push_str("X'");
-    for byte in bytes {
-        out.push_str(&format!("{byte:02X}"));
-    }
-    out.push('\'');
-    out
+    format!("X'{}'", hex_digits(bytes, HexCase::Upper))
 }
 
 /// Column names, quoted, separated by `, `.
 pub(crate) fn quote_list<S: AsRef<str>>(names: &[S]) -> String {
-    names
-        .iter()
-        .map(|n| quote_identifier(n.as_ref()))
-        .collect::<Vec<_>>()
-        .join(", ")
+    render::quote_list(&syntax(), names)
+}
+
+/// The dialect's declared syntax, which quotes exactly as [`quote_identifier`] does.
+pub(crate) fn syntax() -> SqlSyntax {
+    crate::SqliteDialect.syntax()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use crate::SQLITE;
 use retort_core::dialect::DialectError;
+use retort_core::render::per_dialect_type;
 use retort_core::revision::types::{ColumnType, NeutralType};
 
 /// The declared type for `column_type` in SQLite; `column` names the column in errors.
@@ -14,20 +15,7 @@ pub fn render_type(column: &str, column_type: &ColumnType) -> Result<String, Dia
     match column_type {
         ColumnType::Neutral(neutral) => Ok(render_neutral(*neutral)),
         ColumnType::Native(native) => Ok(native.clone()),
-        ColumnType::PerDialect(by_dialect) => by_dialect
-            .get(SQLITE)
-            .or_else(|| by_dialect.get("default"))
-            .cloned()
-            .ok_or_else(|| {
-                DialectError::new(
-                    SQLITE,
-                    format!("render the type of column `{column}`"),
-                    format!(
-                        "its type table names only {} and has neither `sqlite` nor `default`; add one of them",
-                        by_dialect.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            }),
+        ColumnType::PerDialect(by_dialect) => per_dialect_type(SQLITE, &[], column, by_dialect),
     }
 }
 

@@ -11,10 +11,11 @@ pub use table::{default_constraint_name, INDEX_MARK, UNNAMED_MARK};
 use crate::quote::{quote_identifier, quote_list};
 use crate::MYSQL;
 use retort_core::dialect::{DialectError, RenderMode, Statement};
+use retort_core::render::AddedColumn;
 use retort_core::revision::ops::{
     AddColumn, AlterColumn, ConstraintKind, Execute, Operation, ReferentialAction, SqlText,
 };
-use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Schema, Table};
+use retort_core::schema::{CheckConstraint, ForeignKey, Index, Schema, Table};
 use retort_core::sql::{split_statements, SqlFlavor};
 
 /// The statements for `op`, given the schema before it.
@@ -111,7 +112,9 @@ pub(crate) fn render_operation(
             )
         }
         Operation::Execute(execute) => execute_sql(execute),
-        Operation::BulkInsert(insert) => insert::bulk_insert(insert, mode),
+        Operation::BulkInsert(insert) => {
+            retort_core::render::bulk_insert(insert, mode, &insert::MysqlInsert)
+        }
         other => Err(DialectError::new(
             MYSQL,
             format!("render `{}`", other.name()),
@@ -132,23 +135,17 @@ fn add_column(
     add: &AddColumn,
     before: &Schema,
 ) -> Result<Vec<Statement>, DialectError> {
-    let model = Column::from_operation(&add.column);
-    let old = before.table(&add.table);
-    let new = match old {
-        Some(_) => applied(op, before, &add.table)?,
-        // A table the model does not know (made by `execute`): render the column alone.
-        None => Table::new(add.table.clone(), vec![model.clone()]),
-    };
-    let mut actions = vec![format!("ADD COLUMN {}", table::column_sql(&new, &model)?)];
+    let added = AddedColumn::new(MYSQL, op, add, before)?;
+    let (model, old) = (&added.column, added.before);
+    let mut actions = vec![format!(
+        "ADD COLUMN {}",
+        table::column_sql(&added.after, model)?
+    )];
     if add.column.primary_key {
         if old.is_some_and(|t| t.primary_key.is_some()) {
             actions.push(String::from("DROP PRIMARY KEY"));
         }
-        let columns = new
-            .primary_key
-            .as_ref()
-            .map(|pk| pk.columns.clone())
-            .unwrap_or_else(|| vec![model.name.clone()]);
+        let columns = added.primary_key_columns();
         actions.push(format!("ADD PRIMARY KEY ({})", quote_list(&columns)));
     }
     if add.column.unique {

@@ -12,6 +12,7 @@ use crate::quote::{quote_identifier, quote_list, quote_string};
 use crate::types::render_type;
 use crate::MYSQL;
 use retort_core::dialect::{object_name, DialectError, IdentifierLimit, Statement};
+use retort_core::render;
 use retort_core::revision::ops::ReferentialAction;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::DefaultValue;
@@ -124,8 +125,8 @@ pub(crate) fn foreign_key_sql(table: &str, fk: &ForeignKey) -> Result<String, Di
         quote_list(&fk.columns),
         quote_identifier(&fk.references_table),
         quote_list(&fk.references_columns),
-        action_sql(fk.on_delete),
-        action_sql(fk.on_update)
+        render::referential_action_sql(fk.on_delete),
+        render::referential_action_sql(fk.on_update)
     ))
 }
 
@@ -153,13 +154,7 @@ pub(crate) fn create_index_sql(table: &str, index: &Index) -> Result<String, Dia
             "MySQL and MariaDB have no partial indexes; drop `where`, or index a generated column instead",
         ));
     }
-    let mut sql = format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        quote_identifier(&index.name),
-        quote_identifier(table),
-        quote_list(&index.columns)
-    );
+    let mut sql = render::create_index_sql(&crate::quote::syntax(), table, index);
     if index.unique {
         sql.push_str(&format!(" COMMENT {}", quote_string(INDEX_MARK)));
     }
@@ -212,14 +207,4 @@ pub(crate) fn column_sql(table: &Table, column: &Column) -> Result<String, Diale
         sql.push_str(&format!(" COMMENT {}", quote_string(comment)));
     }
     Ok(sql)
-}
-
-fn action_sql(action: ReferentialAction) -> &'static str {
-    match action {
-        ReferentialAction::Cascade => "CASCADE",
-        ReferentialAction::Restrict => "RESTRICT",
-        ReferentialAction::SetNull => "SET NULL",
-        ReferentialAction::SetDefault => "SET DEFAULT",
-        ReferentialAction::NoAction => "NO ACTION",
-    }
 }

@@ -1,4 +1,4 @@
-//! `bulk_insert`: one `INSERT` per row over every column any row names.
+//! `bulk_insert`'s PostgreSQL pieces.
 //!
 //! Online, every value is a parameter. Where the table's shape is known, each placeholder
 //! says how the value reaches its column: bytes as `bytea`, a string into a `blob` column as
@@ -7,55 +7,58 @@
 //! is unknown (made by `execute`), the bare placeholder lets the server infer the type.
 
 use crate::literal::render_value;
-use crate::quote::{quote_identifier, quote_list};
 use crate::types::render_type;
-use retort_core::dialect::{DialectError, RenderMode, Statement};
+use retort_core::dialect::DialectError;
+use retort_core::render::InsertStyle;
 use retort_core::revision::ops::BulkInsert;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
+use retort_core::sql::SqlSyntax;
 
-pub(crate) fn bulk_insert(
-    insert: &BulkInsert,
-    before: &Schema,
-    mode: RenderMode,
-) -> Result<Vec<Statement>, DialectError> {
-    let columns = insert.columns();
-    let known = before.table(&insert.table);
-    let types: Vec<Option<&ColumnType>> = columns
-        .iter()
-        .map(|c| known.and_then(|t| t.column(c)).map(|c| &c.column_type))
-        .collect();
-    let table = quote_identifier(&insert.table);
-    let mut statements = Vec::with_capacity(insert.rows.len());
-    for row in &insert.rows {
-        if columns.is_empty() {
-            statements.push(Statement::new(format!(
-                "INSERT INTO {table} DEFAULT VALUES"
-            )));
-            continue;
-        }
-        let values = BulkInsert::row_values(row, &columns);
-        let head = format!("INSERT INTO {table} ({}) VALUES", quote_list(&columns));
-        statements.push(match mode {
-            RenderMode::Online => {
-                let mut placeholders = Vec::with_capacity(values.len());
-                for (index, (value, column_type)) in values.iter().zip(&types).enumerate() {
-                    placeholders.push(placeholder(index + 1, value, *column_type, columns[index])?);
-                }
-                Statement::with_params(format!("{head} ({})", placeholders.join(", ")), values)
-            }
-            RenderMode::Offline => {
-                let literals = values
-                    .iter()
-                    .zip(&types)
-                    .map(|(value, column_type)| literal(value, *column_type))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Statement::new(format!("{head} ({})", literals.join(", ")))
-            }
-        });
+/// The PostgreSQL side of [`retort_core::render::bulk_insert`]: the insert's columns with
+/// their types, where the table is known.
+pub(crate) struct PostgresInsert<'a> {
+    columns: Vec<&'a str>,
+    types: Vec<Option<&'a ColumnType>>,
+}
+
+impl<'a> PostgresInsert<'a> {
+    /// The columns of `insert`, typed by the table in `before` when it is there.
+    pub(crate) fn new(insert: &'a BulkInsert, before: &'a Schema) -> Self {
+        let columns = insert.columns();
+        let known = before.table(&insert.table);
+        let types = columns
+            .iter()
+            .map(|c| known.and_then(|t| t.column(c)).map(|c| &c.column_type))
+            .collect();
+        PostgresInsert { columns, types }
     }
-    Ok(statements)
+}
+
+impl InsertStyle for PostgresInsert<'_> {
+    fn syntax(&self) -> SqlSyntax {
+        crate::quote::syntax()
+    }
+
+    fn literal(&self, column: usize, value: &Value) -> Result<String, DialectError> {
+        literal(value, self.types.get(column).copied().flatten())
+    }
+
+    fn placeholder(
+        &self,
+        column: usize,
+        position: usize,
+        value: &Value,
+    ) -> Result<String, DialectError> {
+        let name = self.columns.get(column).copied().unwrap_or_default();
+        placeholder(
+            position,
+            value,
+            self.types.get(column).copied().flatten(),
+            name,
+        )
+    }
 }
 
 /// `$n`, with the conversion into a column of `column_type` when it is known.

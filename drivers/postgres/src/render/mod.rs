@@ -15,8 +15,9 @@ use crate::quote::{quote_identifier, quote_list};
 use crate::types::render_type;
 use crate::POSTGRES;
 use retort_core::dialect::{DialectError, RenderMode, Statement};
+use retort_core::render::AddedColumn;
 use retort_core::revision::ops::{AddColumn, AlterColumn, ConstraintKind, Execute, Operation};
-use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Schema, Table};
+use retort_core::schema::{CheckConstraint, ForeignKey, Index, Schema, Table};
 use retort_core::sql::{split_statements, SqlFlavor};
 
 /// The statements for `op`, given the schema before it.
@@ -97,7 +98,11 @@ pub(crate) fn render_operation(
             )
         }
         Operation::Execute(execute) => execute_sql(execute),
-        Operation::BulkInsert(insert) => insert::bulk_insert(insert, before, mode),
+        Operation::BulkInsert(insert) => retort_core::render::bulk_insert(
+            insert,
+            mode,
+            &insert::PostgresInsert::new(insert, before),
+        ),
         other => Err(DialectError::new(
             POSTGRES,
             format!("render `{}`", other.name()),
@@ -118,18 +123,13 @@ fn add_column(
     add: &AddColumn,
     before: &Schema,
 ) -> Result<Vec<Statement>, DialectError> {
-    let model = Column::from_operation(&add.column);
-    let old = before.table(&add.table);
-    let new = match old {
-        Some(_) => applied(op, before, &add.table)?,
-        // A table the model does not know (made by `execute`): render the column alone.
-        None => Table::new(add.table.clone(), vec![model.clone()]),
-    };
+    let added = AddedColumn::new(POSTGRES, op, add, before)?;
+    let (model, old, new) = (&added.column, added.before, &added.after);
     let table = quote_identifier(&add.table);
     let mut taken = TakenNames::of(before);
     let mut statements = vec![Statement::new(format!(
         "ALTER TABLE {table} ADD COLUMN {}",
-        table::column_sql(&new, &model)?
+        table::column_sql(new, model)?
     ))];
     if add.column.primary_key {
         if let Some(old_key) = old.and_then(|t| t.primary_key.as_ref()) {
@@ -142,11 +142,7 @@ fn add_column(
                 quote_identifier(&name)
             )));
         }
-        let columns = new
-            .primary_key
-            .as_ref()
-            .map(|pk| pk.columns.clone())
-            .unwrap_or_else(|| vec![model.name.clone()]);
+        let columns = added.primary_key_columns();
         let name = taken.choose(&add.table, &[], "pkey");
         statements.push(Statement::new(format!(
             "ALTER TABLE {table} ADD CONSTRAINT {} PRIMARY KEY ({})",

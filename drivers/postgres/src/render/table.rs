@@ -12,6 +12,7 @@ use crate::quote::{quote_identifier, quote_list, quote_string};
 use crate::types::render_type;
 use crate::POSTGRES;
 use retort_core::dialect::{DialectError, Statement};
+use retort_core::render;
 use retort_core::revision::ops::ReferentialAction;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::Value;
@@ -192,17 +193,7 @@ pub(crate) fn comment_on_column(
 
 /// `CREATE [UNIQUE] INDEX "name" ON "table" (...) [WHERE ...]`.
 pub(crate) fn create_index_sql(table: &str, index: &Index) -> String {
-    let mut sql = format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        quote_identifier(&index.name),
-        quote_identifier(table),
-        quote_list(&index.columns)
-    );
-    if let Some(predicate) = &index.predicate {
-        sql.push_str(&format!(" WHERE {predicate}"));
-    }
-    sql
+    render::create_index_sql(&crate::quote::syntax(), table, index)
 }
 
 /// One column definition. An autoincrement column is an identity column
@@ -241,11 +232,5 @@ pub(crate) fn column_sql(table: &Table, column: &Column) -> Result<String, Diale
 
 /// The action's SQL; `None` for `NO ACTION`, the default, which is left unsaid.
 fn action_sql(action: ReferentialAction) -> Option<&'static str> {
-    match action {
-        ReferentialAction::Cascade => Some("CASCADE"),
-        ReferentialAction::Restrict => Some("RESTRICT"),
-        ReferentialAction::SetNull => Some("SET NULL"),
-        ReferentialAction::SetDefault => Some("SET DEFAULT"),
-        ReferentialAction::NoAction => None,
-    }
+    (action != ReferentialAction::NoAction).then(|| render::referential_action_sql(action))
 }

@@ -8,14 +8,15 @@ pub(crate) use rebuild::TRIGGER_PROBE;
 pub(crate) use table::{create_index_sql, create_table_sql};
 
 use crate::literal::render_value;
-use crate::quote::{quote_identifier, quote_list};
+use crate::quote::quote_identifier;
 use crate::SQLITE;
 use rebuild::{missing_table, rebuild};
 use retort_core::dialect::{DialectError, RenderMode, Statement};
-use retort_core::revision::ops::{AddColumn, AlterColumn, BulkInsert, Execute, Operation};
-use retort_core::revision::values::DefaultValue;
+use retort_core::render::{self, InsertStyle};
+use retort_core::revision::ops::{AddColumn, AlterColumn, Execute, Operation};
+use retort_core::revision::values::{DefaultValue, Value};
 use retort_core::schema::{Column, Index, Schema, Table};
-use retort_core::sql::{split_statements, SqlFlavor};
+use retort_core::sql::{split_statements, SqlFlavor, SqlSyntax};
 
 /// The statements for `op`, given the schema before it.
 pub(crate) fn render_operation(
@@ -63,7 +64,7 @@ pub(crate) fn render_operation(
         Operation::CreateCheckConstraint(c) => rebuild(op, &c.table, before),
         Operation::DropConstraint(c) => rebuild(op, &c.table, before),
         Operation::Execute(execute) => execute_sql(execute),
-        Operation::BulkInsert(insert) => bulk_insert(insert, mode),
+        Operation::BulkInsert(insert) => render::bulk_insert(insert, mode, &SqliteInsert),
         other => Err(DialectError::new(
             SQLITE,
             format!("render `{}`", other.name()),
@@ -169,33 +170,15 @@ fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
         .collect())
 }
 
-/// One `INSERT` per row over every column any row names; a column a row leaves out is NULL.
-fn bulk_insert(insert: &BulkInsert, mode: RenderMode) -> Result<Vec<Statement>, DialectError> {
-    let columns = insert.columns();
-    let table = quote_identifier(&insert.table);
-    let mut statements = Vec::with_capacity(insert.rows.len());
-    for row in &insert.rows {
-        if columns.is_empty() {
-            statements.push(Statement::new(format!(
-                "INSERT INTO {table} DEFAULT VALUES"
-            )));
-            continue;
-        }
-        let values = BulkInsert::row_values(row, &columns);
-        let head = format!("INSERT INTO {table} ({}) VALUES", quote_list(&columns));
-        statements.push(match mode {
-            RenderMode::Online => Statement::with_params(
-                format!("{head} ({})", vec!["?"; values.len()].join(", ")),
-                values,
-            ),
-            RenderMode::Offline => {
-                let literals = values
-                    .iter()
-                    .map(render_value)
-                    .collect::<Result<Vec<_>, _>>()?;
-                Statement::new(format!("{head} ({})", literals.join(", ")))
-            }
-        });
+/// `bulk_insert`'s SQLite pieces: `?` placeholders, SQLite literals.
+struct SqliteInsert;
+
+impl InsertStyle for SqliteInsert {
+    fn syntax(&self) -> SqlSyntax {
+        crate::quote::syntax()
     }
-    Ok(statements)
+
+    fn literal(&self, _column: usize, value: &Value) -> Result<String, DialectError> {
+        render_value(value)
+    }
 }

@@ -7,6 +7,7 @@ use crate::quote::{quote_identifier, quote_list};
 use crate::types::render_type;
 use crate::SQLITE;
 use retort_core::dialect::DialectError;
+use retort_core::render;
 use retort_core::revision::ops::ReferentialAction;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::schema::{Column, Index, Table};
@@ -66,17 +67,7 @@ pub(crate) fn create_table_sql(table: &Table, name: &str) -> Result<String, Dial
 
 /// `CREATE [UNIQUE] INDEX "name" ON "table" (...) [WHERE ...]`.
 pub(crate) fn create_index_sql(table: &str, index: &Index) -> String {
-    let mut sql = format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        quote_identifier(&index.name),
-        quote_identifier(table),
-        quote_list(&index.columns)
-    );
-    if let Some(predicate) = &index.predicate {
-        sql.push_str(&format!(" WHERE {predicate}"));
-    }
-    sql
+    render::create_index_sql(&crate::quote::syntax(), table, index)
 }
 
 /// One column definition; the autoincrement column carries the key itself, as SQLite wants.
@@ -156,13 +147,7 @@ fn constraint_name(name: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// The action's SQL; `None` for `NO ACTION`, SQLite's default, which is left unsaid.
+/// The action's SQL; `None` for `NO ACTION`, the default, which is left unsaid.
 fn action_sql(action: ReferentialAction) -> Option<&'static str> {
-    match action {
-        ReferentialAction::Cascade => Some("CASCADE"),
-        ReferentialAction::Restrict => Some("RESTRICT"),
-        ReferentialAction::SetNull => Some("SET NULL"),
-        ReferentialAction::SetDefault => Some("SET DEFAULT"),
-        ReferentialAction::NoAction => None,
-    }
+    (action != ReferentialAction::NoAction).then(|| render::referential_action_sql(action))
 }
