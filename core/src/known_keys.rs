@@ -7,9 +7,9 @@
 //! only records that list and then stops.
 
 use crate::revision::ops::{
-    AddColumn, AlterColumn, BulkInsert, CheckSpec, Column, CreateCheckConstraint, CreateForeignKey,
-    CreateIndex, CreateTable, CreateUniqueConstraint, DropColumn, DropConstraint, DropIndex,
-    DropTable, Execute, ForeignKeySpec, RenameTable, UniqueSpec,
+    AddColumn, AlterColumn, BulkInsert, CheckConstraint, Column, CreateCheckConstraint,
+    CreateForeignKey, CreateIndex, CreateTable, CreateUniqueConstraint, DropColumn, DropConstraint,
+    DropIndex, DropTable, Execute, ForeignKeySpec, RenameTable, UniqueConstraint,
 };
 use serde::de::{self, Deserialize, Visitor};
 use std::fmt;
@@ -48,8 +48,8 @@ pub fn operation_fields(name: &str) -> Option<&'static [&'static str]> {
 pub fn nested_fields() -> [(&'static str, &'static [&'static str]); 4] {
     [
         ("column", struct_fields::<Column>()),
-        ("unique", struct_fields::<UniqueSpec>()),
-        ("checks", struct_fields::<CheckSpec>()),
+        ("unique", struct_fields::<UniqueConstraint>()),
+        ("checks", struct_fields::<CheckConstraint>()),
         ("foreign_keys", struct_fields::<ForeignKeySpec>()),
     ]
 }

@@ -154,22 +154,25 @@ pub enum ReferentialAction {
     NoAction,
 }
 
-/// A unique constraint inside `create_table`.
+/// A unique constraint: an entry of `create_table`'s `unique` list, and the same thing in
+/// the schema model ([`crate::schema::Table::unique_constraints`]), so that the two cannot
+/// drift apart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UniqueSpec {
-    /// Constraint name; the database picks one when absent.
+pub struct UniqueConstraint {
+    /// Constraint name; `None` when the database picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The columns that are unique together.
     pub columns: Vec<String>,
 }
 
-/// A check constraint inside `create_table`.
+/// A check constraint: an entry of `create_table`'s `checks` list, and the same thing in
+/// the schema model ([`crate::schema::Table::checks`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckSpec {
-    /// Constraint name.
+pub struct CheckConstraint {
+    /// Constraint name; `None` when the database picks one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The SQL boolean expression.
@@ -210,10 +213,10 @@ pub struct CreateTable {
     pub primary_key: Option<Vec<String>>,
     /// Unique constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unique: Vec<UniqueSpec>,
+    pub unique: Vec<UniqueConstraint>,
     /// Check constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub checks: Vec<CheckSpec>,
+    pub checks: Vec<CheckConstraint>,
     /// Foreign keys.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub foreign_keys: Vec<ForeignKeySpec>,

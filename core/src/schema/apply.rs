@@ -202,20 +202,14 @@ impl Schema {
                 name: None,
                 columns: vec![c.name.clone()],
             });
-        let table_uniques = create.unique.iter().map(|u| UniqueConstraint {
-            name: u.name.clone(),
-            columns: u.columns.clone(),
-        });
+        let table_uniques = create.unique.iter().cloned();
         for unique in column_uniques.chain(table_uniques) {
             table.check_unique(op, &unique)?;
             table.unique_constraints.push(unique);
         }
         for check in &create.checks {
             table.require_free_constraint_name(op, check.name.as_deref())?;
-            table.checks.push(CheckConstraint {
-                name: check.name.clone(),
-                expr: check.expr.clone(),
-            });
+            table.checks.push(check.clone());
         }
         for spec in &create.foreign_keys {
             let foreign_key = foreign_key_from_spec(spec);

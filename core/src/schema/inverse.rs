@@ -5,7 +5,7 @@
 use super::model::Table;
 use super::Schema;
 use crate::revision::ops::{
-    CheckSpec, CreateIndex, CreateTable, ForeignKeySpec, Operation, ReferentialAction, UniqueSpec,
+    CreateIndex, CreateTable, ForeignKeySpec, Operation, ReferentialAction,
 };
 
 impl Table {
@@ -31,22 +31,8 @@ impl Table {
             table: self.name.clone(),
             columns,
             primary_key: key.filter(|k| k.len() > 1).map(<[String]>::to_vec),
-            unique: self
-                .unique_constraints
-                .iter()
-                .map(|u| UniqueSpec {
-                    name: u.name.clone(),
-                    columns: u.columns.clone(),
-                })
-                .collect(),
-            checks: self
-                .checks
-                .iter()
-                .map(|c| CheckSpec {
-                    name: c.name.clone(),
-                    expr: c.expr.clone(),
-                })
-                .collect(),
+            unique: self.unique_constraints.clone(),
+            checks: self.checks.clone(),
             foreign_keys: self
                 .foreign_keys
                 .iter()

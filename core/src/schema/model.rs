@@ -1,6 +1,8 @@
 //! The model's table and what it holds: columns, primary key, indexes and constraints.
 
+// Unique and check constraints are the very types `create_table` reads.
 use crate::revision::ops::{self, ReferentialAction};
+pub use crate::revision::ops::{CheckConstraint, UniqueConstraint};
 use crate::revision::types::ColumnType;
 use crate::revision::values::DefaultValue;
 use serde::{Deserialize, Serialize};
@@ -95,28 +97,6 @@ pub struct Index {
     /// Predicate of a partial index (SQL text).
     #[serde(rename = "where", default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
-}
-
-/// A unique constraint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UniqueConstraint {
-    /// Constraint name; `None` when the database picks one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The columns that are unique together.
-    pub columns: Vec<String>,
-}
-
-/// A check constraint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckConstraint {
-    /// Constraint name; `None` when the database picks one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The SQL boolean expression.
-    pub expr: String,
 }
 
 /// A foreign key held by the referencing table.
