@@ -274,7 +274,7 @@ const LONGEST_LOCK_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3_600);
 fn lock_timeout(text: &str) -> Result<Duration, String> {
     let duration = match text.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
-        Err(_) => retort_core::dialect::parse_duration(text)?,
+        Err(_) => retort_core::dialect::parse_duration(text).map_err(|error| error.to_string())?,
     };
     if duration > LONGEST_LOCK_TIMEOUT {
         return Err(format!("`{text}` is longer than a week"));

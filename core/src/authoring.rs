@@ -50,12 +50,41 @@ pub fn slugify(message: &str) -> String {
     slug
 }
 
+/// A `[migrations] file_template` that gives no file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TemplateError {
+    /// A `{` without its `}`.
+    #[error("file_template `{0}` has a `{{` without its `}}`")]
+    Unclosed(String),
+    /// A placeholder retort does not know.
+    #[error(
+        "file_template `{template}` has an unknown placeholder `{{{placeholder}}}`; known: \
+         {{date}} {{time}} {{rev}} {{slug}} {{year}} {{month}} {{day}} {{hour}} {{minute}} \
+         {{second}}"
+    )]
+    UnknownPlaceholder {
+        /// The template.
+        template: String,
+        /// The placeholder's name, without braces.
+        placeholder: String,
+    },
+    /// A name that is empty once trimmed, or holds a path separator.
+    #[error("file_template `{template}` gives the unusable file name `{stem}`")]
+    UnusableName {
+        /// The template.
+        template: String,
+        /// The name it gave.
+        stem: String,
+    },
+}
+
 /// The file name (without extension) from `[migrations] file_template`.
 ///
 /// Placeholders: `{date}` (20261121), `{time}` (1740), `{rev}`, `{slug}`, and the parts
 /// `{year}` `{month}` `{day}` `{hour}` `{minute}` `{second}`. Separators left dangling by an
 /// empty slug are trimmed.
-pub fn file_stem(template: &str, revision: &NewRevision) -> Result<String, String> {
+pub fn file_stem(template: &str, revision: &NewRevision) -> Result<String, TemplateError> {
     let c = revision.created;
     let format = |description: &[time::format_description::FormatItem<'_>]| {
         c.format(description).unwrap_or_default()
@@ -65,9 +94,7 @@ pub fn file_stem(template: &str, revision: &NewRevision) -> Result<String, Strin
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let Some(close) = rest[open..].find('}') else {
-            return Err(format!(
-                "file_template `{template}` has a `{{` without its `}}`"
-            ));
+            return Err(TemplateError::Unclosed(template.to_string()));
         };
         let value = match &rest[open + 1..open + close] {
             "date" => format(format_description!("[year][month][day]")),
@@ -81,10 +108,10 @@ pub fn file_stem(template: &str, revision: &NewRevision) -> Result<String, Strin
             "rev" => revision.id.clone(),
             "slug" => slugify(&revision.message),
             other => {
-                return Err(format!(
-                    "file_template `{template}` has an unknown placeholder `{{{other}}}`; \
-                     known: {{date}} {{time}} {{rev}} {{slug}} {{year}} {{month}} {{day}} {{hour}} {{minute}} {{second}}"
-                ))
+                return Err(TemplateError::UnknownPlaceholder {
+                    template: template.to_string(),
+                    placeholder: other.to_string(),
+                })
             }
         };
         out.push_str(&value);
@@ -95,9 +122,10 @@ pub fn file_stem(template: &str, revision: &NewRevision) -> Result<String, Strin
         .trim_matches(|c: char| c == '_' || c == '-' || c == '.')
         .to_string();
     if stem.is_empty() || stem.contains(['/', '\\']) {
-        return Err(format!(
-            "file_template `{template}` gives the unusable file name `{stem}`"
-        ));
+        return Err(TemplateError::UnusableName {
+            template: template.to_string(),
+            stem,
+        });
     }
     Ok(stem)
 }
@@ -270,7 +298,9 @@ mod tests {
             file_stem("{date}_{time}_{rev}_{slug}", &empty).expect("valid"),
             "20261121_1740_5cd038a8f131"
         );
-        let err = file_stem("{rev}_{slogan}", &sample()).expect_err("should be rejected");
+        let err = file_stem("{rev}_{slogan}", &sample())
+            .expect_err("should be rejected")
+            .to_string();
         assert!(err.contains("unknown placeholder `{slogan}`"), "{err}");
         assert!(file_stem("{rev", &sample()).is_err());
     }

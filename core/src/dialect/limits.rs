@@ -69,12 +69,24 @@ impl LimitOverrides {
 /// What a duration setting must look like, for error messages.
 pub const DURATION_EXPECTED: &str = "a duration such as 500ms, 5s, 2m or 1h, or 0 for no limit";
 
+/// A duration setting that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DurationError {
+    /// Not a whole number with a unit, nor `0`.
+    #[error("`{0}` is not a duration: expected {DURATION_EXPECTED}")]
+    NotADuration(String),
+    /// More than a year, surely a typo.
+    #[error("`{0}` is longer than a year: use 0 for no limit")]
+    TooLong(String),
+}
+
 /// Reads a duration setting: a whole number followed by `ms`, `s`, `m` or `h`, or `0`.
 ///
 /// # Errors
 /// Anything else, with a message saying what was expected.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("`{text}` is not a duration: expected {DURATION_EXPECTED}");
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
+    let bad = || DurationError::NotADuration(text.to_string());
     if text == "0" {
         return Ok(Duration::ZERO);
     }
@@ -92,9 +104,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     const LONGEST: u64 = 366 * 24 * 3_600_000;
     match millis {
         Some(millis) if millis <= LONGEST => Ok(Duration::from_millis(millis)),
-        _ => Err(format!(
-            "`{text}` is longer than a year: use 0 for no limit"
-        )),
+        _ => Err(DurationError::TooLong(text.to_string())),
     }
 }
 
@@ -142,11 +152,12 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3_600)));
         for bad in ["", "5", "5 s", "s", "-1s", "1.5s", "5sec", "0s0", "ms"] {
-            let error = parse_duration(bad).expect_err(bad);
+            let error = parse_duration(bad).expect_err(bad).to_string();
             assert!(error.contains("500ms, 5s, 2m"), "{bad}: {error}");
         }
         assert!(parse_duration("99999999h")
             .expect_err("too long")
+            .to_string()
             .contains("longer than a year"));
     }
 

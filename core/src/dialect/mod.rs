@@ -15,8 +15,8 @@ mod sequence;
 pub use batch::{execute_one_by_one, BatchError};
 pub use error::{DbError, DbErrorCategory, DialectError};
 pub use limits::{
-    parse_duration, LimitOverrides, ShownDuration, StatementLimits, DEFAULT_LOCK_WAIT,
-    DURATION_EXPECTED,
+    parse_duration, DurationError, LimitOverrides, ShownDuration, StatementLimits,
+    DEFAULT_LOCK_WAIT, DURATION_EXPECTED,
 };
 pub use names::{choose_object_name, describe_length, object_name, IdentifierLimit};
 pub use sequence::{render_folding, render_one_by_one, table_after, RenderedSequence};

@@ -290,7 +290,7 @@ impl HeaderDoc {
         };
         let revision_span = self.revision.span();
         let id = self.revision.into_inner();
-        super::check_revision_id(&id).map_err(|m| at(revision_span, m))?;
+        super::check_revision_id(&id).map_err(|m| at(revision_span, m.to_string()))?;
         let ids = |list: Option<Spanned<IdList>>| -> Result<Vec<String>, FileError> {
             let Some(list) = list else {
                 return Ok(Vec::new());
@@ -298,7 +298,7 @@ impl HeaderDoc {
             let span = list.span();
             let ids = list.into_inner().0;
             for id in &ids {
-                super::check_revision_id(id).map_err(|m| at(span.clone(), m))?;
+                super::check_revision_id(id).map_err(|m| at(span.clone(), m.to_string()))?;
             }
             Ok(ids)
         };
@@ -310,7 +310,8 @@ impl HeaderDoc {
                 let span = labels.span();
                 let labels = labels.into_inner();
                 for label in &labels {
-                    super::check_branch_label(label).map_err(|m| at(span.clone(), m))?;
+                    super::check_branch_label(label)
+                        .map_err(|m| at(span.clone(), m.to_string()))?;
                 }
                 labels
             }

@@ -52,12 +52,12 @@ pub enum NeutralType {
 
 impl NeutralType {
     /// Parses a neutral type name such as `varchar(255)` or `NUMERIC(10, 2)`.
-    pub fn parse(text: &str) -> Result<NeutralType, String> {
+    pub fn parse(text: &str) -> Result<NeutralType, TypeError> {
         let lowered = text.trim().to_ascii_lowercase();
         let (name, args) = match lowered.split_once('(') {
             Some((name, rest)) => {
                 let Some(inner) = rest.trim_end().strip_suffix(')') else {
-                    return Err(format!("type `{text}` lacks its closing parenthesis"));
+                    return Err(TypeError::Unclosed(text.to_string()));
                 };
                 (name.trim(), Some(parse_args(text, inner)?))
             }
@@ -66,13 +66,17 @@ impl NeutralType {
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         let no_args = |t: NeutralType| match &args {
             None => Ok(t),
-            Some(_) => Err(format!("type `{name}` takes no arguments (in `{text}`)")),
+            Some(_) => Err(TypeError::TakesNoArguments {
+                name: name.clone(),
+                text: text.to_string(),
+            }),
         };
         let length = |make: fn(u32) -> NeutralType| match args.as_deref() {
             Some([n]) if *n > 0 => Ok(make(*n)),
-            _ => Err(format!(
-                "type `{name}` needs one positive length, as in `{name}(255)` (in `{text}`)"
-            )),
+            _ => Err(TypeError::NeedsLength {
+                name: name.clone(),
+                text: text.to_string(),
+            }),
         };
         match name.as_str() {
             "smallint" | "int2" => no_args(NeutralType::SmallInt),
@@ -82,17 +86,24 @@ impl NeutralType {
             "real" | "float4" => no_args(NeutralType::Real),
             "double" | "double precision" | "float8" => no_args(NeutralType::Double),
             "numeric" | "decimal" => match args.as_deref() {
-                None => Ok(NeutralType::Numeric { precision: None, scale: None }),
+                None => Ok(NeutralType::Numeric {
+                    precision: None,
+                    scale: None,
+                }),
                 // `numeric(p)` is `numeric(p,0)` in the SQL standard and in every database;
                 // one spelling, so that a declared column equals its introspected self.
-                Some([p]) if *p > 0 => Ok(NeutralType::Numeric { precision: Some(*p), scale: Some(0) }),
+                Some([p]) if *p > 0 => Ok(NeutralType::Numeric {
+                    precision: Some(*p),
+                    scale: Some(0),
+                }),
                 Some([p, s]) if *p > 0 && s <= p => Ok(NeutralType::Numeric {
                     precision: Some(*p),
                     scale: Some(*s),
                 }),
-                _ => Err(format!(
-                    "type `{name}` takes a precision and an optional scale no larger than it, as in `{name}(10,2)` (in `{text}`)"
-                )),
+                _ => Err(TypeError::BadPrecision {
+                    name: name.clone(),
+                    text: text.to_string(),
+                }),
             },
             "varchar" | "character varying" => length(NeutralType::Varchar),
             "char" | "character" => length(NeutralType::Char),
@@ -104,27 +115,74 @@ impl NeutralType {
             "json" => no_args(NeutralType::Json),
             "uuid" => no_args(NeutralType::Uuid),
             "blob" => no_args(NeutralType::Blob),
-            _ => Err(format!(
-                "unknown type `{text}`: expected one of smallint, integer, bigint, boolean, real, double, \
-                 numeric(p,s), decimal(p,s), varchar(n), char(n), text, date, time, timestamp, timestamptz, \
-                 json, uuid, blob, or {{ native = \"...\" }} for a type retort does not know"
-            )),
+            _ => Err(TypeError::Unknown(text.to_string())),
         }
     }
 }
 
-fn parse_args(whole: &str, inner: &str) -> Result<Vec<u32>, String> {
+fn parse_args(whole: &str, inner: &str) -> Result<Vec<u32>, TypeError> {
     inner
         .split(',')
         .map(|arg| {
-            arg.trim().parse::<u32>().map_err(|_| {
-                format!(
-                    "type `{whole}` has `{}` where a whole number was expected",
-                    arg.trim()
-                )
-            })
+            arg.trim()
+                .parse::<u32>()
+                .map_err(|_| TypeError::NotANumber {
+                    text: whole.to_string(),
+                    argument: arg.trim().to_string(),
+                })
         })
         .collect()
+}
+
+/// A neutral type name that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TypeError {
+    /// `varchar(255` without its `)`.
+    #[error("type `{0}` lacks its closing parenthesis")]
+    Unclosed(String),
+    /// An argument that is not a whole number.
+    #[error("type `{text}` has `{argument}` where a whole number was expected")]
+    NotANumber {
+        /// The type as written.
+        text: String,
+        /// The argument as written.
+        argument: String,
+    },
+    /// Arguments to a type that takes none (`text(5)`).
+    #[error("type `{name}` takes no arguments (in `{text}`)")]
+    TakesNoArguments {
+        /// The type's name.
+        name: String,
+        /// The type as written.
+        text: String,
+    },
+    /// `varchar` or `char` without one positive length.
+    #[error("type `{name}` needs one positive length, as in `{name}(255)` (in `{text}`)")]
+    NeedsLength {
+        /// The type's name.
+        name: String,
+        /// The type as written.
+        text: String,
+    },
+    /// `numeric` with a zero precision, a scale above it, or more than two arguments.
+    #[error(
+        "type `{name}` takes a precision and an optional scale no larger than it, as in \
+         `{name}(10,2)` (in `{text}`)"
+    )]
+    BadPrecision {
+        /// The type's name.
+        name: String,
+        /// The type as written.
+        text: String,
+    },
+    /// A name that is no neutral type.
+    #[error(
+        "unknown type `{0}`: expected one of smallint, integer, bigint, boolean, real, double, \
+         numeric(p,s), decimal(p,s), varchar(n), char(n), text, date, time, timestamp, \
+         timestamptz, json, uuid, blob, or {{ native = \"...\" }} for a type retort does not know"
+    )]
+    Unknown(String),
 }
 
 impl fmt::Display for NeutralType {
@@ -299,21 +357,31 @@ mod tests {
 
     #[test]
     fn bad_types_are_rejected_with_what_was_expected() {
-        let err = NeutralType::parse("varchar(abc)").expect_err("should be rejected");
+        let err = NeutralType::parse("varchar(abc)")
+            .expect_err("should be rejected")
+            .to_string();
         assert!(
             err.contains("`abc` where a whole number was expected"),
             "{err}"
         );
-        let err = NeutralType::parse("varchar").expect_err("should be rejected");
+        let err = NeutralType::parse("varchar")
+            .expect_err("should be rejected")
+            .to_string();
         assert!(err.contains("needs one positive length"), "{err}");
-        let err = NeutralType::parse("numeric(2,5)").expect_err("should be rejected");
+        let err = NeutralType::parse("numeric(2,5)")
+            .expect_err("should be rejected")
+            .to_string();
         assert!(err.contains("no larger than it"), "{err}");
-        let err = NeutralType::parse("strnig").expect_err("should be rejected");
+        let err = NeutralType::parse("strnig")
+            .expect_err("should be rejected")
+            .to_string();
         assert!(
             err.contains("unknown type `strnig`") && err.contains("native"),
             "{err}"
         );
-        let err = NeutralType::parse("text(5)").expect_err("should be rejected");
+        let err = NeutralType::parse("text(5)")
+            .expect_err("should be rejected")
+            .to_string();
         assert!(err.contains("takes no arguments"), "{err}");
     }
 }

@@ -301,7 +301,7 @@ fn single_token<'a>(value: &'a str, what: &str) -> Result<&'a str, (usize, Strin
 
 fn check_id(id: &str, what: &str) -> Result<(), String> {
     if what == "branch label" {
-        return crate::revision::check_branch_label(id);
+        return crate::revision::check_branch_label(id).map_err(|error| error.to_string());
     }
     if is_valid_revision_id(id) {
         return Ok(());
