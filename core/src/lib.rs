@@ -6,6 +6,7 @@
 //! the simulated [`schema`] → a connection executes → the version table ([`migrate`]).
 
 pub mod authoring;
+pub mod check;
 pub mod checksum;
 pub mod config;
 pub mod db_url;
