@@ -11,6 +11,7 @@ pub mod checksum;
 pub mod config;
 pub mod db_url;
 pub mod dialect;
+pub mod diff;
 pub mod graph;
 pub mod known_keys;
 pub mod load;
