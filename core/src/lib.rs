@@ -10,6 +10,7 @@ pub mod check;
 pub mod checksum;
 pub mod config;
 pub mod db_url;
+pub mod declared;
 pub mod dialect;
 pub mod diff;
 pub mod graph;

@@ -6,6 +6,7 @@ pub mod sql_file;
 pub mod toml_file;
 pub mod types;
 mod validate;
+pub(crate) use validate::validate_operation;
 pub mod values;
 
 pub use header::{FileFormat, RevisionHeader};
