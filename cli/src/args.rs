@@ -75,6 +75,12 @@ pub(crate) enum Command {
     },
     /// Write a new revision file and print its path
     Revision(RevisionArgs),
+    /// Print the operations (and SQL) that bring the current schema to schema.toml
+    Diff {
+        /// What the current schema is: the live database, or what the revision files produce
+        #[arg(long, value_enum, default_value_t = DiffFrom::Db)]
+        from: DiffFrom,
+    },
     /// Show the revision graph, newest first
     History {
         /// Range A:B, inclusive at both ends; either end may be left open (A: or :B)
@@ -254,6 +260,21 @@ pub(crate) struct RevisionArgs {
     /// Use this id instead of a random one
     #[arg(long, value_name = "ID")]
     pub(crate) rev_id: Option<String>,
+    /// Fill the revision with the operations that bring the current schema to schema.toml
+    #[arg(long, conflicts_with = "sql")]
+    pub(crate) autogenerate: bool,
+    /// With --autogenerate: what the current schema is
+    #[arg(long, value_enum, default_value_t = DiffFrom::Db, requires = "autogenerate")]
+    pub(crate) from: DiffFrom,
+}
+
+/// Where the current schema of a comparison with schema.toml comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFrom {
+    /// The live database (it must be at head).
+    Db,
+    /// The schema the revision files produce from base to head (no database needed).
+    Files,
 }
 
 /// The dialects `init` can scaffold for.

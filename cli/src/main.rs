@@ -188,6 +188,7 @@ fn run(cli: Cli) -> CliResult {
             }
         }
         Command::Check => commands::check::check(&out, &cli.global),
+        Command::Diff { from } => commands::diff::run(&out, &cli.global, *from),
         Command::Status => commands::status::status(
             &out,
             &project::Project::load_for_database(&cli.global)?,

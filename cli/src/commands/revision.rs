@@ -6,7 +6,8 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, Project};
 use retort_core::authoring::{
-    file_stem, random_revision_id, sql_revision_text, toml_revision_text, NewRevision,
+    file_stem, random_revision_id, sql_revision_text, toml_revision_text,
+    toml_revision_with_operations, NewRevision,
 };
 use retort_core::graph::Graph;
 use retort_core::revision::sql_file::parse_sql_header;
@@ -32,7 +33,28 @@ pub(crate) fn revision(out: &Output, project: &Project, args: &RevisionArgs) -> 
         depends_on,
         &args.branch_label,
     )?;
-    let (text, extension) = if args.sql {
+    let (text, extension) = if args.autogenerate {
+        let comparison = crate::commands::diff::compare(project, args.from)?;
+        if comparison.found.is_empty() {
+            out.emit(
+                |_| String::from("No changes: the schema already matches schema.toml; no revision written.\n"),
+                || json!({ "revision": null, "file": null }),
+            );
+            return Ok(());
+        }
+        for warning in &comparison.found.warnings {
+            eprintln!("warning: {warning}");
+        }
+        let downgrade = comparison.reverse();
+        let text = toml_revision_with_operations(
+            &new,
+            &comparison.found.operations,
+            &downgrade.operations,
+        )
+        .map_err(|e| CliError::runtime(format!("while writing the operations as TOML: {e}")))?;
+        check_round_trip(&text, &comparison.found.operations)?;
+        (text, "toml")
+    } else if args.sql {
         (sql_revision_text(&new), "sql")
     } else {
         (toml_revision_text(&new), "toml")
@@ -173,6 +195,23 @@ fn new_revision(
         message: message.to_string(),
         created,
     })
+}
+
+/// The written operations must read back as the very operations generated: a revision
+/// that says something else than what was reviewed in `diff` is never written.
+fn check_round_trip(text: &str, operations: &[retort_core::revision::ops::Operation]) -> CliResult {
+    let read = retort_core::revision::toml_file::parse_toml_revision(
+        std::path::Path::new("generated revision"),
+        text,
+    )
+    .map_err(|e| CliError::runtime(format!("the generated revision does not read back: {e}")))?;
+    if read.upgrade != operations {
+        return Err(CliError::runtime(
+            "the generated revision reads back differently from the operations found; nothing \
+             was written (please report this)",
+        ));
+    }
+    Ok(())
 }
 
 fn write_revision(

@@ -7,6 +7,9 @@
 //! file:line:col. `[schema] file` may name one file or a directory of `*.toml` files.
 
 mod raw;
+mod revisions;
+
+pub use revisions::{schema_of_revisions, RevisionsSchemaError};
 
 use crate::diff::{glob_matches, DiffOptions};
 use crate::location::FileError;
