@@ -137,10 +137,16 @@ fn every_toml_example_in_the_reference_is_accepted() {
     use retort_core::revision::toml_file::parse_toml_revision;
     let doc = reference();
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut revisions, mut configs) = (0, 0);
+    let (mut revisions, mut configs, mut declared) = (0, 0, 0);
     for block in code_blocks(&doc, "toml") {
         let path = dir.path().join("example.toml");
-        if block.contains("op = ") || block.starts_with("columns = [") {
+        if block.contains("[[table]]") {
+            // A `schema.toml` example.
+            if let Err(error) = retort_core::declared::parse_declared(&[(&path, block)]) {
+                panic!("the reference's schema.toml example is refused: {error}\n{block}");
+            }
+            declared += 1;
+        } else if block.contains("op = ") || block.starts_with("columns = [") {
             // Operation examples stand alone in the reference; give them a header (and the
             // column list a table) as a revision file has.
             let mut text = String::new();
@@ -168,8 +174,8 @@ fn every_toml_example_in_the_reference_is_accepted() {
         }
     }
     assert!(
-        revisions >= 15 && configs >= 5,
-        "{revisions} revision and {configs} configuration examples"
+        revisions >= 15 && configs >= 5 && declared >= 1,
+        "{revisions} revision, {configs} configuration and {declared} schema.toml examples"
     );
 }
 
