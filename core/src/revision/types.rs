@@ -231,6 +231,29 @@ pub enum ColumnType {
     PerDialect(BTreeMap<String, String>),
 }
 
+impl ColumnType {
+    /// A neutral `smallint`, `integer` or `bigint` (what autoincrement and identity
+    /// columns need).
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::Neutral(NeutralType::SmallInt | NeutralType::Integer | NeutralType::BigInt)
+        )
+    }
+
+    /// A neutral type that holds numbers: the integers, `real`, `double` and `numeric`
+    /// (a default read back from a catalog is a number on such a column).
+    pub fn is_numeric(&self) -> bool {
+        self.is_integer()
+            || matches!(
+                self,
+                ColumnType::Neutral(
+                    NeutralType::Real | NeutralType::Double | NeutralType::Numeric { .. }
+                )
+            )
+    }
+}
+
 impl Serialize for ColumnType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -352,6 +375,29 @@ mod tests {
         assert_eq!(
             NeutralType::parse("decimal(5)").expect("parses"),
             NeutralType::parse("numeric(5,0)").expect("parses")
+        );
+    }
+
+    #[test]
+    fn integer_and_numeric_types_are_told_apart() {
+        let of = |text: &str| ColumnType::Neutral(NeutralType::parse(text).expect(text));
+        for integer in ["smallint", "int", "bigint"] {
+            assert!(
+                of(integer).is_integer() && of(integer).is_numeric(),
+                "{integer}"
+            );
+        }
+        for number in ["real", "double", "numeric(10,2)"] {
+            assert!(
+                !of(number).is_integer() && of(number).is_numeric(),
+                "{number}"
+            );
+        }
+        assert!(!of("text").is_numeric());
+        assert!(!ColumnType::Native(String::from("int4")).is_integer());
+        assert_eq!(
+            NeutralType::parse("varchar(10"),
+            Err(TypeError::Unclosed(String::from("varchar(10")))
         );
     }
 
