@@ -12,7 +12,7 @@
 use crate::dialect::{table_after, DialectError, RenderMode, Statement};
 use crate::revision::ops::{AddColumn, BulkInsert, Operation, ReferentialAction};
 use crate::revision::values::Value;
-use crate::schema::{Column, Index, Schema, Table};
+use crate::schema::{Column, ForeignKey, Index, Schema, Table};
 use crate::sql::SqlSyntax;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -65,6 +65,33 @@ pub fn referential_action_sql(action: ReferentialAction) -> &'static str {
         ReferentialAction::SetDefault => "SET DEFAULT",
         ReferentialAction::NoAction => "NO ACTION",
     }
+}
+
+/// Whether a foreign key clause says `NO ACTION`, the standard default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoActionSaid {
+    /// Left unsaid.
+    Never,
+    /// Said, like every other action (where the database reports an unsaid one differently).
+    Always,
+}
+
+/// `FOREIGN KEY (...) REFERENCES "t" (...)` with its `ON DELETE`/`ON UPDATE` actions; the
+/// dialect puts its `CONSTRAINT "name"` in front.
+pub fn foreign_key_clause(syntax: &SqlSyntax, fk: &ForeignKey, no_action: NoActionSaid) -> String {
+    let mut sql = format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote_list(syntax, &fk.columns),
+        syntax.quote_identifier(&fk.references_table),
+        quote_list(syntax, &fk.references_columns)
+    );
+    for (event, action) in [("DELETE", fk.on_delete), ("UPDATE", fk.on_update)] {
+        if action != ReferentialAction::NoAction || no_action == NoActionSaid::Always {
+            sql.push_str(&format!(" ON {event} {}", referential_action_sql(action)));
+        }
+    }
+    sql
 }
 
 /// `CREATE [UNIQUE] INDEX "name" ON "table" (...)`, with ` WHERE ...` for a partial index.
@@ -295,6 +322,27 @@ mod tests {
         assert_eq!(
             sql.and_then(|s| s.into_iter().next()).map(|s| s.sql),
             Some(String::from("INSERT INTO \"t\"\"x\" DEFAULT VALUES"))
+        );
+    }
+
+    #[test]
+    fn foreign_keys_say_no_action_only_when_asked() {
+        let fk = ForeignKey {
+            name: None,
+            columns: vec![String::from("a")],
+            references_table: String::from("p"),
+            references_columns: vec![String::from("id")],
+            on_delete: ReferentialAction::Cascade,
+            on_update: ReferentialAction::NoAction,
+        };
+        let syntax = SqlSyntax::new();
+        assert_eq!(
+            foreign_key_clause(&syntax, &fk, NoActionSaid::Never),
+            "FOREIGN KEY (\"a\") REFERENCES \"p\" (\"id\") ON DELETE CASCADE"
+        );
+        assert_eq!(
+            foreign_key_clause(&syntax, &fk, NoActionSaid::Always),
+            "FOREIGN KEY (\"a\") REFERENCES \"p\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION"
         );
     }
 

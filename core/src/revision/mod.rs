@@ -77,3 +77,30 @@ pub fn check_branch_label(label: &str) -> Result<(), NameError> {
         Err(NameError::InvalidBranchLabel(label.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_refused_with_the_reason() {
+        assert_eq!(check_revision_id(""), Err(NameError::EmptyRevisionId));
+        assert_eq!(
+            check_revision_id("Heads"),
+            Err(NameError::ReservedRevisionId(String::from("Heads")))
+        );
+        let error = check_revision_id("a b").err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some(
+                "`a b` is not a valid revision id: use 1 to 64 ASCII letters, digits or \
+                 underscores"
+            )
+        );
+        assert_eq!(check_branch_label("release-1.2"), Ok(()));
+        assert!(matches!(
+            check_branch_label(".x"),
+            Err(NameError::InvalidBranchLabel(label)) if label == ".x"
+        ));
+    }
+}

@@ -231,6 +231,29 @@ pub enum ColumnType {
     PerDialect(BTreeMap<String, String>),
 }
 
+impl ColumnType {
+    /// A neutral `smallint`, `integer` or `bigint` (what autoincrement and identity
+    /// columns need).
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::Neutral(NeutralType::SmallInt | NeutralType::Integer | NeutralType::BigInt)
+        )
+    }
+
+    /// A neutral type that holds numbers: the integers, `real`, `double` and `numeric`
+    /// (a default read back from a catalog is a number on such a column).
+    pub fn is_numeric(&self) -> bool {
+        self.is_integer()
+            || matches!(
+                self,
+                ColumnType::Neutral(
+                    NeutralType::Real | NeutralType::Double | NeutralType::Numeric { .. }
+                )
+            )
+    }
+}
+
 impl Serialize for ColumnType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -292,96 +315,4 @@ impl<'de> Visitor<'de> for ColumnTypeVisitor {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn neutral_names_parse_with_aliases_case_and_spaces() {
-        assert_eq!(
-            NeutralType::parse("VARCHAR( 255 )"),
-            Ok(NeutralType::Varchar(255))
-        );
-        assert_eq!(NeutralType::parse("int"), Ok(NeutralType::Integer));
-        assert_eq!(
-            NeutralType::parse("double precision"),
-            Ok(NeutralType::Double)
-        );
-        assert_eq!(
-            NeutralType::parse("decimal(10, 2)"),
-            Ok(NeutralType::Numeric {
-                precision: Some(10),
-                scale: Some(2)
-            })
-        );
-        assert_eq!(
-            NeutralType::parse("timestamp with time zone"),
-            Ok(NeutralType::TimestampTz)
-        );
-    }
-
-    #[test]
-    fn display_round_trips_every_neutral_type() {
-        for name in [
-            "smallint",
-            "integer",
-            "bigint",
-            "boolean",
-            "real",
-            "double",
-            "numeric",
-            "numeric(5,0)",
-            "numeric(10,2)",
-            "varchar(3)",
-            "char(1)",
-            "text",
-            "date",
-            "time",
-            "timestamp",
-            "timestamptz",
-            "json",
-            "uuid",
-            "blob",
-        ] {
-            let parsed = NeutralType::parse(name).expect(name);
-            assert_eq!(parsed.to_string(), name);
-        }
-    }
-
-    #[test]
-    fn numeric_with_a_precision_alone_has_scale_zero() {
-        assert_eq!(
-            NeutralType::parse("decimal(5)").expect("parses"),
-            NeutralType::parse("numeric(5,0)").expect("parses")
-        );
-    }
-
-    #[test]
-    fn bad_types_are_rejected_with_what_was_expected() {
-        let err = NeutralType::parse("varchar(abc)")
-            .expect_err("should be rejected")
-            .to_string();
-        assert!(
-            err.contains("`abc` where a whole number was expected"),
-            "{err}"
-        );
-        let err = NeutralType::parse("varchar")
-            .expect_err("should be rejected")
-            .to_string();
-        assert!(err.contains("needs one positive length"), "{err}");
-        let err = NeutralType::parse("numeric(2,5)")
-            .expect_err("should be rejected")
-            .to_string();
-        assert!(err.contains("no larger than it"), "{err}");
-        let err = NeutralType::parse("strnig")
-            .expect_err("should be rejected")
-            .to_string();
-        assert!(
-            err.contains("unknown type `strnig`") && err.contains("native"),
-            "{err}"
-        );
-        let err = NeutralType::parse("text(5)")
-            .expect_err("should be rejected")
-            .to_string();
-        assert!(err.contains("takes no arguments"), "{err}");
-    }
-}
+mod tests;

@@ -6,9 +6,7 @@ use super::model::{
     CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint,
 };
 use super::{Applied, Schema, SchemaError};
-use crate::revision::ops::{
-    self, ConstraintKind, CreateTable, Operation, ReferentialAction, RenameTable,
-};
+use crate::revision::ops::{ConstraintKind, CreateTable, Operation, RenameTable};
 
 impl Schema {
     /// Applies one operation to the model.
@@ -48,12 +46,7 @@ impl Schema {
                 let what = format!("index `{}`", create.name);
                 table.require_columns(op, &what, &create.columns)?;
                 self.change(&create.table, |table| {
-                    table.indexes.push(Index {
-                        name: create.name.clone(),
-                        columns: create.columns.clone(),
-                        unique: create.unique,
-                        predicate: create.predicate.clone(),
-                    })
+                    table.indexes.push(Index::from_operation(create))
                 });
             }
             Operation::DropIndex(drop) => {
@@ -71,14 +64,7 @@ impl Schema {
                 });
             }
             Operation::CreateForeignKey(create) => {
-                let foreign_key = ForeignKey {
-                    name: Some(create.name.clone()),
-                    columns: create.columns.clone(),
-                    references_table: create.references_table.clone(),
-                    references_columns: create.references_columns.clone(),
-                    on_delete: create.on_delete.unwrap_or(ReferentialAction::NoAction),
-                    on_update: create.on_update.unwrap_or(ReferentialAction::NoAction),
-                };
+                let foreign_key = ForeignKey::from_operation(create);
                 let table = self.existing(op, &create.table)?;
                 self.check_foreign_key(op, table, &foreign_key)?;
                 self.change(&create.table, |table| table.foreign_keys.push(foreign_key));
@@ -212,7 +198,7 @@ impl Schema {
             table.checks.push(check.clone());
         }
         for spec in &create.foreign_keys {
-            let foreign_key = foreign_key_from_spec(spec);
+            let foreign_key = ForeignKey::from_spec(spec);
             self.check_foreign_key(op, &table, &foreign_key)?;
             table.foreign_keys.push(foreign_key);
         }
@@ -270,17 +256,6 @@ impl Schema {
             edit(table);
             table.normalize();
         }
-    }
-}
-
-fn foreign_key_from_spec(spec: &ops::ForeignKeySpec) -> ForeignKey {
-    ForeignKey {
-        name: spec.name.clone(),
-        columns: spec.columns.clone(),
-        references_table: spec.references_table.clone(),
-        references_columns: spec.references_columns.clone(),
-        on_delete: spec.on_delete.unwrap_or(ReferentialAction::NoAction),
-        on_update: spec.on_update.unwrap_or(ReferentialAction::NoAction),
     }
 }
 

@@ -248,7 +248,43 @@ impl Column {
     }
 }
 
+impl Index {
+    /// The index `create_index` makes.
+    pub fn from_operation(create: &ops::CreateIndex) -> Index {
+        Index {
+            name: create.name.clone(),
+            columns: create.columns.clone(),
+            unique: create.unique,
+            predicate: create.predicate.clone(),
+        }
+    }
+}
+
 impl ForeignKey {
+    /// The foreign key `create_foreign_key` adds; an action left out is `NO ACTION`.
+    pub fn from_operation(create: &ops::CreateForeignKey) -> ForeignKey {
+        ForeignKey {
+            name: Some(create.name.clone()),
+            columns: create.columns.clone(),
+            references_table: create.references_table.clone(),
+            references_columns: create.references_columns.clone(),
+            on_delete: create.on_delete.unwrap_or(ReferentialAction::NoAction),
+            on_update: create.on_update.unwrap_or(ReferentialAction::NoAction),
+        }
+    }
+
+    /// A foreign key declared inside `create_table`; an action left out is `NO ACTION`.
+    pub fn from_spec(spec: &ops::ForeignKeySpec) -> ForeignKey {
+        ForeignKey {
+            name: spec.name.clone(),
+            columns: spec.columns.clone(),
+            references_table: spec.references_table.clone(),
+            references_columns: spec.references_columns.clone(),
+            on_delete: spec.on_delete.unwrap_or(ReferentialAction::NoAction),
+            on_update: spec.on_update.unwrap_or(ReferentialAction::NoAction),
+        }
+    }
+
     /// How the key reads in a message: "foreign key `fk_x`" or "an unnamed foreign key".
     pub(crate) fn label(&self) -> String {
         constraint_label("foreign key", self.name.as_deref())

@@ -2,7 +2,6 @@
 //! defaults as `information_schema.COLUMNS` reports them back.
 
 use crate::quote::{hex_literal, quote_string};
-use crate::types::is_numeric;
 use crate::MYSQL;
 use retort_core::dialect::DialectError;
 use retort_core::render::finite_float_literal;
@@ -169,7 +168,7 @@ fn typed(text: &str, column_type: &ColumnType) -> Option<DefaultValue> {
             _ => None,
         };
     }
-    if !is_numeric(column_type) {
+    if !column_type.is_numeric() {
         return None;
     }
     if let Ok(i) = text.parse::<i64>() {

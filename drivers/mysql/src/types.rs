@@ -106,18 +106,3 @@ fn with_arguments(column_type: &str) -> Option<NeutralType> {
         _ => None,
     }
 }
-
-/// Whether the column type holds numbers (defaults read back as numbers).
-pub(crate) fn is_numeric(column_type: &ColumnType) -> bool {
-    matches!(
-        column_type,
-        ColumnType::Neutral(
-            NeutralType::SmallInt
-                | NeutralType::Integer
-                | NeutralType::BigInt
-                | NeutralType::Real
-                | NeutralType::Double
-                | NeutralType::Numeric { .. }
-        )
-    )
-}

@@ -5,7 +5,7 @@ use crate::quote::{bytea_literal, quote_string};
 use crate::POSTGRES;
 use retort_core::dialect::DialectError;
 use retort_core::render::finite_float_literal;
-use retort_core::revision::types::{ColumnType, NeutralType};
+use retort_core::revision::types::ColumnType;
 use retort_core::revision::values::{DefaultValue, Value};
 
 /// A value as an SQL literal: `NULL`, `'text'`, numbers, `TRUE`/`FALSE`, date-times as
@@ -60,7 +60,7 @@ pub(crate) fn render_default(default: &DefaultValue) -> Result<String, DialectEr
 pub(crate) fn parse_default(text: &str, column_type: &ColumnType) -> DefaultValue {
     let trimmed = text.trim();
     if let Some(inner) = quoted_with_cast(trimmed) {
-        if is_numeric(column_type) {
+        if column_type.is_numeric() {
             if let Ok(i) = inner.parse::<i64>() {
                 return DefaultValue::Integer(i);
             }
@@ -96,20 +96,6 @@ fn float(text: &str) -> Option<f64> {
     looks_float.then(|| text.parse::<f64>().ok()).flatten()
 }
 
-fn is_numeric(column_type: &ColumnType) -> bool {
-    matches!(
-        column_type,
-        ColumnType::Neutral(
-            NeutralType::SmallInt
-                | NeutralType::Integer
-                | NeutralType::BigInt
-                | NeutralType::Real
-                | NeutralType::Double
-                | NeutralType::Numeric { .. }
-        )
-    )
-}
-
 /// The string of `'...'` or `'...'::type` (one cast, of a plain type name), or `None`.
 fn quoted_with_cast(text: &str) -> Option<String> {
     let rest = text.strip_prefix('\'')?;
@@ -139,6 +125,7 @@ fn quoted_with_cast(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use retort_core::revision::types::NeutralType;
 
     fn neutral(text: &str) -> ColumnType {
         ColumnType::Neutral(NeutralType::parse(text).expect("a neutral type"))

@@ -13,7 +13,7 @@ use crate::MYSQL;
 use retort_core::dialect::{DialectError, RenderMode, Statement};
 use retort_core::render::AddedColumn;
 use retort_core::revision::ops::{
-    AddColumn, AlterColumn, ConstraintKind, Execute, Operation, ReferentialAction, SqlText,
+    AddColumn, AlterColumn, ConstraintKind, Execute, Operation, SqlText,
 };
 use retort_core::schema::{CheckConstraint, ForeignKey, Index, Schema, Table};
 use retort_core::sql::{split_statements, SqlFlavor};
@@ -50,12 +50,7 @@ pub(crate) fn render_operation(
         Operation::AlterColumn(change) => alter_column(op, change, before),
         Operation::CreateIndex(create) => one(table::create_index_sql(
             &create.table,
-            &Index {
-                name: create.name.clone(),
-                columns: create.columns.clone(),
-                unique: create.unique,
-                predicate: create.predicate.clone(),
-            },
+            &Index::from_operation(create),
         )?),
         Operation::DropIndex(drop) => one(format!(
             "DROP INDEX {} ON {}",
@@ -63,14 +58,7 @@ pub(crate) fn render_operation(
             quote_identifier(&drop.table)
         )),
         Operation::CreateForeignKey(c) => {
-            let fk = ForeignKey {
-                name: Some(c.name.clone()),
-                columns: c.columns.clone(),
-                references_table: c.references_table.clone(),
-                references_columns: c.references_columns.clone(),
-                on_delete: c.on_delete.unwrap_or(ReferentialAction::NoAction),
-                on_update: c.on_update.unwrap_or(ReferentialAction::NoAction),
-            };
+            let fk = ForeignKey::from_operation(c);
             alter(
                 &c.table,
                 format!(

@@ -12,7 +12,7 @@ use crate::quote::{quote_identifier, quote_list, quote_string};
 use crate::types::render_type;
 use crate::MYSQL;
 use retort_core::dialect::{object_name, DialectError, IdentifierLimit, Statement};
-use retort_core::render;
+use retort_core::render::{self, NoActionSaid};
 use retort_core::revision::ops::ReferentialAction;
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::DefaultValue;
@@ -120,13 +120,9 @@ pub(crate) fn foreign_key_sql(table: &str, fk: &ForeignKey) -> Result<String, Di
         ));
     }
     Ok(format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        "CONSTRAINT {} {}",
         quote_identifier(&constraint),
-        quote_list(&fk.columns),
-        quote_identifier(&fk.references_table),
-        quote_list(&fk.references_columns),
-        render::referential_action_sql(fk.on_delete),
-        render::referential_action_sql(fk.on_update)
+        render::foreign_key_clause(&crate::quote::syntax(), fk, NoActionSaid::Always)
     ))
 }
 
@@ -187,11 +183,7 @@ pub(crate) fn column_sql(table: &Table, column: &Column) -> Result<String, Diale
         }
     }
     if column.autoincrement {
-        let integer = matches!(
-            column.column_type,
-            ColumnType::Neutral(NeutralType::SmallInt | NeutralType::Integer | NeutralType::BigInt)
-        );
-        if !integer {
+        if !column.column_type.is_integer() {
             return Err(DialectError::new(
                 MYSQL,
                 format!(

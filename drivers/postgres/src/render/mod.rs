@@ -51,27 +51,11 @@ pub(crate) fn render_operation(
         Operation::AlterColumn(change) => alter_column(change),
         Operation::CreateIndex(create) => one(table::create_index_sql(
             &create.table,
-            &Index {
-                name: create.name.clone(),
-                columns: create.columns.clone(),
-                unique: create.unique,
-                predicate: create.predicate.clone(),
-            },
+            &Index::from_operation(create),
         )),
         Operation::DropIndex(drop) => one(format!("DROP INDEX {}", quote_identifier(&drop.name))),
         Operation::CreateForeignKey(c) => {
-            let fk = ForeignKey {
-                name: Some(c.name.clone()),
-                columns: c.columns.clone(),
-                references_table: c.references_table.clone(),
-                references_columns: c.references_columns.clone(),
-                on_delete: c
-                    .on_delete
-                    .unwrap_or(retort_core::revision::ops::ReferentialAction::NoAction),
-                on_update: c
-                    .on_update
-                    .unwrap_or(retort_core::revision::ops::ReferentialAction::NoAction),
-            };
+            let fk = ForeignKey::from_operation(c);
             let sql = table::foreign_key_sql(&c.name, &fk);
             alter(&c.table, format!("ADD {sql}"))
         }

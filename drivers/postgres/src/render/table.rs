@@ -12,9 +12,7 @@ use crate::quote::{quote_identifier, quote_list, quote_string};
 use crate::types::render_type;
 use crate::POSTGRES;
 use retort_core::dialect::{DialectError, Statement};
-use retort_core::render;
-use retort_core::revision::ops::ReferentialAction;
-use retort_core::revision::types::{ColumnType, NeutralType};
+use retort_core::render::{self, NoActionSaid};
 use retort_core::revision::values::Value;
 use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Table};
 
@@ -150,20 +148,11 @@ pub(crate) fn check_sql(constraint: &str, check: &CheckConstraint) -> (String, S
 
 /// `CONSTRAINT "n" FOREIGN KEY (...) REFERENCES ...`.
 pub(crate) fn foreign_key_sql(constraint: &str, fk: &ForeignKey) -> String {
-    let mut sql = format!(
-        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+    format!(
+        "CONSTRAINT {} {}",
         quote_identifier(constraint),
-        quote_list(&fk.columns),
-        quote_identifier(&fk.references_table),
-        quote_list(&fk.references_columns)
-    );
-    if let Some(action) = action_sql(fk.on_delete) {
-        sql.push_str(&format!(" ON DELETE {action}"));
-    }
-    if let Some(action) = action_sql(fk.on_update) {
-        sql.push_str(&format!(" ON UPDATE {action}"));
-    }
-    sql
+        render::foreign_key_clause(&crate::quote::syntax(), fk, NoActionSaid::Never)
+    )
 }
 
 /// `COMMENT ON CONSTRAINT "n" ON "t" IS '...'`.
@@ -205,11 +194,7 @@ pub(crate) fn column_sql(table: &Table, column: &Column) -> Result<String, Diale
         render_type(&column.name, &column.column_type)?
     );
     if column.autoincrement {
-        let integer = matches!(
-            column.column_type,
-            ColumnType::Neutral(NeutralType::SmallInt | NeutralType::Integer | NeutralType::BigInt)
-        );
-        if !integer {
+        if !column.column_type.is_integer() {
             return Err(DialectError::new(
                 POSTGRES,
                 format!(
@@ -228,9 +213,4 @@ pub(crate) fn column_sql(table: &Table, column: &Column) -> Result<String, Diale
         sql.push_str(&format!(" DEFAULT {}", render_default(default)?));
     }
     Ok(sql)
-}
-
-/// The action's SQL; `None` for `NO ACTION`, the default, which is left unsaid.
-fn action_sql(action: ReferentialAction) -> Option<&'static str> {
-    (action != ReferentialAction::NoAction).then(|| render::referential_action_sql(action))
 }

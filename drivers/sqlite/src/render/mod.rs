@@ -51,12 +51,7 @@ pub(crate) fn render_operation(
         Operation::AlterColumn(alter) => alter_column(op, alter, before),
         Operation::CreateIndex(create) => one(create_index_sql(
             &create.table,
-            &Index {
-                name: create.name.clone(),
-                columns: create.columns.clone(),
-                unique: create.unique,
-                predicate: create.predicate.clone(),
-            },
+            &Index::from_operation(create),
         )),
         Operation::DropIndex(drop) => one(format!("DROP INDEX {}", quote_identifier(&drop.name))),
         Operation::CreateForeignKey(c) => rebuild(op, &c.table, before),

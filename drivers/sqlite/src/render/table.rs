@@ -7,8 +7,7 @@ use crate::quote::{quote_identifier, quote_list};
 use crate::types::render_type;
 use crate::SQLITE;
 use retort_core::dialect::DialectError;
-use retort_core::render;
-use retort_core::revision::ops::ReferentialAction;
+use retort_core::render::{self, NoActionSaid};
 use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::schema::{Column, Index, Table};
 
@@ -43,20 +42,11 @@ pub(crate) fn create_table_sql(table: &Table, name: &str) -> Result<String, Dial
         ));
     }
     for fk in &table.foreign_keys {
-        let mut item = format!(
-            "{}FOREIGN KEY ({}) REFERENCES {} ({})",
+        items.push(format!(
+            "{}{}",
             constraint_name(fk.name.as_deref()),
-            quote_list(&fk.columns),
-            quote_identifier(&fk.references_table),
-            quote_list(&fk.references_columns)
-        );
-        if let Some(action) = action_sql(fk.on_delete) {
-            item.push_str(&format!(" ON DELETE {action}"));
-        }
-        if let Some(action) = action_sql(fk.on_update) {
-            item.push_str(&format!(" ON UPDATE {action}"));
-        }
-        items.push(item);
+            render::foreign_key_clause(&crate::quote::syntax(), fk, NoActionSaid::Never)
+        ));
     }
     Ok(format!(
         "CREATE TABLE {} ({})",
@@ -125,11 +115,7 @@ fn autoincrement_column(table: &Table) -> Result<Option<&str>, DialectError> {
     if !is_whole_key {
         return reject("SQLite's AUTOINCREMENT needs the column to be the whole primary key");
     }
-    let integer = matches!(
-        column.column_type,
-        ColumnType::Neutral(NeutralType::SmallInt | NeutralType::Integer | NeutralType::BigInt)
-    );
-    if !integer {
+    if !column.column_type.is_integer() {
         return reject("SQLite's AUTOINCREMENT needs an integer column");
     }
     Ok(Some(column.name.as_str()))
@@ -145,9 +131,4 @@ fn type_name(column_type: &ColumnType) -> String {
 fn constraint_name(name: Option<&str>) -> String {
     name.map(|n| format!("CONSTRAINT {} ", quote_identifier(n)))
         .unwrap_or_default()
-}
-
-/// The action's SQL; `None` for `NO ACTION`, the default, which is left unsaid.
-fn action_sql(action: ReferentialAction) -> Option<&'static str> {
-    (action != ReferentialAction::NoAction).then(|| render::referential_action_sql(action))
 }
