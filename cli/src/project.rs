@@ -95,7 +95,14 @@ pub(crate) fn load_config(global: &GlobalArgs) -> CliResult<Config> {
         })?,
     };
     let path = enter_project_dir(&path);
-    let config = Config::load(&path, &Environment::from_process()).map_err(CliError::input)?;
+    let mut config = Config::load(&path, &Environment::from_process()).map_err(CliError::input)?;
+    absolute_when_outside(&mut config.migrations.dir);
+    absolute_when_outside(&mut config.schema.file);
+    config
+        .plugins
+        .paths
+        .iter_mut()
+        .for_each(absolute_when_outside);
     if let Some(name) = &global.env {
         if !config.environments.contains_key(name) {
             let known: Vec<&str> = config.environment_names().collect();
@@ -123,6 +130,28 @@ pub(crate) fn invocation_dir() -> CliResult<PathBuf> {
         })
         .clone()
         .map_err(CliError::runtime)
+}
+
+/// Makes a relative path that leads out of the project directory (`../shared/migrations`)
+/// absolute, so that a path printed relative always lies inside the project.
+fn absolute_when_outside(path: &mut PathBuf) {
+    use std::path::Component;
+    if path.is_absolute() || !path.components().any(|c| c == Component::ParentDir) {
+        return;
+    }
+    let Ok(mut absolute) = std::env::current_dir() else {
+        return;
+    };
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            Component::CurDir => {}
+            other => absolute.push(other),
+        }
+    }
+    *path = absolute;
 }
 
 /// Makes the directory of the configuration file at `path` the current one and returns

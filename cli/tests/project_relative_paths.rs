@@ -88,3 +88,21 @@ fn command_line_paths_stay_relative_to_where_retort_started() {
     let history = run_in(parent, &["-c", relative_config, "history"]);
     assert!(history.ok().contains("aaaa00000002"), "{}", history.stdout);
 }
+
+#[test]
+fn files_outside_the_project_are_named_by_their_absolute_path() {
+    let workspace = tempfile::tempdir().expect("temporary directory");
+    let project_dir = workspace.path().join("app");
+    let shared = workspace.path().join("shared");
+    std::fs::create_dir_all(&project_dir).expect("project directory");
+    std::fs::create_dir_all(&shared).expect("shared migrations directory");
+    std::fs::write(
+        project_dir.join("retort.toml"),
+        "[database]\nurl = \"sqlite://app.db\"\n\n[migrations]\ndir = \"../shared\"\n",
+    )
+    .expect("write retort.toml");
+    std::fs::write(shared.join("bad.toml"), "revision = \n").expect("write revision");
+    let run = run_in(&project_dir, &["history"]);
+    let expected = shared.join("bad.toml");
+    run.fails(2, &[&format!("error: {}:1:", expected.display())]);
+}
