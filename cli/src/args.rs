@@ -14,6 +14,22 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+impl Cli {
+    /// Makes the global paths absolute against the directory retort was started in, since
+    /// loading the project changes the current directory
+    /// ([`crate::project::load_config`]).
+    pub(crate) fn resolve_paths(&mut self) -> crate::error::CliResult {
+        let dir = crate::project::invocation_dir()?;
+        if let Some(config) = &mut self.global.config {
+            *config = dir.join(&*config);
+        }
+        for plugin in &mut self.global.plugin {
+            *plugin = dir.join(&*plugin);
+        }
+        Ok(())
+    }
+}
+
 /// Flags every command accepts.
 #[derive(Debug, Args)]
 pub(crate) struct GlobalArgs {

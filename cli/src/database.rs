@@ -131,9 +131,16 @@ pub(crate) fn selected_url(config: &Config, global: &GlobalArgs) -> CliResult<Da
     let selected = config
         .select_url(global.url.as_deref(), global.env.as_deref())
         .map_err(CliError::input)?;
-    selected
-        .parse()
-        .map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))
+    // A `--url` is relative to where retort was started, not to the project directory
+    // that is current by now.
+    let parsed = match selected.base_dir() {
+        Some(_) => selected.parse(),
+        None => DatabaseUrl::parse_relative_to(
+            selected.expose_secret_str(),
+            &crate::project::invocation_dir()?,
+        ),
+    };
+    parsed.map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))
 }
 
 /// The Migrator's settings from `[migrations]` and the command line.

@@ -17,7 +17,7 @@ use retort_core::migrate::Direction;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage_error(error),
     };
@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     let verbose = cli.global.verbose;
     let json = cli.global.format == args::Format::Json;
     let started = std::time::Instant::now();
-    let result = run(cli);
+    let result = cli.resolve_paths().and_then(|()| run(cli));
     if verbose >= 2 {
         eprintln!(
             "timing: {:.1} ms in all",

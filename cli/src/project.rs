@@ -3,7 +3,7 @@
 use crate::args::GlobalArgs;
 use crate::error::{CliError, CliResult};
 use retort_core::checksum::checksum;
-use retort_core::config::{Config, Environment};
+use retort_core::config::{find_config, Config, Environment};
 use retort_core::graph::Graph;
 use retort_core::load::{
     read_headers_cached, read_headers_cached_on, read_revision as read_whole_revision, Revision,
@@ -76,22 +76,33 @@ impl Project {
 }
 
 /// Finds and reads `retort.toml` (SPEC 2) and checks `--env`.
+///
+/// The project directory (the configuration's) becomes the current directory, and the
+/// configuration is read by its bare file name, so that every path derived from it, and
+/// so every path retort prints (messages, `show`, offline scripts), is relative to the
+/// project: the same in every checkout and from every subdirectory. Paths given on the
+/// command line were made absolute before ([`crate::args::Cli::resolve_paths`]).
 pub(crate) fn load_config(global: &GlobalArgs) -> CliResult<Config> {
-    let current_dir = std::env::current_dir()
-        .map_err(|e| CliError::runtime(format!("while reading the current directory: {e}")))?;
-    let config = Config::discover(
-        global.config.as_deref(),
-        &current_dir,
-        &Environment::from_process(),
-    )
-    .map_err(CliError::input)?
-    .ok_or_else(|| {
-        CliError::input(format!(
-            "no retort.toml in {} or any parent directory: run `retort init` to create a project, \
-                 or name one with --config",
-            current_dir.display()
-        ))
-    })?;
+    let current_dir = invocation_dir()?;
+    let path = match &global.config {
+        Some(explicit) => current_dir.join(explicit),
+        None => find_config(&current_dir).ok_or_else(|| {
+            CliError::input(format!(
+                "no retort.toml in {} or any parent directory: run `retort init` to create a \
+                 project, or name one with --config",
+                current_dir.display()
+            ))
+        })?,
+    };
+    let path = enter_project_dir(&path);
+    let mut config = Config::load(&path, &Environment::from_process()).map_err(CliError::input)?;
+    absolute_when_outside(&mut config.migrations.dir);
+    absolute_when_outside(&mut config.schema.file);
+    config
+        .plugins
+        .paths
+        .iter_mut()
+        .for_each(absolute_when_outside);
     if let Some(name) = &global.env {
         if !config.environments.contains_key(name) {
             let known: Vec<&str> = config.environment_names().collect();
@@ -107,6 +118,53 @@ pub(crate) fn load_config(global: &GlobalArgs) -> CliResult<Config> {
         }
     }
     Ok(config)
+}
+
+/// The directory retort was started in, which relative command-line paths are relative
+/// to (read once, before [`load_config`] changes it).
+pub(crate) fn invocation_dir() -> CliResult<PathBuf> {
+    static INVOCATION_DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    INVOCATION_DIR
+        .get_or_init(|| {
+            std::env::current_dir().map_err(|e| format!("while reading the current directory: {e}"))
+        })
+        .clone()
+        .map_err(CliError::runtime)
+}
+
+/// Makes a relative path that leads out of the project directory (`../shared/migrations`)
+/// absolute, so that a path printed relative always lies inside the project.
+fn absolute_when_outside(path: &mut PathBuf) {
+    use std::path::Component;
+    if path.is_absolute() || !path.components().any(|c| c == Component::ParentDir) {
+        return;
+    }
+    let Ok(mut absolute) = std::env::current_dir() else {
+        return;
+    };
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            Component::CurDir => {}
+            other => absolute.push(other),
+        }
+    }
+    *path = absolute;
+}
+
+/// Makes the directory of the configuration file at `path` the current one and returns
+/// the file's bare name; where that fails (or the file has no directory), `path` itself.
+fn enter_project_dir(path: &Path) -> PathBuf {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return path.to_path_buf();
+    };
+    if dir.as_os_str().is_empty() || std::env::set_current_dir(dir).is_ok() {
+        PathBuf::from(name)
+    } else {
+        path.to_path_buf()
+    }
 }
 
 /// A path as people want to read it: relative to the current directory when inside it.

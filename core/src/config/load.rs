@@ -93,10 +93,9 @@ pub(super) fn load(path: &Path, environment: &Environment) -> Result<Config, Con
     })?;
     let raw: RawConfig =
         toml::from_str(&source).map_err(|error| toml_error(path, &source, &error))?;
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    // A bare file name has the empty path as its directory, so that the paths derived
+    // from it stay bare too (`migrations/...`, not `./migrations/...`).
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let environment = environment
         .clone()
         .with_dotenv(&dir.join(DOTENV_FILE_NAME))?;
