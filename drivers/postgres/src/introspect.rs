@@ -195,26 +195,25 @@ fn deparsed_check(definition: &str) -> String {
     expr.to_string()
 }
 
-/// True when the parentheses of `text` pair up (quotes ignored for brevity of intent:
-/// deparsed checks quote identifiers with `"`, literals with `'`).
+/// True when the parentheses of `text` outside literals, quoted identifiers and comments
+/// pair up (an unterminated quote never does).
 fn balanced(text: &str) -> bool {
+    use retort_core::Dialect as _;
     let mut depth = 0i64;
-    let mut quote: Option<char> = None;
-    for c in text.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth < 0 {
-                        return false;
-                    }
+    for token in retort_core::sql::tokens(text, &crate::PostgresDialect.syntax()) {
+        let Ok(token) = token else { return false };
+        if token.kind != retort_core::sql::TokenKind::Punct {
+            continue;
+        }
+        match token.text(text) {
+            "(" => depth += 1,
+            ")" => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
                 }
-                _ => {}
-            },
+            }
+            _ => {}
         }
     }
     depth == 0

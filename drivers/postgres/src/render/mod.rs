@@ -17,7 +17,8 @@ use crate::POSTGRES;
 use retort_core::dialect::{DialectError, RenderMode, Statement};
 use retort_core::revision::ops::{AddColumn, AlterColumn, ConstraintKind, Execute, Operation};
 use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Schema, Table};
-use retort_core::sql::{split_statements, SqlFlavor};
+use retort_core::sql::split_statements;
+use retort_core::Dialect as _;
 
 /// The statements for `op`, given the schema before it.
 pub(crate) fn render_operation(
@@ -230,7 +231,7 @@ fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
             "its SQL table has neither `postgres` nor `default`; add one of them",
         )
     })?;
-    let statements = split_statements(text, SqlFlavor::Postgres).map_err(|error| {
+    let statements = split_statements(text, &crate::PostgresDialect.syntax()).map_err(|error| {
         DialectError::new(
             POSTGRES,
             "split the SQL of `execute` into statements",

@@ -15,7 +15,8 @@ use retort_core::dialect::{DialectError, RenderMode, Statement};
 use retort_core::revision::ops::{AddColumn, AlterColumn, BulkInsert, Execute, Operation};
 use retort_core::revision::values::DefaultValue;
 use retort_core::schema::{Column, Index, Schema, Table};
-use retort_core::sql::{split_statements, SqlFlavor};
+use retort_core::sql::split_statements;
+use retort_core::Dialect as _;
 
 /// The statements for `op`, given the schema before it.
 pub(crate) fn render_operation(
@@ -156,7 +157,7 @@ fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
             "its SQL table has neither `sqlite` nor `default`; add one of them",
         )
     })?;
-    let statements = split_statements(text, SqlFlavor::Sqlite).map_err(|error| {
+    let statements = split_statements(text, &crate::SqliteDialect.syntax()).map_err(|error| {
         DialectError::new(
             SQLITE,
             "split the SQL of `execute` into statements",
