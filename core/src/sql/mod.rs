@@ -8,6 +8,7 @@
 
 mod canonical;
 mod lexer;
+mod parens;
 mod split;
 mod syntax;
 mod syntaxes;
@@ -29,6 +30,7 @@ use crate::location::LineCol;
 
 pub use canonical::{canonical_form, canonical_form_of_text, canonical_statement};
 pub use lexer::{tokens, unquote, Token, TokenKind, Tokens, Unterminated};
+pub use parens::strip_enclosing_parentheses;
 pub use split::split_statements;
 pub use syntax::{PlaceholderStyle, SqlSyntax};
 pub use syntaxes::DialectSyntaxes;

@@ -180,43 +180,15 @@ fn read_constraint(table: &mut Table, row: &Row) -> Result<(), DbError> {
 
 /// `CHECK ((a > 0))` → `a > 0`.
 fn deparsed_check(definition: &str) -> String {
+    use retort_core::Dialect as _;
     let mut expr = definition
         .trim()
         .strip_prefix("CHECK ")
         .unwrap_or(definition)
         .trim();
     expr = expr.strip_suffix(" NOT VALID").unwrap_or(expr);
-    while let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
-        if !balanced(inner) {
-            break;
-        }
-        expr = inner;
-    }
-    expr.to_string()
-}
-
-/// True when the parentheses of `text` outside literals, quoted identifiers and comments
-/// pair up (an unterminated quote never does).
-fn balanced(text: &str) -> bool {
-    use retort_core::Dialect as _;
-    let mut depth = 0i64;
-    for token in retort_core::sql::tokens(text, &crate::PostgresDialect.syntax()) {
-        let Ok(token) = token else { return false };
-        if token.kind != retort_core::sql::TokenKind::Punct {
-            continue;
-        }
-        match token.text(text) {
-            "(" => depth += 1,
-            ")" => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
+    retort_core::sql::strip_enclosing_parentheses(expr, &crate::PostgresDialect.syntax())
+        .to_string()
 }
 
 fn action(code: &str) -> ReferentialAction {
