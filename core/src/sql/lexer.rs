@@ -48,6 +48,7 @@ impl TokenKind {
 
 /// A token: its kind and its byte range in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Token {
     /// What kind of text it is.
     pub kind: TokenKind,
@@ -77,6 +78,7 @@ impl Token {
 /// A quote or comment that was opened and never closed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unterminated {construct} starting at byte {start}; expected a closing `{closer}`")]
+#[non_exhaustive]
 pub struct Unterminated {
     /// What was left open.
     pub construct: Construct,
