@@ -1,13 +1,13 @@
 //! Choosing a dialect for the project's URL and connecting to the database.
 
 use crate::args::GlobalArgs;
-use crate::dialects::Registry;
 use crate::error::{CliError, CliResult};
 use crate::project::{display_path, Project};
 use retort_core::config::Config;
-use retort_core::db_url::{DatabaseUrl, SqliteLocation};
+use retort_core::db_url::{DatabaseUrl, FileLocation, UrlForm};
 use retort_core::dialect::StatementLimits;
 use retort_core::migrate::{MigrateError, Migrator, MigratorSettings};
+use retort_core::sql::DialectSyntaxes;
 use retort_core::{Connection, Dialect};
 use std::path::Path;
 use std::time::Duration;
@@ -16,6 +16,9 @@ use std::time::Duration;
 pub(crate) struct Database {
     pub(crate) url: DatabaseUrl,
     pub(crate) dialect: Box<dyn Dialect>,
+    /// The SQL syntax of every dialect available (built-in and plugins), by name: what
+    /// revisions are read and checksummed with.
+    pub(crate) syntaxes: DialectSyntaxes,
 }
 
 impl std::fmt::Debug for Database {
@@ -37,23 +40,17 @@ impl Database {
 
     /// Like [`Database::for_project`], before the graph is loaded.
     pub(crate) fn for_config(config: &Config, global: &GlobalArgs) -> CliResult<Database> {
-        let url = selected_url(config, global)?;
-        let scheme = url.scheme().to_string();
-        let registry = Registry::load(global, Some(config))?;
-        let known = registry.schemes();
-        let dialect = registry.take(&scheme).ok_or_else(|| {
-            CliError::input(format!(
-                "no dialect serves the URL scheme `{scheme}` (in {}); known schemes: {}",
-                url.redacted(),
-                if known.is_empty() {
-                    "none in this build: load a dialect plugin with --plugin or [plugins] paths"
-                        .to_string()
-                } else {
-                    known.join(", ")
-                }
-            ))
-        })?;
-        Ok(Database { url, dialect })
+        let (url, source) = select_url(config, global)?;
+        let registry = crate::dialects::load(global, Some(config))?;
+        let syntaxes = registry.syntaxes();
+        let dialect = registry.take_for_url(&url).map_err(CliError::input)?;
+        url.check(UrlForm::of(&dialect.capabilities()))
+            .map_err(|e| CliError::input(format!("{e} (from {source})")))?;
+        Ok(Database {
+            url,
+            dialect,
+            syntaxes,
+        })
     }
 
     /// Opens a connection; failures name the redacted URL.
@@ -74,11 +71,12 @@ impl Database {
     /// path that cannot be looked at (a directory on it is a file, no permission) is an
     /// error, not an empty database.
     pub(crate) fn connect_read_only(&self) -> CliResult<Box<dyn Connection>> {
-        if let Some(SqliteLocation::File(path)) = self.url.sqlite_location() {
+        if let Some(FileLocation::File(path)) = self.local_file() {
             match std::fs::metadata(path) {
                 Ok(_) => {}
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                    let empty = DatabaseUrl::parse("sqlite::memory:").map_err(CliError::runtime)?;
+                    let memory = format!("{}::memory:", self.url.scheme());
+                    let empty = DatabaseUrl::parse(&memory).map_err(CliError::runtime)?;
                     return self.dialect.connect(&empty).map_err(CliError::runtime);
                 }
                 Err(error) => {
@@ -93,9 +91,19 @@ impl Database {
         self.connect()
     }
 
-    /// Whether the URL names a SQLite file that does not exist yet (connecting creates it).
+    /// Whether the URL names a database file that does not exist yet (connecting creates
+    /// it).
     pub(crate) fn is_missing_sqlite_file(&self) -> bool {
-        matches!(self.url.sqlite_location(), Some(SqliteLocation::File(path)) if !path.exists())
+        matches!(self.local_file(), Some(FileLocation::File(path)) if !path.exists())
+    }
+
+    /// Where the database lives, for a dialect whose database is a local file.
+    pub(crate) fn local_file(&self) -> Option<&FileLocation> {
+        if self.dialect.capabilities().local_file_database {
+            self.url.local_file().ok()
+        } else {
+            None
+        }
     }
 
     /// A Migrator for the project's graph with its settings.
@@ -107,6 +115,7 @@ impl Database {
     ) -> Migrator<'a> {
         let settings = settings(&project.config, lock_timeout, allow_changed);
         Migrator::new(self.dialect.as_ref(), &project.graph, settings)
+            .with_syntaxes(self.syntaxes.clone())
     }
 }
 
@@ -128,9 +137,15 @@ fn unreachable_because(path: &Path, error: &std::io::Error) -> String {
 
 /// The database URL (SPEC 2 precedence), parsed.
 pub(crate) fn selected_url(config: &Config, global: &GlobalArgs) -> CliResult<DatabaseUrl> {
+    select_url(config, global).map(|(url, _)| url)
+}
+
+/// The database URL (SPEC 2 precedence), parsed, and where it came from.
+fn select_url(config: &Config, global: &GlobalArgs) -> CliResult<(DatabaseUrl, String)> {
     let selected = config
         .select_url(global.url.as_deref(), global.env.as_deref())
         .map_err(CliError::input)?;
+    let source = selected.source().to_string();
     // A `--url` is relative to where retort was started, not to the project directory
     // that is current by now.
     let parsed = match selected.base_dir() {
@@ -140,7 +155,8 @@ pub(crate) fn selected_url(config: &Config, global: &GlobalArgs) -> CliResult<Da
             &crate::project::invocation_dir()?,
         ),
     };
-    parsed.map_err(|e| CliError::input(format!("{e} (from {})", selected.source())))
+    let url = parsed.map_err(|e| CliError::input(format!("{e} (from {source})")))?;
+    Ok((url, source))
 }
 
 /// The Migrator's settings from `[migrations]` and the command line.

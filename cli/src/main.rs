@@ -207,7 +207,8 @@ fn run(cli: Cli) -> CliResult {
         Command::Heads => commands::graph::heads(&out, &project::Project::load(&cli.global)?),
         Command::Branches => commands::graph::branches(&out, &project::Project::load(&cli.global)?),
         Command::Show { revision } => {
-            commands::graph::show(&out, &project::Project::load(&cli.global)?, revision)
+            let project = project::Project::load(&cli.global)?;
+            commands::graph::show(&out, &project, &cli.global, revision)
         }
         Command::Edit { revision } => {
             commands::revision::edit(&project::Project::load(&cli.global)?, revision)

@@ -6,8 +6,9 @@ use retort_core::checksum::checksum;
 use retort_core::config::{find_config, Config, Environment};
 use retort_core::graph::Graph;
 use retort_core::load::{
-    read_headers_cached, read_headers_cached_on, read_revision as read_whole_revision, Revision,
+    read_headers_cached, read_headers_cached_on, read_revision_with, Revision,
 };
+use retort_core::sql::DialectSyntaxes;
 use retort_core::RevisionHeader;
 use serde_json::json;
 use std::fmt::Write as _;
@@ -184,21 +185,25 @@ pub(crate) fn display_path(path: &Path) -> String {
     relative.unwrap_or_else(|| path.display().to_string())
 }
 
-/// A whole revision, read for `show`.
+/// A whole revision, read for `show`, and its checksum.
 #[derive(Debug)]
-pub(crate) struct RevisionContents(Revision);
+pub(crate) struct RevisionContents(Revision, String);
 
-/// Reads and validates the whole revision behind `header`.
-pub(crate) fn read_revision(header: &RevisionHeader) -> CliResult<RevisionContents> {
-    read_whole_revision(header)
-        .map(RevisionContents)
-        .map_err(CliError::input)
+/// Reads and validates the whole revision behind `header`, its SQL read with the rules
+/// `syntaxes` gives for its dialect.
+pub(crate) fn read_revision(
+    header: &RevisionHeader,
+    syntaxes: &DialectSyntaxes,
+) -> CliResult<RevisionContents> {
+    let revision = read_revision_with(header, syntaxes).map_err(CliError::input)?;
+    let checksum = checksum(&revision, syntaxes);
+    Ok(RevisionContents(revision, checksum))
 }
 
 impl RevisionContents {
     /// A summary of what the revision runs, for `show`.
     pub(crate) fn describe(&self) -> String {
-        let mut text = format!("Checksum: {}\n", checksum(&self.0));
+        let mut text = format!("Checksum: {}\n", self.1);
         match &self.0 {
             Revision::Toml(rev) => {
                 for (section, ops) in [
@@ -260,7 +265,7 @@ impl RevisionContents {
             serde_json::Value::Object(map) => map,
             _ => serde_json::Map::new(),
         };
-        map.insert("checksum".into(), checksum(&self.0).into());
+        map.insert("checksum".into(), self.1.clone().into());
         // `downgrade` is null for an irreversible revision; this says it in words.
         map.insert("reversible".into(), self.0.is_reversible().into());
         map

@@ -101,9 +101,12 @@ impl Factory for ServerDatabases {
 }
 
 /// The factory `retort plugin check` uses for `url`: per-case databases on the same server
-/// for a server URL (one with a host), else one file per case under the URL's scheme.
+/// for a server URL (one with a host, of a dialect that can create databases), else one
+/// file per case under the URL's scheme.
 pub fn for_url(dialect: Box<dyn Dialect>, url: &DatabaseUrl) -> Result<Box<dyn Factory>, String> {
-    if url.host().is_some() {
+    let capabilities = dialect.capabilities();
+    let server = !capabilities.local_file_database && capabilities.create_database;
+    if server && url.host().is_some() {
         Ok(Box::new(ServerDatabases::new(
             dialect,
             url.expose_secret_str(),

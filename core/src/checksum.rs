@@ -11,14 +11,16 @@ use crate::load::Revision;
 use crate::revision::ops::{Operation, SqlText};
 use crate::revision::sql_file::SqlRevision;
 use crate::revision::toml_file::TomlRevision;
-use crate::sql::{canonical_form_of_text, SqlFlavor};
+use crate::sql::{canonical_form_of_text, DialectSyntaxes};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 
-/// The checksum of a revision: `sha256:` followed by 64 lowercase hex digits.
-pub fn checksum(revision: &Revision) -> String {
+/// The checksum of a revision: `sha256:` followed by 64 lowercase hex digits. The raw SQL
+/// of a TOML revision is put in canonical form with the rules `syntaxes` gives for its
+/// dialect; a SQL revision uses the rules it was read with.
+pub fn checksum(revision: &Revision, syntaxes: &DialectSyntaxes) -> String {
     match revision {
-        Revision::Toml(rev) => toml_checksum(rev),
+        Revision::Toml(rev) => toml_checksum(rev, syntaxes),
         Revision::Sql(rev) => sql_checksum(rev),
     }
 }
@@ -28,16 +30,17 @@ pub fn sql_checksum(revision: &SqlRevision) -> String {
     sha256(revision.canonical_form().as_bytes())
 }
 
-/// The checksum of a TOML revision.
-pub fn toml_checksum(revision: &TomlRevision) -> String {
-    sha256(toml_canonical_form(revision).as_bytes())
+/// The checksum of a TOML revision, its raw SQL read with the rules of its dialect.
+pub fn toml_checksum(revision: &TomlRevision, syntaxes: &DialectSyntaxes) -> String {
+    sha256(toml_canonical_form(revision, syntaxes).as_bytes())
 }
 
 /// The text a TOML revision's checksum covers.
-pub fn toml_canonical_form(revision: &TomlRevision) -> String {
+pub fn toml_canonical_form(revision: &TomlRevision, syntaxes: &DialectSyntaxes) -> String {
     let section = |ops: &[Operation]| {
         let values = ops.iter().map(|op| {
-            let mut value = serde_json::to_value(&*canonical_operation(op)).unwrap_or_default();
+            let mut value =
+                serde_json::to_value(&*canonical_operation(op, syntaxes)).unwrap_or_default();
             normalize_line_endings(&mut value);
             value
         });
@@ -55,12 +58,12 @@ pub fn toml_canonical_form(revision: &TomlRevision) -> String {
 
 /// The operation with its raw SQL in canonical form, so that comments and layout inside
 /// an `execute` do not count.
-fn canonical_operation(op: &Operation) -> Cow<'_, Operation> {
+fn canonical_operation<'a>(op: &'a Operation, syntaxes: &DialectSyntaxes) -> Cow<'a, Operation> {
     let Operation::Execute(execute) = op else {
         return Cow::Borrowed(op);
     };
     let canonical = |dialect: Option<&str>, sql: &str| {
-        canonical_form_of_text(sql, SqlFlavor::from_dialect(dialect))
+        canonical_form_of_text(sql, &syntaxes.for_dialect(dialect))
             .unwrap_or_else(|_| sql.to_string())
     };
     let mut execute = execute.clone();
@@ -70,8 +73,8 @@ fn canonical_operation(op: &Operation) -> Cow<'_, Operation> {
             by_dialect
                 .iter()
                 .map(|(dialect, sql)| {
-                    let flavor_name = (dialect != "default").then_some(dialect.as_str());
-                    (dialect.clone(), canonical(flavor_name, sql))
+                    let named = (dialect != "default").then_some(dialect.as_str());
+                    (dialect.clone(), canonical(named, sql))
                 })
                 .collect(),
         ),

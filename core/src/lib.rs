@@ -20,6 +20,7 @@ pub mod location;
 pub mod migrate;
 #[allow(unsafe_code)] // The plugin ABI; every unsafe block there says why it is sound.
 pub mod plugin;
+pub mod registry;
 pub mod render;
 pub mod revision;
 pub mod schema;

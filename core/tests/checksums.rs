@@ -4,6 +4,7 @@
 use retort_core::checksum::{sql_checksum, toml_checksum};
 use retort_core::revision::sql_file::parse_sql_revision;
 use retort_core::revision::toml_file::parse_toml_revision;
+use retort_core::sql::DialectSyntaxes;
 use std::path::Path;
 
 const TOML: &str = r#"revision = "5cd038a8f131"
@@ -31,7 +32,10 @@ table = "users"
 const SQL: &str = "-- retort:revision 9a8b7c6d5e4f\n-- retort:message backfill\n\n-- retort:upgrade\nUPDATE users SET name = 'x y' WHERE id = 1;\nSELECT 1;\n\n-- retort:downgrade\nUPDATE users SET name = NULL;\n";
 
 fn toml_sum(text: &str) -> String {
-    toml_checksum(&parse_toml_revision(Path::new("r.toml"), text).expect("valid TOML revision"))
+    toml_checksum(
+        &parse_toml_revision(Path::new("r.toml"), text).expect("valid TOML revision"),
+        &DialectSyntaxes::new(),
+    )
 }
 
 fn sql_sum(text: &str) -> String {

@@ -470,6 +470,7 @@ fn limits_are_read_checked_and_left_out_of_the_checksum() {
     let checksum = |text: &str| {
         retort_core::checksum::toml_checksum(
             &parse_toml_revision(Path::new(PATH), text).expect("valid"),
+            &retort_core::sql::DialectSyntaxes::new(),
         )
     };
     assert_eq!(checksum(&plain), checksum(&limited));

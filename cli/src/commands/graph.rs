@@ -346,10 +346,18 @@ pub(crate) fn branches(out: &Output, project: &Project) -> CliResult {
     Ok(())
 }
 
-pub(crate) fn show(out: &Output, project: &Project, spec: &str) -> CliResult {
+pub(crate) fn show(
+    out: &Output,
+    project: &Project,
+    global: &crate::args::GlobalArgs,
+    spec: &str,
+) -> CliResult {
     let graph = &project.graph;
     let rev = resolve_single(graph, spec)?;
-    let contents = crate::project::read_revision(rev)?;
+    // SQL for a dialect is read, and checksummed, with that dialect's rules when it is
+    // available, as `upgrade` does.
+    let syntaxes = crate::dialects::load(global, Some(&project.config))?.syntaxes();
+    let contents = crate::project::read_revision(rev, &syntaxes)?;
     out.emit(
         |out| {
             let mut text = verbose_block(out, graph, rev);

@@ -5,7 +5,7 @@ use crate::database::{migrate_error, settings, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, load_config, Project};
-use retort_core::db_url::SqliteLocation;
+use retort_core::db_url::FileLocation;
 use retort_core::migrate::{
     check_direction, read_recorded_state, DbState, Direction, MigrateError, Migrator, Progress,
     RowState, Step,
@@ -486,8 +486,8 @@ pub(crate) fn db(
 /// sqlx-cli asks; with no terminal to ask on, the drop is refused.
 fn confirm_drop(database: &Database) -> CliResult {
     let shown = database.url.redacted();
-    let name = match (database.url.sqlite_location(), database.url.database()) {
-        (Some(SqliteLocation::File(path)), _) => path
+    let name = match (database.local_file(), database.url.database()) {
+        (Some(FileLocation::File(path)), _) => path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string()),

@@ -1,7 +1,6 @@
 //! `retort dialects` and `retort plugin check`.
 
 use crate::args::GlobalArgs;
-use crate::dialects::Registry;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use retort_core::config::{Config, Environment};
@@ -31,15 +30,15 @@ pub(crate) fn dialects(out: &Output, global: &GlobalArgs) -> CliResult {
         &Environment::from_process(),
     )
     .map_err(CliError::input)?;
-    let registry = Registry::load(global, config.as_ref())?;
+    let registry = crate::dialects::load(global, config.as_ref())?;
     let rows: Vec<DialectRow> = registry
-        .entries
+        .entries()
         .iter()
         .map(|entry| DialectRow {
-            name: entry.dialect.name().to_string(),
-            schemes: entry.dialect.url_schemes(),
-            version: entry.dialect.version(),
-            source: entry.source.label(),
+            name: entry.dialect().name().to_string(),
+            schemes: entry.dialect().url_schemes(),
+            version: entry.dialect().version(),
+            source: entry.source().label(),
         })
         .collect();
     out.emit(

@@ -9,7 +9,7 @@ use crate::database::{migrate_error, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, Project};
-use retort_core::load::read_revision;
+use retort_core::load::read_revision_with;
 use retort_core::migrate::{RowState, VersionRow};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -53,7 +53,7 @@ pub(crate) fn status(out: &Output, project: &Project, global: &GlobalArgs) -> Cl
         .collect();
     let mut entries = Vec::with_capacity(everything.len());
     for header in everything {
-        let reversible = read_revision(header)
+        let reversible = read_revision_with(header, &database.syntaxes)
             .map_err(CliError::input)?
             .is_reversible();
         let row = rows.get(header.id.as_str());

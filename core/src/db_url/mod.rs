@@ -1,12 +1,19 @@
-//! Database URLs: parsing the `sqlite`, `postgres` and `mysql` schemes, and redaction.
+//! Database URLs: parsing, for any scheme, and redaction.
 //!
-//! Accepted forms (SPEC 2):
+//! Core knows no scheme. Every URL is read in the two forms a dialect can use, and the
+//! dialect serving the scheme says which applies ([`UrlForm::of`] its capabilities):
 //!
-//! - `sqlite://relative.db`, `sqlite:///abs/path.db`, `sqlite::memory:` (also
-//!   `sqlite://:memory:` and `sqlite:relative.db`); a `?key=value` query is kept;
-//! - `postgres://` or `postgresql://user:pass@host:5432/db?sslmode=require`;
-//! - `mysql://` or `mariadb://user:pass@host:3306/db`;
-//! - any other `scheme://...`, kept whole for the dialect plugin that registers `scheme`.
+//! - [`UrlForm::Server`]: `scheme://user:password@host:port/database?key=value`, every
+//!   part optional and percent-decoded (`postgres://app:pw@db:5432/prod?sslmode=require`,
+//!   `mysql://root@localhost/app`, a plugin's `duckdb://...`);
+//! - [`UrlForm::LocalFile`]: a database file, relative to the configuration's directory
+//!   unless absolute, or a private in-memory database: `sqlite://relative.db`,
+//!   `sqlite:///abs/path.db`, `sqlite:relative.db`, `sqlite::memory:` (also
+//!   `sqlite://:memory:`), with an optional `?key=value` query; the path is percent-decoded.
+//!
+//! [`DatabaseUrl::parse`] refuses only what is no URL at all (empty, no scheme); whether
+//! the text fits the dialect's form is [`DatabaseUrl::check`] (or
+//! [`DatabaseUrl::parse_as`] in one step), which the host runs once it knows the dialect.
 //!
 //! A [`DatabaseUrl`] prints redacted (`postgres://app:***@db/prod`) through `Display` and
 //! `Debug`; the string with its password is reachable only through
@@ -20,19 +27,37 @@ mod tests;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::dialect::Capabilities;
+
 pub use redact::redact_url;
 
-/// The canonical dialect name of the SQLite family.
-pub const SQLITE: &str = "sqlite";
-/// The canonical dialect name of the PostgreSQL family.
-pub const POSTGRES: &str = "postgres";
-/// The canonical dialect name of the MySQL/MariaDB family.
-pub const MYSQL: &str = "mysql";
+/// How a dialect's URLs name its database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UrlForm {
+    /// `scheme://user:password@host:port/database?key=value`.
+    Server,
+    /// A database file (or `:memory:`) on this machine: `scheme://path`, `scheme:path`.
+    LocalFile,
+}
 
-/// Where a SQLite database lives.
+impl UrlForm {
+    /// The form of the URLs of a dialect with these capabilities
+    /// ([`Capabilities::local_file_database`]).
+    pub fn of(capabilities: &Capabilities) -> UrlForm {
+        if capabilities.local_file_database {
+            UrlForm::LocalFile
+        } else {
+            UrlForm::Server
+        }
+    }
+}
+
+/// Where a local-file database lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SqliteLocation {
-    /// A private in-memory database (`sqlite::memory:`).
+#[non_exhaustive]
+pub enum FileLocation {
+    /// A private in-memory database (`scheme::memory:`).
     Memory,
     /// A database file; relative unless resolved with [`DatabaseUrl::parse_relative_to`].
     File(PathBuf),
@@ -43,24 +68,15 @@ pub enum SqliteLocation {
 pub struct DatabaseUrl {
     raw: String,
     scheme: String,
-    target: Target,
+    /// The directory a relative file path was resolved against, if any.
+    base_dir: Option<PathBuf>,
+    /// The URL read as [`UrlForm::Server`], or why it is not one.
+    server: Result<ServerParts, UrlError>,
+    /// The URL read as [`UrlForm::LocalFile`], or why it is not one.
+    local: Result<LocalFile, UrlError>,
 }
 
-/// What the URL names, by family.
-#[derive(Clone, PartialEq, Eq)]
-enum Target {
-    Sqlite {
-        location: SqliteLocation,
-        params: Vec<(String, String)>,
-    },
-    Server(ServerParts),
-    /// A scheme no built-in dialect knows: everything after `scheme://`.
-    Other {
-        rest: String,
-    },
-}
-
-/// The parts of a `postgres://` or `mysql://` URL, percent-decoded.
+/// The parts of a `scheme://` URL, percent-decoded.
 #[derive(Clone, PartialEq, Eq)]
 struct ServerParts {
     user: Option<String>,
@@ -68,6 +84,13 @@ struct ServerParts {
     host: Option<String>,
     port: Option<u16>,
     database: Option<String>,
+    params: Vec<(String, String)>,
+}
+
+/// A URL read as naming a local database file.
+#[derive(Clone, PartialEq, Eq)]
+struct LocalFile {
+    location: FileLocation,
     params: Vec<(String, String)>,
 }
 
@@ -80,7 +103,7 @@ pub enum UrlError {
         "the database URL is empty: expected e.g. `sqlite://app.db` or `postgres://user@host/db`"
     )]
     Empty,
-    /// No `scheme://` in front.
+    /// No `scheme:` in front.
     #[error("database URL `{url}` has no scheme: expected it to start with e.g. `sqlite://`, `postgres://` or `mysql://`")]
     MissingScheme {
         /// The URL, redacted.
@@ -94,11 +117,13 @@ pub enum UrlError {
         /// The URL, redacted.
         url: String,
     },
-    /// A `sqlite` URL that names no file.
-    #[error("database URL `{url}` names no SQLite file: expected `sqlite://relative.db`, `sqlite:///abs/path.db` or `sqlite::memory:`")]
-    MissingSqlitePath {
+    /// A URL of a local-file dialect that names no file.
+    #[error("database URL `{url}` names no database file: expected `{scheme}://relative.db`, `{scheme}:///abs/path.db` or `{scheme}::memory:`")]
+    MissingFilePath {
         /// The URL, redacted.
         url: String,
+        /// Its scheme.
+        scheme: String,
     },
     /// Any other malformation.
     #[error("database URL `{url}` is invalid: {reason}")]
@@ -111,23 +136,50 @@ pub enum UrlError {
 }
 
 impl DatabaseUrl {
-    /// Parses `url`; a relative SQLite path stays relative (to the process's directory).
+    /// Parses `url`; a relative file path stays relative (to the process's directory).
+    ///
+    /// # Errors
+    ///
+    /// An empty URL, or one without a scheme. Whether it fits its dialect's form is
+    /// [`DatabaseUrl::check`].
     pub fn parse(url: &str) -> Result<DatabaseUrl, UrlError> {
-        parse::parse(url)
+        parse::parse(url, None)
     }
 
-    /// Parses `url`, resolving a relative SQLite path against `base_dir` (the directory of
+    /// Parses `url`, resolving a relative file path against `base_dir` (the directory of
     /// the configuration file the URL came from).
+    ///
+    /// # Errors
+    ///
+    /// As [`DatabaseUrl::parse`].
     pub fn parse_relative_to(url: &str, base_dir: &Path) -> Result<DatabaseUrl, UrlError> {
-        let mut parsed = parse::parse(url)?;
-        if let Target::Sqlite {
-            location: SqliteLocation::File(path),
-            ..
-        } = &mut parsed.target
-        {
-            *path = base_dir.join(&*path);
-        }
+        parse::parse(url, Some(base_dir))
+    }
+
+    /// Parses `url` and checks that it is of `form` ([`DatabaseUrl::parse`], then
+    /// [`DatabaseUrl::check`]).
+    ///
+    /// # Errors
+    ///
+    /// What either reports.
+    pub fn parse_as(url: &str, form: UrlForm) -> Result<DatabaseUrl, UrlError> {
+        let parsed = DatabaseUrl::parse(url)?;
+        parsed.check(form)?;
         Ok(parsed)
+    }
+
+    /// Whether the URL is of `form`.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with it as such a URL: a server URL without `//`, with an invalid
+    /// port, a malformed percent-escape or undecodable part; a local-file URL naming no
+    /// file.
+    pub fn check(&self, form: UrlForm) -> Result<(), UrlError> {
+        match form {
+            UrlForm::Server => self.server.as_ref().map(|_| ()).map_err(Clone::clone),
+            UrlForm::LocalFile => self.local.as_ref().map(|_| ()).map_err(Clone::clone),
+        }
     }
 
     /// The scheme as written, lower-cased (`postgresql`, `mariadb`, `duckdb`, ...).
@@ -135,16 +187,21 @@ impl DatabaseUrl {
         &self.scheme
     }
 
-    /// The built-in family: [`SQLITE`], [`POSTGRES`] or [`MYSQL`]; `None` for other schemes.
-    pub fn dialect(&self) -> Option<&'static str> {
-        parse::builtin_dialect(&self.scheme)
+    /// The directory a relative file path was resolved against, if one was given.
+    pub fn base_dir(&self) -> Option<&Path> {
+        self.base_dir.as_deref()
     }
 
-    /// For a `sqlite` URL, where the database lives.
-    pub fn sqlite_location(&self) -> Option<&SqliteLocation> {
-        match &self.target {
-            Target::Sqlite { location, .. } => Some(location),
-            _ => None,
+    /// Read as [`UrlForm::LocalFile`]: where the database lives (a relative path resolved
+    /// against the base directory).
+    ///
+    /// # Errors
+    ///
+    /// The URL names no file ([`UrlError::MissingFilePath`]).
+    pub fn local_file(&self) -> Result<&FileLocation, UrlError> {
+        match &self.local {
+            Ok(local) => Ok(&local.location),
+            Err(error) => Err(error.clone()),
         }
     }
 
@@ -163,18 +220,9 @@ impl DatabaseUrl {
         self.server().and_then(|s| s.host.as_deref())
     }
 
-    /// The port as written.
+    /// The port as written; the dialect knows its default.
     pub fn port(&self) -> Option<u16> {
         self.server().and_then(|s| s.port)
-    }
-
-    /// The port as written, else the family's default (5432 for PostgreSQL, 3306 for MySQL).
-    pub fn port_or_default(&self) -> Option<u16> {
-        self.port().or(match self.dialect() {
-            Some(POSTGRES) => Some(5432),
-            Some(MYSQL) => Some(3306),
-            _ => None,
-        })
     }
 
     /// The database name (the path without its leading `/`), percent-decoded.
@@ -184,10 +232,10 @@ impl DatabaseUrl {
 
     /// The query parameters, percent-decoded, in order. May hold secrets (`password=`).
     pub fn query_params(&self) -> &[(String, String)] {
-        match &self.target {
-            Target::Sqlite { params, .. } => params,
-            Target::Server(server) => &server.params,
-            Target::Other { .. } => &[],
+        match (&self.server, &self.local) {
+            (Ok(server), _) => &server.params,
+            (_, Ok(local)) => &local.params,
+            _ => &[],
         }
     }
 
@@ -197,14 +245,6 @@ impl DatabaseUrl {
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
-    }
-
-    /// For a scheme no built-in dialect knows: everything after `scheme://`, unredacted.
-    pub fn expose_secret_rest(&self) -> Option<&str> {
-        match &self.target {
-            Target::Other { rest } => Some(rest),
-            _ => None,
-        }
     }
 
     /// The URL with its secrets masked (see [`redact_url`]); what `Display` prints.
@@ -218,10 +258,7 @@ impl DatabaseUrl {
     }
 
     fn server(&self) -> Option<&ServerParts> {
-        match &self.target {
-            Target::Server(server) => Some(server),
-            _ => None,
-        }
+        self.server.as_ref().ok()
     }
 }
 
@@ -244,16 +281,5 @@ impl std::str::FromStr for DatabaseUrl {
 
     fn from_str(url: &str) -> Result<Self, Self::Err> {
         DatabaseUrl::parse(url)
-    }
-}
-
-impl DatabaseUrl {
-    /// The same URL with its SQLite file replaced by `path` (a path resolved elsewhere, e.g.
-    /// on the other side of the plugin boundary). Other URLs are returned unchanged.
-    pub(crate) fn with_sqlite_file(mut self, path: PathBuf) -> DatabaseUrl {
-        if let Target::Sqlite { location, .. } = &mut self.target {
-            *location = SqliteLocation::File(path);
-        }
-        self
     }
 }

@@ -1,25 +1,17 @@
-//! Parsing: SQLite's forms by hand, server URLs with the `url` crate, other schemes kept whole.
+//! Parsing: every URL read both as a server URL (by the `url` crate) and as naming a local
+//! database file (by hand), whatever its scheme; the dialect says which reading applies.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use percent_encoding::percent_decode_str;
 use url::Url;
 
 use super::redact::{is_scheme, redact_url};
-use super::{DatabaseUrl, ServerParts, SqliteLocation, Target, UrlError, MYSQL, POSTGRES, SQLITE};
+use super::{DatabaseUrl, FileLocation, LocalFile, ServerParts, UrlError};
 
-/// The canonical family of a (lower-case) scheme, for the three built-in ones.
-pub(super) fn builtin_dialect(scheme: &str) -> Option<&'static str> {
-    match scheme {
-        "sqlite" => Some(SQLITE),
-        "postgres" | "postgresql" => Some(POSTGRES),
-        "mysql" | "mariadb" => Some(MYSQL),
-        _ => None,
-    }
-}
-
-/// Parses `url` (surrounding whitespace ignored).
-pub(super) fn parse(url: &str) -> Result<DatabaseUrl, UrlError> {
+/// Parses `url` (surrounding whitespace ignored), resolving a relative file path against
+/// `base_dir` when given.
+pub(super) fn parse(url: &str, base_dir: Option<&Path>) -> Result<DatabaseUrl, UrlError> {
     let url = url.trim();
     if url.is_empty() {
         return Err(UrlError::Empty);
@@ -32,35 +24,34 @@ pub(super) fn parse(url: &str) -> Result<DatabaseUrl, UrlError> {
         return Err(missing_scheme());
     }
     let scheme = scheme.to_ascii_lowercase();
-    let target = match builtin_dialect(&scheme) {
-        Some(SQLITE) => parse_sqlite(url, after_colon)?,
-        Some(_) => {
-            if !after_colon.starts_with("//") {
-                return Err(UrlError::Invalid {
-                    url: redact_url(url),
-                    reason: format!(
-                        "expected `{scheme}://` followed by `user:password@host:port/database`"
-                    ),
-                });
-            }
-            Target::Server(parse_server(url)?)
-        }
-        None => {
-            let rest = after_colon.strip_prefix("//").ok_or_else(missing_scheme)?;
-            Target::Other {
-                rest: rest.to_string(),
-            }
-        }
+    let server = if after_colon.starts_with("//") {
+        parse_server(url)
+    } else {
+        Err(UrlError::Invalid {
+            url: redact_url(url),
+            reason: format!(
+                "expected `{scheme}://` followed by `user:password@host:port/database`"
+            ),
+        })
     };
+    let local = parse_local(url, &scheme, after_colon).map(|mut local| {
+        if let (FileLocation::File(path), Some(base)) = (&mut local.location, base_dir) {
+            *path = base.join(&*path);
+        }
+        local
+    });
     Ok(DatabaseUrl {
         raw: url.to_string(),
         scheme,
-        target,
+        base_dir: base_dir.map(Path::to_path_buf),
+        server,
+        local,
     })
 }
 
-/// The part after `sqlite:`: `//path`, `:memory:`, `//:memory:` or a bare path, then `?query`.
-fn parse_sqlite(url: &str, after_colon: &str) -> Result<Target, UrlError> {
+/// The part after `scheme:` as a local file: `//path`, `:memory:`, `//:memory:` or a bare
+/// path, then `?query`.
+fn parse_local(url: &str, scheme: &str, after_colon: &str) -> Result<LocalFile, UrlError> {
     let body = after_colon.strip_prefix("//").unwrap_or(after_colon);
     let (path, query) = body.split_once('?').unwrap_or((body, ""));
     let params = url::form_urlencoded::parse(query.as_bytes())
@@ -68,17 +59,18 @@ fn parse_sqlite(url: &str, after_colon: &str) -> Result<Target, UrlError> {
         .collect();
     let location = match path {
         "" => {
-            return Err(UrlError::MissingSqlitePath {
+            return Err(UrlError::MissingFilePath {
                 url: redact_url(url),
+                scheme: scheme.to_string(),
             })
         }
-        ":memory:" => SqliteLocation::Memory,
-        _ => SqliteLocation::File(PathBuf::from(decode(url, path, "path")?)),
+        ":memory:" => FileLocation::Memory,
+        _ => FileLocation::File(PathBuf::from(decode(url, path, "path")?)),
     };
-    Ok(Target::Sqlite { location, params })
+    Ok(LocalFile { location, params })
 }
 
-/// A `postgres://` or `mysql://` URL, taken apart by the `url` crate.
+/// A `scheme://` URL, taken apart by the `url` crate.
 fn parse_server(url: &str) -> Result<ServerParts, UrlError> {
     let parsed = Url::parse(url).map_err(|error| match error {
         url::ParseError::InvalidPort => UrlError::InvalidPort {
@@ -130,8 +122,8 @@ fn decode(url: &str, part: &str, what: &str) -> Result<String, UrlError> {
 /// Refuses a `%` that does not start an escape of two hex digits (`%ZZ`, a trailing `%`) in
 /// a server URL: decoders pass such text through unchanged, so a typo in a password would
 /// otherwise reach the server and fail as a login error. The message shows neither the
-/// part nor the escape, which may be a password's. (SQLite paths stay lenient: they are
-/// written as paths, where a `%` is an ordinary character.)
+/// part nor the escape, which may be a password's. (Local file paths stay lenient: they
+/// are written as paths, where a `%` is an ordinary character.)
 fn check_escapes(url: &str, part: &str, what: &str) -> Result<(), UrlError> {
     let bytes = part.as_bytes();
     let malformed = bytes.iter().enumerate().any(|(at, &byte)| {

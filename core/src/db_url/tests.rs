@@ -9,8 +9,17 @@ fn parse(url: &str) -> DatabaseUrl {
     }
 }
 
+/// The error of `url` read as a server URL.
 fn parse_error(url: &str) -> UrlError {
-    match DatabaseUrl::parse(url) {
+    match DatabaseUrl::parse_as(url, UrlForm::Server) {
+        Ok(parsed) => panic!("{url} should not parse, got {parsed:?}"),
+        Err(error) => error,
+    }
+}
+
+/// The error of `url` read as naming a local file.
+fn local_error(url: &str) -> UrlError {
+    match DatabaseUrl::parse_as(url, UrlForm::LocalFile) {
         Ok(parsed) => panic!("{url} should not parse, got {parsed:?}"),
         Err(error) => error,
     }
@@ -27,26 +36,25 @@ fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 fn sqlite_relative_absolute_and_memory_forms() {
     let relative = parse("sqlite://relative.db");
     assert_eq!(relative.scheme(), "sqlite");
-    assert_eq!(relative.dialect(), Some(SQLITE));
     assert_eq!(
-        relative.sqlite_location(),
-        Some(&SqliteLocation::File(PathBuf::from("relative.db")))
+        relative.local_file().ok(),
+        Some(&FileLocation::File(PathBuf::from("relative.db")))
     );
     assert_eq!(
-        parse("sqlite:///abs/path.db").sqlite_location(),
-        Some(&SqliteLocation::File(PathBuf::from("/abs/path.db")))
+        parse("sqlite:///abs/path.db").local_file().ok(),
+        Some(&FileLocation::File(PathBuf::from("/abs/path.db")))
     );
     assert_eq!(
-        parse("sqlite::memory:").sqlite_location(),
-        Some(&SqliteLocation::Memory)
+        parse("sqlite::memory:").local_file().ok(),
+        Some(&FileLocation::Memory)
     );
     assert_eq!(
-        parse("sqlite://:memory:").sqlite_location(),
-        Some(&SqliteLocation::Memory)
+        parse("sqlite://:memory:").local_file().ok(),
+        Some(&FileLocation::Memory)
     );
     assert_eq!(
-        parse("sqlite:data/app.db").sqlite_location(),
-        Some(&SqliteLocation::File(PathBuf::from("data/app.db")))
+        parse("sqlite:data/app.db").local_file().ok(),
+        Some(&FileLocation::File(PathBuf::from("data/app.db")))
     );
     assert_eq!(parse("sqlite::memory:").host(), None);
 }
@@ -56,18 +64,18 @@ fn sqlite_relative_paths_resolve_against_the_base_dir_and_absolute_ones_do_not()
     let base = Path::new("/project");
     let relative = DatabaseUrl::parse_relative_to("sqlite://data/app.db", base);
     assert_eq!(
-        relative.ok().and_then(|u| u.sqlite_location().cloned()),
-        Some(SqliteLocation::File(PathBuf::from("/project/data/app.db")))
+        relative.ok().and_then(|u| u.local_file().ok().cloned()),
+        Some(FileLocation::File(PathBuf::from("/project/data/app.db")))
     );
     let absolute = DatabaseUrl::parse_relative_to("sqlite:///var/app.db", base);
     assert_eq!(
-        absolute.ok().and_then(|u| u.sqlite_location().cloned()),
-        Some(SqliteLocation::File(PathBuf::from("/var/app.db")))
+        absolute.ok().and_then(|u| u.local_file().ok().cloned()),
+        Some(FileLocation::File(PathBuf::from("/var/app.db")))
     );
     let memory = DatabaseUrl::parse_relative_to("sqlite::memory:", base);
     assert_eq!(
-        memory.ok().and_then(|u| u.sqlite_location().cloned()),
-        Some(SqliteLocation::Memory)
+        memory.ok().and_then(|u| u.local_file().ok().cloned()),
+        Some(FileLocation::Memory)
     );
 }
 
@@ -75,8 +83,8 @@ fn sqlite_relative_paths_resolve_against_the_base_dir_and_absolute_ones_do_not()
 fn sqlite_paths_are_percent_decoded_and_queries_kept() {
     let url = parse("sqlite://my%20app.db?mode=rwc&cache=shared");
     assert_eq!(
-        url.sqlite_location(),
-        Some(&SqliteLocation::File(PathBuf::from("my app.db")))
+        url.local_file().ok(),
+        Some(&FileLocation::File(PathBuf::from("my app.db")))
     );
     assert_eq!(
         url.query_params(),
@@ -89,37 +97,31 @@ fn sqlite_paths_are_percent_decoded_and_queries_kept() {
 fn postgres_url_parts() {
     let url = parse("postgres://user:pass@host:5432/db?sslmode=require");
     assert_eq!(url.scheme(), "postgres");
-    assert_eq!(url.dialect(), Some(POSTGRES));
     assert_eq!(url.user(), Some("user"));
     assert_eq!(url.expose_password(), Some("pass"));
     assert_eq!(url.host(), Some("host"));
     assert_eq!(url.port(), Some(5432));
     assert_eq!(url.database(), Some("db"));
     assert_eq!(url.query_params(), params(&[("sslmode", "require")]));
-    assert_eq!(url.sqlite_location(), None);
+    assert_eq!(url.check(UrlForm::Server), Ok(()));
 
     let alias = parse("POSTGRESQL://h/app");
     assert_eq!(alias.scheme(), "postgresql");
-    assert_eq!(alias.dialect(), Some(POSTGRES));
     assert_eq!(alias.user(), None);
     assert_eq!(alias.expose_password(), None);
     assert_eq!(alias.port(), None);
-    assert_eq!(alias.port_or_default(), Some(5432));
 }
 
 #[test]
 fn mysql_and_mariadb_url_parts() {
     let url = parse("mysql://user:pass@host:3306/db");
-    assert_eq!(url.dialect(), Some(MYSQL));
     assert_eq!(
         (url.user(), url.host(), url.port(), url.database()),
         (Some("user"), Some("host"), Some(3306), Some("db"))
     );
     let maria = parse("mariadb://root@localhost");
     assert_eq!(maria.scheme(), "mariadb");
-    assert_eq!(maria.dialect(), Some(MYSQL));
     assert_eq!(maria.database(), None);
-    assert_eq!(maria.port_or_default(), Some(3306));
 }
 
 #[test]
@@ -137,30 +139,70 @@ fn server_hosts_ipv6_sockets_and_decoded_credentials() {
 }
 
 #[test]
-fn other_schemes_are_kept_whole_for_plugins() {
-    let url = parse("DuckDB://file.duckdb?threads=4");
+fn every_scheme_is_parsed_alike_and_its_dialect_picks_the_form() {
+    let url = parse("DuckDB://us%20er:pw@files:7/main%20db?threads=4");
     assert_eq!(url.scheme(), "duckdb");
-    assert_eq!(url.dialect(), None);
-    assert_eq!(url.expose_secret_rest(), Some("file.duckdb?threads=4"));
-    assert_eq!(url.host(), None);
-    assert!(url.query_params().is_empty());
-    assert_eq!(parse("sqlite://a.db").expose_secret_rest(), None);
+    assert_eq!(
+        (url.user(), url.expose_password(), url.host(), url.port()),
+        (Some("us er"), Some("pw"), Some("files"), Some(7))
+    );
+    assert_eq!(url.database(), Some("main db"));
+    assert_eq!(url.query_params(), params(&[("threads", "4")]));
+    assert_eq!(url.check(UrlForm::Server), Ok(()));
+    // Any scheme can name a local file, when its dialect says its database is one.
+    let file = parse("sqlite+strict://data/app.db?mode=ro");
+    assert_eq!(
+        file.local_file(),
+        Ok(&FileLocation::File(PathBuf::from("data/app.db")))
+    );
+    assert_eq!(file.query_param("mode"), Some("ro"));
+    assert_eq!(parse("x::memory:").local_file(), Ok(&FileLocation::Memory));
+    // `scheme::memory:` is no server URL; the error names the scheme.
+    assert_eq!(
+        parse("x::memory:")
+            .check(UrlForm::Server)
+            .map_err(|e| e.to_string()),
+        Err(String::from(
+            "database URL `x::memory:` is invalid: expected `x://` followed by \
+             `user:password@host:port/database`"
+        ))
+    );
+    assert_eq!(
+        local_error("duckdb://").to_string(),
+        "database URL `duckdb://` names no database file: expected `duckdb://relative.db`, \
+         `duckdb:///abs/path.db` or `duckdb::memory:`"
+    );
+}
+
+#[test]
+fn the_form_comes_from_the_dialects_capabilities() {
+    let mut capabilities = Capabilities::new();
+    assert_eq!(UrlForm::of(&capabilities), UrlForm::Server);
+    capabilities.local_file_database = true;
+    assert_eq!(UrlForm::of(&capabilities), UrlForm::LocalFile);
 }
 
 #[test]
 fn empty_missing_scheme_bad_port_and_no_sqlite_path_are_errors() {
     assert_eq!(parse_error(""), UrlError::Empty);
     assert_eq!(parse_error("   "), UrlError::Empty);
-    for url in [
-        "app.db",
-        "localhost:5432/db",
-        "C:\\data\\app.db",
-        "://x",
-        "1pg://h",
-    ] {
+    for url in ["app.db", "://x", "1pg://h"] {
         assert!(
             matches!(parse_error(url), UrlError::MissingScheme { .. }),
             "{url}"
+        );
+    }
+    // A word and a colon make a scheme (no dialect may serve it): not a server URL.
+    for (url, scheme) in [
+        ("localhost:5432/db", "localhost"),
+        ("C:\\data\\app.db", "c"),
+    ] {
+        assert_eq!(
+            parse_error(url).to_string(),
+            format!(
+                "database URL `{url}` is invalid: expected `{scheme}://` followed by \
+                 `user:password@host:port/database`"
+            )
         );
     }
     assert_eq!(
@@ -175,12 +217,12 @@ fn empty_missing_scheme_bad_port_and_no_sqlite_path_are_errors() {
         UrlError::InvalidPort { .. }
     ));
     assert!(matches!(
-        parse_error("sqlite://"),
-        UrlError::MissingSqlitePath { .. }
+        local_error("sqlite://"),
+        UrlError::MissingFilePath { .. }
     ));
     assert!(matches!(
-        parse_error("sqlite://?mode=ro"),
-        UrlError::MissingSqlitePath { .. }
+        local_error("sqlite://?mode=ro"),
+        UrlError::MissingFilePath { .. }
     ));
     let no_slashes = parse_error("postgres:db");
     assert_eq!(
@@ -223,7 +265,7 @@ fn invalid_percent_escapes_are_url_errors_that_do_not_show_the_password() {
         parse("postgres://a:p%25w@h/db").expose_password(),
         Some("p%w")
     );
-    assert!(parse("sqlite:///tmp/50%off.db").sqlite_location().is_some());
+    assert!(parse("sqlite:///tmp/50%off.db").local_file().is_ok());
 }
 
 #[test]

@@ -231,7 +231,8 @@ impl Source<'_> {
         at: usize,
         what: &str,
     ) -> Result<(), FileError> {
-        validate_operation(operation)
+        // No `execute` in a declared schema, so no dialect's SQL rules are needed.
+        validate_operation(operation, &crate::sql::DialectSyntaxes::new())
             .map_err(|message| self.error(at, format!("{what}: {message}")))?;
         schema
             .apply(operation)

@@ -59,6 +59,11 @@ pub struct Capabilities {
     /// what a plugin that does not report it answers. Revisions naming anything longer
     /// are refused before a run.
     pub max_identifier_length: Option<IdentifierLimit>,
+    /// The database is a file on this machine (or in memory), named by the URL's path:
+    /// `scheme://relative.db` (relative to the configuration's directory),
+    /// `scheme:///abs/path.db`, `scheme::memory:`. Otherwise URLs name a server,
+    /// `scheme://user:password@host:port/database` (see [`crate::db_url::UrlForm`]).
+    pub local_file_database: bool,
 }
 
 impl Capabilities {

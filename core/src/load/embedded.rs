@@ -3,9 +3,10 @@
 
 use super::{LoadError, Revision};
 use crate::location::FileError;
-use crate::revision::sql_file::{parse_sql_header, parse_sql_revision};
-use crate::revision::toml_file::{parse_toml_header, parse_toml_revision};
+use crate::revision::sql_file::{parse_sql_header, parse_sql_revision_with};
+use crate::revision::toml_file::{parse_toml_header, parse_toml_revision_with};
 use crate::revision::{FileFormat, RevisionHeader};
+use crate::sql::DialectSyntaxes;
 use std::path::{Path, PathBuf};
 
 /// Revision files embedded at compile time: `(file name, contents)` pairs.
@@ -65,13 +66,22 @@ impl EmbeddedMigrations {
         }
     }
 
-    /// The whole revision behind `header`, if it is one of these files.
-    pub(crate) fn revision(&self, header: &RevisionHeader) -> Option<Result<Revision, FileError>> {
+    /// The whole revision behind `header`, if it is one of these files, its SQL read with
+    /// the rules `syntaxes` gives for its dialect.
+    pub(crate) fn revision(
+        &self,
+        header: &RevisionHeader,
+        syntaxes: &DialectSyntaxes,
+    ) -> Option<Result<Revision, FileError>> {
         let name = header.path.strip_prefix(EMBEDDED_DIR).ok()?.to_str()?;
         let (_, text) = self.files.iter().find(|(file, _)| *file == name)?;
         Some(match header.format {
-            FileFormat::Toml => parse_toml_revision(&header.path, text).map(Revision::Toml),
-            FileFormat::Sql => parse_sql_revision(&header.path, text).map(Revision::Sql),
+            FileFormat::Toml => {
+                parse_toml_revision_with(&header.path, text, syntaxes).map(Revision::Toml)
+            }
+            FileFormat::Sql => {
+                parse_sql_revision_with(&header.path, text, syntaxes).map(Revision::Sql)
+            }
         })
     }
 }

@@ -7,9 +7,10 @@ mod embedded;
 pub use embedded::EmbeddedMigrations;
 
 use crate::location::FileError;
-use crate::revision::sql_file::{parse_sql_header, parse_sql_revision, SqlRevision};
-use crate::revision::toml_file::{parse_toml_header, parse_toml_revision, TomlRevision};
+use crate::revision::sql_file::{parse_sql_header, parse_sql_revision_with, SqlRevision};
+use crate::revision::toml_file::{parse_toml_header, parse_toml_revision_with, TomlRevision};
 use crate::revision::{FileFormat, RevisionHeader};
+use crate::sql::DialectSyntaxes;
 use cache::{CachedHeader, DirHandle, HeaderCache, Stamp};
 use std::path::{Path, PathBuf};
 
@@ -309,12 +310,24 @@ fn read_text(path: &Path) -> Result<String, FileError> {
     })
 }
 
-/// Reads and validates a whole revision: every operation or statement.
+/// Reads and validates a whole revision with the generic lexical rules for any SQL in it,
+/// whatever dialect it is written for: [`read_revision_with`] an empty [`DialectSyntaxes`].
 pub fn read_revision(header: &RevisionHeader) -> Result<Revision, FileError> {
+    read_revision_with(header, &DialectSyntaxes::new())
+}
+
+/// Reads and validates a whole revision: every operation or statement, SQL read with the
+/// rules `syntaxes` gives for the dialect it is written for.
+pub fn read_revision_with(
+    header: &RevisionHeader,
+    syntaxes: &DialectSyntaxes,
+) -> Result<Revision, FileError> {
     let text = read_text(&header.path)?;
     let revision = match header.format {
-        FileFormat::Toml => Revision::Toml(parse_toml_revision(&header.path, &text)?),
-        FileFormat::Sql => Revision::Sql(parse_sql_revision(&header.path, &text)?),
+        FileFormat::Toml => {
+            Revision::Toml(parse_toml_revision_with(&header.path, &text, syntaxes)?)
+        }
+        FileFormat::Sql => Revision::Sql(parse_sql_revision_with(&header.path, &text, syntaxes)?),
     };
     if revision.header().id != header.id {
         return Err(FileError::whole_file(

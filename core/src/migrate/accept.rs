@@ -58,7 +58,7 @@ impl Migrator<'_> {
                 }
                 let header = self.graph.get(&revision);
                 let new_checksum = match header {
-                    Some(header) => crate::checksum::checksum(&self.read(header)?),
+                    Some(header) => self.checksum(&self.read(header)?),
                     None => continue,
                 };
                 let old_checksum = state

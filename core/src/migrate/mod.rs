@@ -28,9 +28,10 @@ use prepare::Loaded;
 
 use crate::dialect::{Dialect, StatementLimits, DEFAULT_LOCK_WAIT};
 use crate::graph::Graph;
-use crate::load::{read_revision, EmbeddedMigrations, Revision};
+use crate::load::{read_revision_with, EmbeddedMigrations, Revision};
 use crate::location::FileError;
 use crate::revision::RevisionHeader;
+use crate::sql::DialectSyntaxes;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
@@ -174,19 +175,25 @@ pub struct Migrator<'a> {
     graph: &'a Graph,
     settings: MigratorSettings,
     embedded: Option<EmbeddedMigrations>,
+    /// The lexical rules by dialect that SQL revisions and raw SQL are read and
+    /// checksummed with.
+    syntaxes: DialectSyntaxes,
     /// Revisions read in full by earlier calls, by id: a rehearsal (a dry run before the
     /// real run) does not parse every file twice, and the run executes what was checked.
     read_before: Mutex<HashMap<String, Loaded>>,
 }
 
 impl<'a> Migrator<'a> {
-    /// A migrator for `graph` on `dialect`.
+    /// A migrator for `graph` on `dialect`. SQL written for `dialect` (under its name or
+    /// one of its URL schemes) is read with its [`Dialect::syntax`], SQL for any other
+    /// dialect with the generic rules; see [`Migrator::with_syntaxes`].
     pub fn new(dialect: &'a dyn Dialect, graph: &'a Graph, settings: MigratorSettings) -> Self {
         Migrator {
             dialect,
             graph,
             settings,
             embedded: None,
+            syntaxes: crate::registry::syntaxes_of([dialect]),
             read_before: Mutex::default(),
         }
     }
@@ -198,12 +205,29 @@ impl<'a> Migrator<'a> {
         self
     }
 
+    /// Reads SQL written for each dialect with the rules `syntaxes` gives (e.g.
+    /// [`DialectRegistry::syntaxes`](crate::registry::DialectRegistry::syntaxes)), so that
+    /// revisions holding SQL for several dialects get the checksums the CLI computes with
+    /// the same dialects available. Replaces the table [`Migrator::new`] made.
+    pub fn with_syntaxes(mut self, syntaxes: DialectSyntaxes) -> Self {
+        self.syntaxes = syntaxes;
+        self
+    }
+
     /// The whole revision behind `header`, embedded or from its file.
     pub(crate) fn read(&self, header: &RevisionHeader) -> Result<Revision, FileError> {
-        match self.embedded.and_then(|embedded| embedded.revision(header)) {
+        let embedded = self
+            .embedded
+            .and_then(|embedded| embedded.revision(header, &self.syntaxes));
+        match embedded {
             Some(revision) => revision,
-            None => read_revision(header),
+            None => read_revision_with(header, &self.syntaxes),
         }
+    }
+
+    /// The checksum of `revision`, with this Migrator's lexical rules.
+    pub(crate) fn checksum(&self, revision: &Revision) -> String {
+        crate::checksum::checksum(revision, &self.syntaxes)
     }
 
     /// Reads the recorded state under the migration lock: once it is granted, no other

@@ -5,7 +5,6 @@
 use super::parallel::map_in_order;
 use super::version_table::VersionTable;
 use super::{DbState, Direction, MigrateError, Migrator, MigratorSettings, RowState};
-use crate::checksum::checksum;
 use crate::dialect::Dialect;
 use crate::dialect::{Connection, DbError, RenderMode, Statement};
 use crate::graph::relative_moves_up;
@@ -183,7 +182,7 @@ impl Migrator<'_> {
                 }
             }
         }
-        let checksum = checksum(&revision);
+        let checksum = self.checksum(&revision);
         let loaded = Loaded {
             revision: Arc::new(revision),
             checksum,
@@ -264,7 +263,7 @@ impl Migrator<'_> {
         // Every applied file is read and parsed: spread over the cores, as headers are.
         let results = map_in_order(
             &recorded,
-            |(sum, header)| Ok(checksum(&self.read(header)?) != *sum),
+            |(sum, header)| Ok(self.checksum(&self.read(header)?) != *sum),
             || {
                 Err(internal(
                     "comparing checksums",

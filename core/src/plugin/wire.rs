@@ -1,7 +1,7 @@
 //! The JSON documents that cross the plugin ABI, and their conversions from and to the
 //! types of [`crate::dialect`].
 
-use crate::db_url::{DatabaseUrl, SqliteLocation};
+use crate::db_url::DatabaseUrl;
 use crate::dialect::RenderMode;
 use crate::dialect::{Capabilities, DbError, DialectError, Statement};
 use crate::revision::ops::Operation;
@@ -181,25 +181,23 @@ impl From<WireStatement> for Statement {
 /// Query rows on the wire.
 pub type WireRows = Vec<Vec<WireValue>>;
 
-/// A [`DatabaseUrl`] on the wire: the URL as given, and a SQLite file as the host resolved
-/// it (relative to the configuration file), which the URL text alone does not say.
+/// A [`DatabaseUrl`] on the wire: the URL as given, and the directory the host resolves a
+/// relative database file against (the configuration file's), which the URL text alone
+/// does not say.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WireUrl {
     /// The URL as given (it may hold a password: it never leaves the process).
     pub url: String,
-    /// For a SQLite file, its resolved path.
+    /// The directory a relative file path in it is relative to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sqlite_file: Option<PathBuf>,
+    pub base_dir: Option<PathBuf>,
 }
 
 impl From<&DatabaseUrl> for WireUrl {
     fn from(url: &DatabaseUrl) -> Self {
         WireUrl {
             url: url.expose_secret_str().to_string(),
-            sqlite_file: match url.sqlite_location() {
-                Some(SqliteLocation::File(path)) => Some(path.clone()),
-                _ => None,
-            },
+            base_dir: url.base_dir().map(PathBuf::from),
         }
     }
 }
@@ -207,11 +205,11 @@ impl From<&DatabaseUrl> for WireUrl {
 impl WireUrl {
     /// The URL again, parsed on this side of the boundary.
     pub fn to_url(&self) -> Result<DatabaseUrl, DbError> {
-        let parsed = DatabaseUrl::parse(&self.url).map_err(|e| DbError::new(e.to_string()))?;
-        Ok(match &self.sqlite_file {
-            Some(path) => parsed.with_sqlite_file(path.clone()),
-            None => parsed,
-        })
+        match &self.base_dir {
+            Some(dir) => DatabaseUrl::parse_relative_to(&self.url, dir),
+            None => DatabaseUrl::parse(&self.url),
+        }
+        .map_err(|e| DbError::new(e.to_string()))
     }
 }
 

@@ -42,7 +42,7 @@ use directive::{apply, directive, is_blank, lines_from, Directive, HeaderKey, Li
 
 use crate::location::FileError;
 use crate::revision::{FileFormat, RevisionHeader};
-use crate::sql::{canonical_form, split_statements, SqlFlavor, Statement};
+use crate::sql::{canonical_form, split_statements, DialectSyntaxes, SqlSyntax, Statement};
 
 /// The `-- retort:KEY` header directives a SQL revision accepts, in the order errors list
 /// them.
@@ -67,25 +67,24 @@ pub struct SqlRevision {
     /// which makes the revision irreversible (an empty section is `Some` and empty:
     /// nothing to undo).
     pub downgrade: Option<Vec<Statement>>,
+    /// The lexical rules its sections were split with: those of its declared dialect, or
+    /// the generic rules (see [`DialectSyntaxes::for_dialect`]). Its canonical form uses
+    /// them too.
+    pub syntax: SqlSyntax,
 }
 
 impl SqlRevision {
-    /// The lexical rules of the revision's declared dialect ([`SqlFlavor::Generic`] if none).
-    pub fn flavor(&self) -> SqlFlavor {
-        SqlFlavor::from_dialect(self.header.dialect.as_deref())
-    }
-
     /// What the checksum covers: both sections' statements in canonical form
     /// ([`crate::sql::canonical_form`]), each section under its marker, so that moving a
     /// statement from one section to the other changes it.
     pub fn canonical_form(&self) -> String {
-        let flavor = self.flavor();
+        let syntax = &self.syntax;
         format!(
             "-- retort:upgrade\n{}-- retort:downgrade\n{}",
-            canonical_form(&self.upgrade, flavor),
+            canonical_form(&self.upgrade, syntax),
             // Absent and empty are one form: writing an empty section into an applied
             // revision must not count as a change.
-            canonical_form(self.downgrade.as_deref().unwrap_or_default(), flavor)
+            canonical_form(self.downgrade.as_deref().unwrap_or_default(), syntax)
         )
     }
 }
@@ -102,17 +101,33 @@ pub fn parse_sql_header(path: &Path, text: &str) -> Result<RevisionHeader, FileE
     read_header(path, text).map(|(header, _)| header)
 }
 
+/// Parses the whole SQL revision `text` (the contents of `path`) with the generic lexical
+/// rules, whatever dialect it declares: [`parse_sql_revision_with`] an empty
+/// [`DialectSyntaxes`]. To read it as its dialect does, use [`parse_sql_revision_with`].
+///
+/// # Errors
+///
+/// As [`parse_sql_revision_with`].
+pub fn parse_sql_revision(path: &Path, text: &str) -> Result<SqlRevision, FileError> {
+    parse_sql_revision_with(path, text, &DialectSyntaxes::new())
+}
+
 /// Parses the whole SQL revision `text` (the contents of `path`): its header, then each
-/// section split into statements with the lexical rules of the declared dialect.
+/// section split into statements with the lexical rules `syntaxes` gives for the declared
+/// dialect (the generic rules when it declares none, or one `syntaxes` does not know).
 ///
 /// # Errors
 ///
 /// Everything [`parse_sql_header`] reports, a header line or unknown directive after the
 /// first section, a repeated section marker, and a quote, comment or block that is never
 /// closed (at its file line and column).
-pub fn parse_sql_revision(path: &Path, text: &str) -> Result<SqlRevision, FileError> {
+pub fn parse_sql_revision_with(
+    path: &Path,
+    text: &str,
+    syntaxes: &DialectSyntaxes,
+) -> Result<SqlRevision, FileError> {
     let (header, end) = read_header(path, text)?;
-    let flavor = SqlFlavor::from_dialect(header.dialect.as_deref());
+    let syntax = syntaxes.for_dialect(header.dialect.as_deref());
     let mut sections: Vec<Body> = Vec::with_capacity(2);
     let mut current = Body {
         section: Section::Upgrade,
@@ -163,9 +178,10 @@ pub fn parse_sql_revision(path: &Path, text: &str) -> Result<SqlRevision, FileEr
         header,
         upgrade: Vec::new(),
         downgrade: None,
+        syntax,
     };
     for body in sections {
-        let statements = body.split(path, text, flavor)?;
+        let statements = body.split(path, text, &syntax)?;
         match body.section {
             Section::Upgrade => revision.upgrade = statements,
             Section::Downgrade => revision.downgrade = Some(statements),
@@ -190,10 +206,10 @@ impl Body {
         &self,
         path: &Path,
         text: &str,
-        flavor: SqlFlavor,
+        syntax: &SqlSyntax,
     ) -> Result<Vec<Statement>, FileError> {
         let mut statements =
-            split_statements(&text[self.start..self.end], flavor).map_err(|e| {
+            split_statements(&text[self.start..self.end], syntax).map_err(|e| {
                 let line = self.marker_line + e.at.line;
                 FileError::at_line_col(path, line, e.at.column, e.kind.to_string())
             })?;

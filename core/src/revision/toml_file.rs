@@ -6,6 +6,7 @@ use super::ops::{Operation, OPERATION_NAMES};
 use super::validate::validate_operation;
 use crate::dialect::LimitOverrides;
 use crate::location::FileError;
+use crate::sql::DialectSyntaxes;
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny};
 use serde::Deserialize;
 use std::path::Path;
@@ -109,8 +110,22 @@ pub fn parse_toml_header(path: &Path, text: &str) -> Result<RevisionHeader, File
     doc.into_header(path, text)
 }
 
-/// Reads a whole TOML revision: header and every operation, validated.
+/// Reads a whole TOML revision: header and every operation, validated, raw SQL read with
+/// the generic lexical rules whatever dialect it is written for ([`parse_toml_revision_with`]
+/// an empty [`DialectSyntaxes`]).
 pub fn parse_toml_revision(path: &Path, text: &str) -> Result<TomlRevision, FileError> {
+    parse_toml_revision_with(path, text, &DialectSyntaxes::new())
+}
+
+/// Reads a whole TOML revision: header and every operation, validated; the raw SQL of
+/// `execute` operations is read with the rules `syntaxes` gives for the dialect it is
+/// written for (the generic rules for `default`, SQL for every dialect, and dialects
+/// `syntaxes` does not know).
+pub fn parse_toml_revision_with(
+    path: &Path,
+    text: &str,
+    syntaxes: &DialectSyntaxes,
+) -> Result<TomlRevision, FileError> {
     let document = DeTable::parse(text).map_err(|e| section_twice(path, text, &e))?;
     let span = document.span();
     let mut root = document.into_inner();
@@ -120,11 +135,11 @@ pub fn parse_toml_revision(path: &Path, text: &str) -> Result<TomlRevision, File
         from_spanned_table(Spanned::new(span, root)).map_err(|e| toml_error(path, text, &e))?;
     let header = header.into_header(path, text)?;
     let upgrade = match upgrade {
-        Some(value) => parse_operations(path, text, "upgrade", value)?,
+        Some(value) => parse_operations(path, text, syntaxes, "upgrade", value)?,
         None => Vec::new(),
     };
     let downgrade = match downgrade {
-        Some(value) => Some(parse_operations(path, text, "downgrade", value)?),
+        Some(value) => Some(parse_operations(path, text, syntaxes, "downgrade", value)?),
         None => None,
     };
     Ok(TomlRevision {
@@ -174,6 +189,7 @@ fn from_spanned_table<T: DeserializeOwned>(
 fn parse_operations(
     path: &Path,
     text: &str,
+    syntaxes: &DialectSyntaxes,
     section: &str,
     value: Spanned<DeValue<'_>>,
 ) -> Result<Vec<Operation>, FileError> {
@@ -205,7 +221,7 @@ fn parse_operations(
             &position,
             Spanned::new(item_span.clone(), table),
         )?;
-        validate_operation(&operation).map_err(|message| {
+        validate_operation(&operation, syntaxes).map_err(|message| {
             FileError::at_offset(
                 path,
                 text,

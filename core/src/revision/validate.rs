@@ -3,11 +3,12 @@
 
 use super::ops::{Column, Operation, SqlText};
 use super::types::{ColumnType, NeutralType};
-use crate::sql::{split_statements, SqlFlavor};
+use crate::sql::{split_statements, DialectSyntaxes};
 use std::collections::HashSet;
 
-/// Checks one operation; the error says what is wrong (the caller adds where).
-pub(crate) fn validate_operation(op: &Operation) -> Result<(), String> {
+/// Checks one operation, its raw SQL read with the rules `syntaxes` gives for each dialect;
+/// the error says what is wrong (the caller adds where).
+pub(crate) fn validate_operation(op: &Operation, syntaxes: &DialectSyntaxes) -> Result<(), String> {
     if let Some(table) = op.table() {
         name("table", table)?;
     }
@@ -100,14 +101,14 @@ pub(crate) fn validate_operation(op: &Operation) -> Result<(), String> {
         }
         Operation::DropConstraint(c) => name("name", &c.name)?,
         Operation::Execute(e) => match &e.sql {
-            SqlText::Everywhere(sql) => executable_sql("sql", None, sql)?,
+            SqlText::Everywhere(sql) => executable_sql("sql", syntaxes, None, sql)?,
             SqlText::PerDialect(by_dialect) => {
                 if by_dialect.is_empty() {
                     return Err("`sql` is an empty table: give SQL per dialect or `default`".into());
                 }
                 for (dialect, sql) in by_dialect {
-                    let flavor = (dialect != "default").then_some(dialect.as_str());
-                    executable_sql(&format!("sql.{dialect}"), flavor, sql)?;
+                    let named = (dialect != "default").then_some(dialect.as_str());
+                    executable_sql(&format!("sql.{dialect}"), syntaxes, named, sql)?;
                 }
             }
         },
@@ -180,9 +181,14 @@ fn sql_fragment(what: &str, sql: &str) -> Result<(), String> {
 }
 
 /// Raw SQL must split into statements (an unterminated quote is caught on load, not at run time).
-fn executable_sql(what: &str, dialect: Option<&str>, sql: &str) -> Result<(), String> {
+fn executable_sql(
+    what: &str,
+    syntaxes: &DialectSyntaxes,
+    dialect: Option<&str>,
+    sql: &str,
+) -> Result<(), String> {
     sql_fragment(what, sql)?;
-    match split_statements(sql, SqlFlavor::from_dialect(dialect)) {
+    match split_statements(sql, &syntaxes.for_dialect(dialect)) {
         Ok(statements) if statements.is_empty() => {
             Err(format!("`{what}` holds no statement, only comments"))
         }

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::lexer::Lexer;
-use super::{split_statements, SplitError, SqlFlavor, Statement};
+use super::{split_statements, SplitError, SqlSyntax, Statement};
 
 /// The canonical form of one statement's SQL.
 ///
@@ -11,10 +11,11 @@ use super::{split_statements, SplitError, SqlFlavor, Statement};
 /// does not change a checksum), comments are dropped, every run of whitespace and comments
 /// outside literals and quoted identifiers becomes one space, and the ends are trimmed.
 /// Nothing else changes: no case folding, and whitespace inside a literal is kept.
-/// MySQL `/*! ... */` and `/*+ ... */` comments are code to the server and are kept.
-pub fn canonical_statement(sql: &str, flavor: SqlFlavor) -> String {
+/// Executable comments (`/*! ... */`, `/*+ ... */`, with
+/// [`SqlSyntax::executable_comments`]) are code to the server and are kept.
+pub fn canonical_statement(sql: &str, syntax: &SqlSyntax) -> String {
     let sql = normalize_line_breaks(sql);
-    let mut lexer = Lexer::new(&sql, flavor);
+    let mut lexer = Lexer::new(&sql, syntax);
     let mut out = String::with_capacity(sql.len());
     let mut separated = false;
     while let Some(token) = lexer.next_token(None) {
@@ -45,10 +46,10 @@ fn push_separated(out: &mut String, separated: &mut bool, token: &str) {
 
 /// The canonical form of a list of statements: each statement's canonical form
 /// ([`canonical_statement`]) followed by `;` and a line feed.
-pub fn canonical_form(statements: &[Statement], flavor: SqlFlavor) -> String {
+pub fn canonical_form(statements: &[Statement], syntax: &SqlSyntax) -> String {
     let mut out = String::new();
     for statement in statements {
-        let canonical = canonical_statement(&statement.sql, flavor);
+        let canonical = canonical_statement(&statement.sql, syntax);
         if !canonical.is_empty() {
             out.push_str(&canonical);
             out.push_str(";\n");
@@ -62,8 +63,8 @@ pub fn canonical_form(statements: &[Statement], flavor: SqlFlavor) -> String {
 /// # Errors
 ///
 /// Whatever [`split_statements`] reports.
-pub fn canonical_form_of_text(text: &str, flavor: SqlFlavor) -> Result<String, SplitError> {
-    Ok(canonical_form(&split_statements(text, flavor)?, flavor))
+pub fn canonical_form_of_text(text: &str, syntax: &SqlSyntax) -> Result<String, SplitError> {
+    Ok(canonical_form(&split_statements(text, syntax)?, syntax))
 }
 
 /// `text` with CRLF and lone CR turned into LF.

@@ -1,23 +1,34 @@
-//! Tokens of SQL text: just enough lexing to know what is a literal, a comment or a word.
+//! Tokens of SQL text: just enough lexing to know what is a literal, a comment or a word,
+//! following a dialect's [`SqlSyntax`]. The splitter and the canonical form use it, and so
+//! do drivers that read SQL text back from their database ([`tokens`]).
 //!
 //! Works on bytes: every character that ends or starts a token is ASCII, and UTF-8 never
 //! uses ASCII bytes inside a multi-byte character, so token bounds are always char bounds.
 
-use super::{Construct, SqlFlavor};
+use std::fmt;
+use std::ops::Range;
+
+use super::{Construct, SqlSyntax};
 
 /// What kind of text a token is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TokenKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenKind {
     /// A run of ASCII whitespace.
     Whitespace,
-    /// `-- ...` or (MySQL) `# ...`, up to but excluding the line break.
+    /// `-- ...` or `# ...` (with [`SqlSyntax::hash_comments`]), up to but excluding the
+    /// line break.
     LineComment,
     /// `/* ... */`.
     BlockComment,
-    /// MySQL `/*! ... */` and `/*+ ... */`: comments the server reads, so they are code.
+    /// `/*! ... */` and `/*+ ... */` with [`SqlSyntax::executable_comments`]: comments the
+    /// server reads, so they are code.
     ExecutableComment,
-    /// A string literal, a quoted identifier or a dollar-quoted string, quotes included.
-    Quoted,
+    /// A string literal, quotes included: `'...'`, `E'...'`, `$tag$...$tag$`, and `"..."`
+    /// with [`SqlSyntax::double_quoted_strings`].
+    String,
+    /// A quoted identifier, quotes included: `"..."`, `` `...` `` or `[...]`.
+    QuotedIdentifier,
     /// A keyword, identifier or number (letters, digits, `_`, `$`, non-ASCII).
     Word,
     /// Any other single (ASCII) character.
@@ -25,8 +36,9 @@ pub(crate) enum TokenKind {
 }
 
 impl TokenKind {
-    /// Whitespace and comments: what separates tokens without being one.
-    pub(crate) fn is_trivia(self) -> bool {
+    /// Whitespace and comments: what separates tokens without being one. (Executable
+    /// comments are code, not trivia.)
+    pub fn is_trivia(self) -> bool {
         matches!(
             self,
             TokenKind::Whitespace | TokenKind::LineComment | TokenKind::BlockComment
@@ -35,19 +47,109 @@ impl TokenKind {
 }
 
 /// A token: its kind and its byte range in the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Token {
-    pub(crate) kind: TokenKind,
-    pub(crate) start: usize,
-    pub(crate) end: usize,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Token {
+    /// What kind of text it is.
+    pub kind: TokenKind,
+    /// The byte offset of its first character.
+    pub start: usize,
+    /// The byte offset just past its last character.
+    pub end: usize,
 }
 
-/// A quote or comment that was opened at byte `start` and never closed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Unterminated {
-    pub(crate) construct: Construct,
-    pub(crate) closer: String,
-    pub(crate) start: usize,
+impl Token {
+    /// Its byte range in the text.
+    pub fn span(&self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// Its text, taken from the `text` it was read from.
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    /// Whether it is the word `keyword`, ignoring ASCII case.
+    pub fn is_keyword(&self, text: &str, keyword: &str) -> bool {
+        self.kind == TokenKind::Word && self.text(text).eq_ignore_ascii_case(keyword)
+    }
+}
+
+/// A quote or comment that was opened and never closed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unterminated {construct} starting at byte {start}; expected a closing `{closer}`")]
+#[non_exhaustive]
+pub struct Unterminated {
+    /// What was left open.
+    pub construct: Construct,
+    /// The text that would have closed it.
+    pub closer: String,
+    /// The byte offset where it was opened.
+    pub start: usize,
+}
+
+/// The tokens of `text`, read with `syntax`'s rules, in order. An unterminated quote or
+/// comment is the last item.
+pub fn tokens<'a>(text: &'a str, syntax: &SqlSyntax) -> Tokens<'a> {
+    Tokens {
+        lexer: Lexer::new(text, syntax),
+        failed: false,
+    }
+}
+
+/// The iterator returned by [`tokens`].
+#[derive(Debug)]
+pub struct Tokens<'a> {
+    lexer: Lexer<'a>,
+    failed: bool,
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Result<Token, Unterminated>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let next = self.lexer.next_token(None)?;
+        self.failed = next.is_err();
+        Some(next)
+    }
+}
+
+/// What a quoted identifier or simple string token spells: the text between its quotes,
+/// with doubled quotes undone (`"a""b"` is `a"b`, `[x]` is `x`, `'it''s'` is `it's`).
+/// `None` for any other text, including strings with a prefix or dollar quotes. Backslash
+/// escapes are left as they are.
+pub fn unquote(token_text: &str) -> Option<String> {
+    let mut chars = token_text.chars();
+    let open = chars.next()?;
+    let close = match open {
+        '"' | '`' | '\'' => open,
+        '[' => ']',
+        _ => return None,
+    };
+    let inner = chars.as_str().strip_suffix(close)?;
+    Some(if open == '[' {
+        inner.to_owned()
+    } else {
+        inner.replace(&format!("{close}{close}"), &close.to_string())
+    })
+}
+
+impl fmt::Display for TokenKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenKind::Whitespace => "whitespace",
+            TokenKind::LineComment => "line comment",
+            TokenKind::BlockComment => "block comment",
+            TokenKind::ExecutableComment => "executable comment",
+            TokenKind::String => "string literal",
+            TokenKind::QuotedIdentifier => "quoted identifier",
+            TokenKind::Word => "word",
+            TokenKind::Punct => "punctuation",
+        })
+    }
 }
 
 /// Reads tokens one at a time; the caller may move `pos` (e.g. past a delimiter).
@@ -55,7 +157,7 @@ pub(crate) struct Unterminated {
 pub(crate) struct Lexer<'a> {
     text: &'a str,
     bytes: &'a [u8],
-    flavor: SqlFlavor,
+    syntax: SqlSyntax,
     /// The byte offset of the next token.
     pub(crate) pos: usize,
 }
@@ -70,11 +172,11 @@ fn is_tag_start(b: u8) -> bool {
 
 impl<'a> Lexer<'a> {
     /// A lexer at the start of `text`.
-    pub(crate) fn new(text: &'a str, flavor: SqlFlavor) -> Self {
+    pub(crate) fn new(text: &'a str, syntax: &SqlSyntax) -> Self {
         Lexer {
             text,
             bytes: text.as_bytes(),
-            flavor,
+            syntax: *syntax,
             pos: 0,
         }
     }
@@ -100,19 +202,19 @@ impl<'a> Lexer<'a> {
             b'-' if second == Some(b'-') && self.dash_dash_is_comment(start) => {
                 Ok(self.line_comment(start))
             }
-            b'#' if self.flavor == SqlFlavor::Mysql => Ok(self.line_comment(start)),
+            b'#' if self.syntax.hash_comments => Ok(self.line_comment(start)),
             b'/' if second == Some(b'*') => self.block_comment(start),
-            b'\'' => self.quoted(start, start, b'\'', self.flavor == SqlFlavor::Mysql),
-            b'"' if self.flavor == SqlFlavor::Mysql => self.quoted(start, start, b'"', true),
-            b'"' => self.quoted(start, start, b'"', false),
-            b'`' if self.flavor != SqlFlavor::Postgres => self.quoted(start, start, b'`', false),
-            b'[' if self.flavor == SqlFlavor::Sqlite => self.bracketed(start),
-            b'$' if matches!(self.flavor, SqlFlavor::Postgres | SqlFlavor::Generic) => {
-                match self.dollar_tag_end(start) {
-                    Some(tag_end) => self.dollar_quoted(start, tag_end),
-                    None => Ok(self.single(start)),
-                }
+            b'\'' => self.quoted(start, start, b'\'', self.syntax.backslash_escapes),
+            b'"' if self.syntax.double_quoted_strings => {
+                self.quoted(start, start, b'"', self.syntax.backslash_escapes)
             }
+            b'"' => self.quoted(start, start, b'"', false),
+            b'`' if self.syntax.backtick_identifiers => self.quoted(start, start, b'`', false),
+            b'[' if self.syntax.bracket_identifiers => self.bracketed(start),
+            b'$' if self.syntax.dollar_quoting => match self.dollar_tag_end(start) {
+                Some(tag_end) => self.dollar_quoted(start, tag_end),
+                None => Ok(self.single(start)),
+            },
             b if is_word_byte(b) => self.word(start, stop_word_at),
             _ => Ok(self.single(start)),
         };
@@ -135,9 +237,10 @@ impl<'a> Lexer<'a> {
         self.token(kind, start, start + len)
     }
 
-    /// MySQL reads `--` as a comment only when whitespace (or the end) follows it.
+    /// Some databases (MySQL) read `--` as a comment only when whitespace, a control
+    /// character or the end follows it.
     fn dash_dash_is_comment(&self, start: usize) -> bool {
-        self.flavor != SqlFlavor::Mysql
+        !self.syntax.dash_dash_needs_space
             || match self.bytes.get(start + 2) {
                 Some(b) => b.is_ascii_whitespace() || b.is_ascii_control(),
                 None => true,
@@ -149,9 +252,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn block_comment(&self, start: usize) -> Result<Token, Unterminated> {
-        let nested = self.flavor == SqlFlavor::Postgres;
+        let nested = self.syntax.nested_block_comments;
         let kind = match self.bytes.get(start + 2) {
-            Some(b'!' | b'+') if self.flavor == SqlFlavor::Mysql => TokenKind::ExecutableComment,
+            Some(b'!' | b'+') if self.syntax.executable_comments => TokenKind::ExecutableComment,
             _ => TokenKind::BlockComment,
         };
         let mut depth = 1usize;
@@ -197,7 +300,7 @@ impl<'a> Lexer<'a> {
                     i += 2;
                     continue;
                 }
-                return Ok(self.token(TokenKind::Quoted, start, i + 1));
+                return Ok(self.token(self.quoted_kind(quote), start, i + 1));
             }
             i += if b == b'\\' && backslash_escapes {
                 2
@@ -205,10 +308,9 @@ impl<'a> Lexer<'a> {
                 1
             };
         }
-        let construct = match quote {
-            b'\'' => Construct::String,
-            b'"' if self.flavor == SqlFlavor::Mysql => Construct::String,
-            b'"' => Construct::QuotedIdentifier,
+        let construct = match (quote, self.quoted_kind(quote)) {
+            (_, TokenKind::String) => Construct::String,
+            (b'"', _) => Construct::QuotedIdentifier,
             _ => Construct::BacktickIdentifier,
         };
         Err(Unterminated {
@@ -218,9 +320,18 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    /// What a run quoted with `quote` is: a string or an identifier.
+    fn quoted_kind(&self, quote: u8) -> TokenKind {
+        match quote {
+            b'\'' => TokenKind::String,
+            b'"' if self.syntax.double_quoted_strings => TokenKind::String,
+            _ => TokenKind::QuotedIdentifier,
+        }
+    }
+
     fn bracketed(&self, start: usize) -> Result<Token, Unterminated> {
         match self.bytes[start..].iter().position(|&b| b == b']') {
-            Some(len) => Ok(self.token(TokenKind::Quoted, start, start + len + 1)),
+            Some(len) => Ok(self.token(TokenKind::QuotedIdentifier, start, start + len + 1)),
             None => Err(Unterminated {
                 construct: Construct::BracketIdentifier,
                 closer: "]".to_owned(),
@@ -249,7 +360,7 @@ impl<'a> Lexer<'a> {
     fn dollar_quoted(&self, start: usize, tag_end: usize) -> Result<Token, Unterminated> {
         let tag = &self.text[start..tag_end];
         match self.text[tag_end..].find(tag) {
-            Some(at) => Ok(self.token(TokenKind::Quoted, start, tag_end + at + tag.len())),
+            Some(at) => Ok(self.token(TokenKind::String, start, tag_end + at + tag.len())),
             None => Err(Unterminated {
                 construct: Construct::DollarQuote,
                 closer: tag.to_owned(),
@@ -266,7 +377,7 @@ impl<'a> Lexer<'a> {
             }
             end += 1;
         }
-        let is_escape_string_prefix = self.flavor == SqlFlavor::Postgres
+        let is_escape_string_prefix = self.syntax.escape_strings
             && end == start + 1
             && matches!(self.bytes[start], b'E' | b'e')
             && self.bytes.get(end) == Some(&b'\'');

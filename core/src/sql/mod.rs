@@ -1,56 +1,39 @@
 //! Plain SQL text: splitting into statements, and the canonical form that checksums cover.
 //!
-//! A small lexer knows each flavor's quotes and comments; [`split_statements`] uses it to
-//! find statement boundaries, and [`canonical_form`] uses it to drop comments and collapse
-//! whitespace without touching literals.
+//! A small lexer ([`tokens`]) reads a dialect's quotes and comments as its [`SqlSyntax`]
+//! declares them; [`split_statements`] uses it to find statement boundaries, and
+//! [`canonical_form`] uses it to drop comments and collapse whitespace without touching
+//! literals. Nothing here knows a particular database: SQL that names no dialect is read
+//! with [`SqlSyntax::default`].
 
 mod canonical;
 mod lexer;
+mod parens;
 mod split;
 mod syntax;
+mod syntaxes;
 
 #[cfg(test)]
 mod canonical_tests;
 #[cfg(test)]
+mod lexer_tests;
+#[cfg(test)]
 mod split_block_tests;
 #[cfg(test)]
 mod split_tests;
+#[cfg(test)]
+pub(crate) mod test_rules;
 
 use std::fmt;
 
 use crate::location::LineCol;
 
 pub use canonical::{canonical_form, canonical_form_of_text, canonical_statement};
+pub use lexer::{tokens, unquote, Token, TokenKind, Tokens, Unterminated};
+pub use parens::strip_enclosing_parentheses;
 pub use split::split_statements;
 pub use syntax::{PlaceholderStyle, SqlSyntax};
-
-/// Which SQL lexical rules to follow: quotes, comments and escapes differ between databases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SqlFlavor {
-    /// No dialect declared: `'...'`, `"..."`, backticks, `--` and `/* */` comments,
-    /// dollar quoting and `DELIMITER` lines are all understood.
-    Generic,
-    /// PostgreSQL: dollar quoting, `E'...'` escape strings, nested `/* */` comments.
-    Postgres,
-    /// MySQL and MariaDB: backslash escapes, `"..."` strings, backticks, `#` comments,
-    /// `DELIMITER` lines.
-    Mysql,
-    /// SQLite: backticks and `[...]` identifiers.
-    Sqlite,
-}
-
-impl SqlFlavor {
-    /// The flavor for a dialect name as written in `-- retort:dialect` or derived from a URL;
-    /// unknown names (plugins) and `None` give [`SqlFlavor::Generic`].
-    pub fn from_dialect(dialect: Option<&str>) -> SqlFlavor {
-        match dialect.map(str::to_ascii_lowercase).as_deref() {
-            Some("postgres" | "postgresql") => SqlFlavor::Postgres,
-            Some("mysql" | "mariadb") => SqlFlavor::Mysql,
-            Some("sqlite" | "sqlite3") => SqlFlavor::Sqlite,
-            _ => SqlFlavor::Generic,
-        }
-    }
-}
+pub use syntaxes::DialectSyntaxes;
 
 /// One statement of a SQL text, as sent to the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,17 +51,17 @@ pub struct Statement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Construct {
-    /// A `'...'` string (or `E'...'`, or a MySQL `"..."` string).
+    /// A `'...'` string (or `E'...'`, or a `"..."` string where double quotes make strings).
     String,
     /// A `"..."` quoted identifier.
     QuotedIdentifier,
     /// A `` `...` `` quoted identifier.
     BacktickIdentifier,
-    /// A `[...]` quoted identifier (SQLite).
+    /// A `[...]` quoted identifier.
     BracketIdentifier,
     /// A `/* ... */` comment.
     BlockComment,
-    /// A `$$ ... $$` or `$tag$ ... $tag$` string (PostgreSQL).
+    /// A `$$ ... $$` or `$tag$ ... $tag$` string.
     DollarQuote,
 }
 

@@ -2,18 +2,18 @@
 //! trigger or routine bodies, following `DELIMITER` lines.
 
 use super::lexer::{Lexer, Token, TokenKind, Unterminated};
-use super::{SplitError, SplitErrorKind, SqlFlavor, Statement};
+use super::{SplitError, SplitErrorKind, SqlSyntax, Statement};
 use crate::location::LineCol;
 
 const DEFAULT_DELIMITER: &str = ";";
 
-/// Splits `text` into its statements, read with `flavor`'s quoting and comment rules.
+/// Splits `text` into its statements, read with `syntax`'s quoting and comment rules.
 ///
 /// Statements end at `;` outside quotes and comments, except inside the `BEGIN ... END`
 /// body of a `CREATE [OR REPLACE] [TEMP|TEMPORARY] [DEFINER=...] TRIGGER / PROCEDURE /
 /// FUNCTION / EVENT` statement (`BEGIN` and `CASE` open a block, `END` closes one unless
-/// followed by `IF`, `LOOP`, `WHILE` or `REPEAT`). With MySQL or no dialect, a line
-/// `DELIMITER xx` makes `xx` the delimiter until the next `DELIMITER` line; a custom
+/// followed by `IF`, `LOOP`, `WHILE` or `REPEAT`). With [`SqlSyntax::delimiter_lines`]
+/// (MySQL's, and the generic rules), a line `DELIMITER xx` makes `xx` the delimiter until the next `DELIMITER` line; a custom
 /// delimiter ends a statement wherever it appears outside quotes and comments, as in the
 /// `mysql` client. Empty statements are dropped. Runs in time linear in the text's length.
 ///
@@ -21,10 +21,10 @@ const DEFAULT_DELIMITER: &str = ";";
 ///
 /// A quote, quoted identifier, comment or dollar quote that is never closed, a block
 /// opened in a routine body that is never closed, and a malformed `DELIMITER` line.
-pub fn split_statements(text: &str, flavor: SqlFlavor) -> Result<Vec<Statement>, SplitError> {
+pub fn split_statements(text: &str, syntax: &SqlSyntax) -> Result<Vec<Statement>, SplitError> {
     Splitter {
-        lexer: Lexer::new(text, flavor),
-        flavor,
+        lexer: Lexer::new(text, syntax),
+        reads_delimiter_lines: syntax.delimiter_lines,
         delimiter: DEFAULT_DELIMITER.to_owned(),
         current: None,
         statements: Vec::new(),
@@ -158,7 +158,7 @@ impl InProgress {
 #[derive(Debug)]
 struct Splitter<'a> {
     lexer: Lexer<'a>,
-    flavor: SqlFlavor,
+    reads_delimiter_lines: bool,
     delimiter: String,
     current: Option<InProgress>,
     statements: Vec<Statement>,
@@ -190,7 +190,7 @@ impl Splitter<'_> {
                 Some(Ok(token)) => token,
                 Some(Err(unterminated)) => return Err(self.unterminated(unterminated)),
             };
-            let reads_delimiter_lines = self.reads_delimiter_lines();
+            let reads_delimiter_lines = self.reads_delimiter_lines;
             match &mut self.current {
                 Some(current) if custom => {
                     if token.kind != TokenKind::Whitespace {
@@ -215,10 +215,6 @@ impl Splitter<'_> {
         }
         self.finish_statement();
         Ok(self.statements)
-    }
-
-    fn reads_delimiter_lines(&self) -> bool {
-        matches!(self.flavor, SqlFlavor::Mysql | SqlFlavor::Generic)
     }
 
     fn finish_statement(&mut self) {

@@ -1,6 +1,7 @@
 //! Tests of the splitter on trigger and routine bodies and `DELIMITER` lines.
 
 use super::split_tests::{at, split_error, sqls, ALL};
+use super::test_rules::Like;
 use super::*;
 
 const SQLITE_TRIGGER: &str = "CREATE TRIGGER trg AFTER INSERT ON a FOR EACH ROW\n\
@@ -14,7 +15,7 @@ const SQLITE_TRIGGER: &str = "CREATE TRIGGER trg AFTER INSERT ON a FOR EACH ROW\
 fn sqlite_trigger_bodies_hold_several_statements() {
     let text = format!("CREATE TABLE a (x int);\n{SQLITE_TRIGGER};\nSELECT 2;");
     assert_eq!(
-        sqls(&text, SqlFlavor::Sqlite),
+        sqls(&text, Like::Sqlite),
         ["CREATE TABLE a (x int)", SQLITE_TRIGGER, "SELECT 2"]
     );
     let text = format!(
@@ -22,7 +23,7 @@ fn sqlite_trigger_bodies_hold_several_statements() {
         &SQLITE_TRIGGER[15..]
     );
     assert_eq!(
-        sqls(&format!("{text};SELECT 2"), SqlFlavor::Sqlite),
+        sqls(&format!("{text};SELECT 2"), Like::Sqlite),
         [&text, "SELECT 2"]
     );
 }
@@ -59,16 +60,10 @@ const MYSQL_PROCEDURE: &str = "CREATE DEFINER=`root`@`localhost` PROCEDURE p(IN 
 #[test]
 fn mysql_procedures_with_if_loops_and_case_statements() {
     let text = format!("{MYSQL_PROCEDURE};\nCALL p(3);");
-    assert_eq!(
-        sqls(&text, SqlFlavor::Mysql),
-        [MYSQL_PROCEDURE, "CALL p(3)"]
-    );
+    assert_eq!(sqls(&text, Like::Mysql), [MYSQL_PROCEDURE, "CALL p(3)"]);
     let or_replace = MYSQL_PROCEDURE.replace("CREATE DEFINER", "create or replace definer");
     let text = format!("{or_replace};\nCALL p(3);");
-    assert_eq!(
-        sqls(&text, SqlFlavor::Mysql),
-        [or_replace.as_str(), "CALL p(3)"]
-    );
+    assert_eq!(sqls(&text, Like::Mysql), [or_replace.as_str(), "CALL p(3)"]);
 }
 
 #[test]
@@ -82,7 +77,7 @@ fn definer_forms_are_skipped() {
             "CREATE {definer} EVENT e ON SCHEDULE EVERY 1 DAY DO BEGIN \
                             DELETE FROM t; DELETE FROM u; END; SELECT 2"
         );
-        let statements = sqls(&text, SqlFlavor::Mysql);
+        let statements = sqls(&text, Like::Mysql);
         assert_eq!(statements.len(), 2, "{definer}: {statements:?}");
     }
 }
@@ -91,12 +86,12 @@ fn definer_forms_are_skipped() {
 fn case_expressions_in_plain_statements_do_not_matter() {
     let text = "SELECT CASE WHEN a THEN 1 END; SELECT 2";
     assert_eq!(
-        sqls(text, SqlFlavor::Generic),
+        sqls(text, Like::Generic),
         ["SELECT CASE WHEN a THEN 1 END", "SELECT 2"]
     );
     // A table called `trigger` does not make a CREATE TABLE a routine.
     let text = "CREATE TABLE `trigger` (x int); CREATE INDEX begin_ix ON t (begin); SELECT 2";
-    assert_eq!(sqls(text, SqlFlavor::Mysql).len(), 3);
+    assert_eq!(sqls(text, Like::Mysql).len(), 3);
 }
 
 #[test]
@@ -111,7 +106,7 @@ fn delimiter_lines_change_the_delimiter() {
          DELIMITER ;\n\
          CALL p(1); CALL q();"
     );
-    let statements = split_statements(&text, SqlFlavor::Mysql).unwrap_or_default();
+    let statements = split_statements(&text, &Like::Mysql.syntax()).unwrap_or_default();
     let sqls: Vec<_> = statements.iter().map(|s| s.sql.as_str()).collect();
     assert_eq!(
         sqls,
@@ -131,18 +126,18 @@ fn delimiter_lines_change_the_delimiter() {
 #[test]
 fn delimiter_lines_are_only_read_by_mysql_and_generic() {
     let text = "DELIMITER //\nSELECT 1; SELECT 2//";
-    assert_eq!(sqls(text, SqlFlavor::Generic), ["SELECT 1; SELECT 2"]);
+    assert_eq!(sqls(text, Like::Generic), ["SELECT 1; SELECT 2"]);
     assert_eq!(
-        sqls(text, SqlFlavor::Sqlite),
+        sqls(text, Like::Sqlite),
         ["DELIMITER //\nSELECT 1", "SELECT 2//"]
     );
 }
 
 #[test]
 fn malformed_delimiter_lines_are_errors() {
-    let e = split_error("SELECT 1;\n  DELIMITER  \nSELECT 2", SqlFlavor::Mysql);
+    let e = split_error("SELECT 1;\n  DELIMITER  \nSELECT 2", Like::Mysql);
     assert_eq!((e.at, e.kind), (at(2, 3), SplitErrorKind::MissingDelimiter));
-    let e = split_error("DELIMITER // extra\n", SqlFlavor::Mysql);
+    let e = split_error("DELIMITER // extra\n", Like::Mysql);
     assert_eq!(e.at, at(1, 14));
     assert_eq!(
         e.kind,
@@ -155,7 +150,7 @@ fn malformed_delimiter_lines_are_errors() {
 #[test]
 fn an_unclosed_routine_block_is_an_error() {
     let text = "CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n  SELECT 1;\n";
-    let e = split_error(text, SqlFlavor::Sqlite);
+    let e = split_error(text, Like::Sqlite);
     assert_eq!(e.at, at(2, 1));
     assert_eq!(
         e.kind,

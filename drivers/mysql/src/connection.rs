@@ -7,7 +7,7 @@ use crate::server::Server;
 use crate::tls::{ssl_opts, tls_mode, TlsMode};
 use mysql::prelude::Queryable;
 use mysql::{Conn, Opts, OptsBuilder, Params, Row};
-use retort_core::db_url::DatabaseUrl;
+use retort_core::db_url::{DatabaseUrl, UrlForm};
 use retort_core::dialect::{DbError, DbErrorCategory, Statement, StatementLimits};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -32,11 +32,16 @@ impl std::fmt::Debug for MysqlConnection {
     }
 }
 
+/// The port a URL without one means.
+const DEFAULT_PORT: u16 = 3306;
+
 /// The client options a URL describes; `with_database` false connects to no database.
 fn options(url: &DatabaseUrl, with_database: bool, tls: TlsMode) -> Result<Opts, DbError> {
+    url.check(UrlForm::Server)
+        .map_err(|e| DbError::new(e.to_string()))?;
     let mut builder = OptsBuilder::new()
         .ip_or_hostname(Some(url.host().unwrap_or("localhost")))
-        .tcp_port(url.port_or_default().unwrap_or(3306))
+        .tcp_port(url.port().unwrap_or(DEFAULT_PORT))
         .user(
             url.user()
                 .map(str::to_string)

@@ -7,92 +7,63 @@
 //! are written bare again, the others in double quotes, so that what was declared reads
 //! back equal. (The server also lower-cases keywords; those do not round-trip.)
 
-/// `"x"` outside string literals as `` `x` ``.
-pub(crate) fn to_backticks(expr: &str) -> String {
+use retort_core::sql::{tokens, unquote, SqlSyntax, TokenKind};
+use retort_core::Dialect as _;
+
+/// MySQL's lexical rules, with `"` quoting identifiers (standard SQL, as the model writes
+/// check expressions) or strings (as the server reads them).
+fn syntax(double_quoted_strings: bool) -> SqlSyntax {
+    let mut syntax = crate::MysqlDialect.syntax();
+    syntax.double_quoted_strings = double_quoted_strings;
+    syntax
+}
+
+/// `expr` with every quoted identifier that `rewrite` returns text for replaced by that
+/// text; literals, comments and everything else copied as they are. An unterminated quote
+/// or comment is copied to the end.
+fn rewrite_identifiers(
+    expr: &str,
+    syntax: &SqlSyntax,
+    rewrite: impl Fn(&str, String) -> Option<String>,
+) -> String {
     let mut out = String::with_capacity(expr.len());
-    let mut chars = expr.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '`' => {
-                out.push(c);
-                copy_quoted(&mut chars, &mut out, c);
+    let mut copied_to = 0;
+    for token in tokens(expr, syntax) {
+        let Ok(token) = token else { break };
+        let text = token.text(expr);
+        if token.kind == TokenKind::QuotedIdentifier {
+            if let Some(new) = unquote(text).and_then(|name| rewrite(text, name)) {
+                out.push_str(&new);
+                copied_to = token.end;
+                continue;
             }
-            '"' => {
-                let mut name = String::new();
-                while let Some(n) = chars.next() {
-                    if n == '"' {
-                        if chars.peek() == Some(&'"') {
-                            chars.next();
-                            name.push('"');
-                            continue;
-                        }
-                        break;
-                    }
-                    name.push(n);
-                }
-                out.push_str(&crate::quote::quote_identifier(&name));
-            }
-            _ => out.push(c),
         }
+        out.push_str(text);
+        copied_to = token.end;
     }
+    out.push_str(&expr[copied_to..]);
     out
 }
 
-/// Copies a quoted run up to and including its closing `quote`, with its escapes.
-fn copy_quoted(
-    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
-    out: &mut String,
-    quote: char,
-) {
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '\\' && quote == '\'' {
-            if let Some(escaped) = chars.next() {
-                out.push(escaped);
-            }
-        } else if c == quote {
-            if chars.peek() == Some(&quote) {
-                out.extend(chars.next());
-            } else {
-                return;
-            }
-        }
-    }
+/// `"x"` outside string literals as `` `x` ``.
+pub(crate) fn to_backticks(expr: &str) -> String {
+    rewrite_identifiers(expr, &syntax(false), |text, name| {
+        text.starts_with('"')
+            .then(|| crate::quote::quote_identifier(&name))
+    })
 }
 
 /// The server's `` `x` `` as `x` where that reads the same, else `"x"`.
 pub(crate) fn from_backticks(expr: &str) -> String {
-    let mut out = String::with_capacity(expr.len());
-    let mut chars = expr.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                out.push(c);
-                copy_quoted(&mut chars, &mut out, c);
+    rewrite_identifiers(expr, &syntax(true), |text, name| {
+        text.starts_with('`').then(|| {
+            if needs_quotes(&name) {
+                format!("\"{}\"", name.replace('"', "\"\""))
+            } else {
+                name
             }
-            '`' => {
-                let mut name = String::new();
-                while let Some(n) = chars.next() {
-                    if n == '`' {
-                        if chars.peek() == Some(&'`') {
-                            chars.next();
-                            name.push('`');
-                            continue;
-                        }
-                        break;
-                    }
-                    name.push(n);
-                }
-                if needs_quotes(&name) {
-                    out.push_str(&format!("\"{}\"", name.replace('"', "\"\"")));
-                } else {
-                    out.push_str(&name);
-                }
-            }
-            _ => out.push(c),
-        }
-    }
-    out
+        })
+    })
 }
 
 /// Words that cannot stand bare as identifiers in standard SQL or MySQL (the common ones).
@@ -192,5 +163,11 @@ mod tests {
             from_backticks("`Upper` <> 'it''s `x`'"),
             "\"Upper\" <> 'it''s `x`'"
         );
+        // Backslash escapes in strings, and comments, are not mistaken for quotes.
+        assert_eq!(
+            to_backticks("s <> 'a\\'\"b' /* \"c\" */ AND \"d\" > 0"),
+            "s <> 'a\\'\"b' /* \"c\" */ AND `d` > 0"
+        );
+        assert_eq!(to_backticks("\"never closed"), "\"never closed");
     }
 }

@@ -249,23 +249,8 @@ fn read_checks(tables: &mut BTreeMap<String, Table>, rows: &[TextRow]) {
 
 /// MySQL's `(expr)` as `expr`, when the outer parentheses enclose the whole.
 fn strip_parentheses(clause: &str) -> &str {
-    let mut expr = clause.trim();
-    while let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
-        let mut depth = 0i64;
-        let encloses = inner.chars().all(|c| {
-            depth += match c {
-                '(' => 1,
-                ')' => -1,
-                _ => 0,
-            };
-            depth >= 0
-        });
-        if !encloses || depth != 0 {
-            break;
-        }
-        expr = inner.trim();
-    }
-    expr
+    use retort_core::Dialect as _;
+    retort_core::sql::strip_enclosing_parentheses(clause, &crate::MysqlDialect.syntax())
 }
 
 fn action(rule: &str) -> ReferentialAction {

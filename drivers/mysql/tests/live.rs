@@ -149,7 +149,7 @@ fn a_wrong_password_is_not_printed() {
     let url = retort_core::db_url::DatabaseUrl::parse(&format!(
         "mysql://nobody_here:s3cret-pw@{}:{}/{}",
         db.url.host().unwrap_or("127.0.0.1"),
-        db.url.port_or_default().unwrap_or(3306),
+        db.url.port().unwrap_or(3306),
         db.url.database().unwrap_or("x")
     ))
     .expect("parses");

@@ -6,7 +6,7 @@ use crate::quote::quote_identifier;
 use crate::session::Session;
 use postgres::types::{ToSql, Type};
 use postgres::SimpleQueryMessage;
-use retort_core::db_url::DatabaseUrl;
+use retort_core::db_url::{DatabaseUrl, UrlForm};
 use retort_core::dialect::{BatchError, DbErrorCategory as Category};
 use retort_core::dialect::{DbError, DbErrorCategory, Statement, StatementLimits};
 use retort_core::revision::values::Value;
@@ -54,10 +54,16 @@ impl std::fmt::Debug for PostgresConnection {
 }
 
 /// The client configuration a URL describes; `database` overrides the URL's database.
+/// The port a URL without one means.
+const DEFAULT_PORT: u16 = 5432;
+
+/// The client configuration a URL describes.
 fn config(url: &DatabaseUrl, database: Option<&str>) -> Result<Config, DbError> {
     let mut config = Config::new();
+    url.check(UrlForm::Server)
+        .map_err(|e| DbError::new(e.to_string()))?;
     config.host(url.host().unwrap_or("localhost"));
-    config.port(url.port_or_default().unwrap_or(5432));
+    config.port(url.port().unwrap_or(DEFAULT_PORT));
     if let Some(user) = url.user() {
         config.user(user);
     } else if let Ok(user) = std::env::var("USER") {

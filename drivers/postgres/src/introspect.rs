@@ -180,44 +180,15 @@ fn read_constraint(table: &mut Table, row: &Row) -> Result<(), DbError> {
 
 /// `CHECK ((a > 0))` → `a > 0`.
 fn deparsed_check(definition: &str) -> String {
+    use retort_core::Dialect as _;
     let mut expr = definition
         .trim()
         .strip_prefix("CHECK ")
         .unwrap_or(definition)
         .trim();
     expr = expr.strip_suffix(" NOT VALID").unwrap_or(expr);
-    while let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
-        if !balanced(inner) {
-            break;
-        }
-        expr = inner;
-    }
-    expr.to_string()
-}
-
-/// True when the parentheses of `text` pair up (quotes ignored for brevity of intent:
-/// deparsed checks quote identifiers with `"`, literals with `'`).
-fn balanced(text: &str) -> bool {
-    let mut depth = 0i64;
-    let mut quote: Option<char> = None;
-    for c in text.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth < 0 {
-                        return false;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    depth == 0
+    retort_core::sql::strip_enclosing_parentheses(expr, &crate::PostgresDialect.syntax())
+        .to_string()
 }
 
 fn action(code: &str) -> ReferentialAction {

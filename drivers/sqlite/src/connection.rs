@@ -5,7 +5,7 @@
 //! rebuild drops tables), and each commit checks every foreign key instead.
 
 use crate::render::TRIGGER_PROBE;
-use retort_core::db_url::{DatabaseUrl, SqliteLocation};
+use retort_core::db_url::{DatabaseUrl, FileLocation};
 use retort_core::dialect::{DbError, Statement};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -38,14 +38,16 @@ pub struct SqliteConnection {
 type Violation = (String, Option<String>, String, String);
 
 impl SqliteConnection {
-    /// Opens the database `url` names (`sqlite://path` or `sqlite::memory:`).
+    /// Opens the database `url` names (`sqlite://path` or `sqlite::memory:`, under any
+    /// scheme: a dialect built on this one serves its own).
     pub fn open(url: &DatabaseUrl) -> Result<SqliteConnection, DbError> {
-        let conn = match url.sqlite_location() {
-            Some(SqliteLocation::Memory) => rusqlite::Connection::open_in_memory(),
-            Some(SqliteLocation::File(path)) => rusqlite::Connection::open(path),
-            None => {
+        let location = url.local_file().map_err(|e| DbError::new(e.to_string()))?;
+        let conn = match location {
+            FileLocation::Memory => rusqlite::Connection::open_in_memory(),
+            FileLocation::File(path) => rusqlite::Connection::open(path),
+            _ => {
                 return Err(DbError::new(format!(
-                    "the URL {} is not a SQLite URL; expected sqlite://path or sqlite::memory:",
+                    "the URL {} names no SQLite database this driver can open",
                     url.redacted()
                 )))
             }

@@ -1,11 +1,14 @@
 //! What `PRAGMA`s do not tell: constraint names, check expressions and AUTOINCREMENT, read
 //! from the `CREATE TABLE` text SQLite keeps in `sqlite_master`.
 //!
-//! A small tokenizer, not a full parser: it understands quotes, comments and parentheses,
-//! and the shapes `[CONSTRAINT name] UNIQUE (...)`, `CHECK (...)`, `FOREIGN KEY (...)
-//! REFERENCES t`, and column-level `[CONSTRAINT name] CHECK (...)` and `AUTOINCREMENT`.
+//! Not a full parser: it reads the text with core's SQL lexer (SQLite's quotes and
+//! comments) and understands parentheses and the shapes `[CONSTRAINT name] UNIQUE (...)`,
+//! `CHECK (...)`, `FOREIGN KEY (...) REFERENCES t`, and column-level
+//! `[CONSTRAINT name] CHECK (...)` and `AUTOINCREMENT`.
 
 use retort_core::schema::CheckConstraint;
+use retort_core::sql::{tokens, unquote, TokenKind};
+use retort_core::Dialect as _;
 
 /// What the `CREATE TABLE` text adds to the pragmas.
 #[derive(Debug, Default)]
@@ -48,82 +51,47 @@ struct Token {
     end: usize,
 }
 
+/// The tokens of `sql` that matter here, read by SQLite's lexical rules: whitespace and
+/// comments dropped, except a type hint. The text is SQLite's own copy of a statement it
+/// accepted, so an unterminated quote cannot occur; one would end the list.
 fn tokenize(sql: &str) -> Vec<Token> {
-    let bytes: Vec<(usize, char)> = sql.char_indices().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let at = |i: usize| bytes.get(i).map(|(_, c)| *c);
-    let offset = |i: usize| bytes.get(i).map(|(o, _)| *o).unwrap_or(sql.len());
-    while let Some(c) = at(i) {
-        let start = offset(i);
-        let (kind, value, next) = match c {
-            c if c.is_whitespace() => {
-                i += 1;
-                continue;
-            }
-            '-' if at(i + 1) == Some('-') => {
-                while at(i).is_some_and(|c| c != '\n') {
-                    i += 1;
+    let mut out = Vec::new();
+    for token in tokens(sql, &crate::SqliteDialect.syntax()) {
+        let Ok(token) = token else { break };
+        let text = token.text(sql);
+        let (kind, value) = match token.kind {
+            TokenKind::BlockComment => {
+                let inner = text
+                    .strip_prefix("/*")
+                    .and_then(|t| t.strip_suffix("*/"))
+                    .unwrap_or_default();
+                match inner.trim().strip_prefix(TYPE_HINT) {
+                    Some(hint) => (Kind::Hint, hint.trim().to_string()),
+                    None => continue,
                 }
-                continue;
             }
-            '/' if at(i + 1) == Some('*') => {
-                let mut j = i + 2;
-                while at(j).is_some() && !(at(j) == Some('*') && at(j + 1) == Some('/')) {
-                    j += 1;
-                }
-                let inner = &sql[offset(i + 2)..offset(j)];
-                i = j + 2;
-                if let Some(hint) = inner.trim().strip_prefix(TYPE_HINT) {
-                    tokens.push(Token {
-                        kind: Kind::Hint,
-                        value: hint.trim().to_string(),
-                        start,
-                        end: offset(i),
-                    });
-                }
-                continue;
-            }
-            '\'' | '"' | '`' | '[' => {
-                let close = if c == '[' { ']' } else { c };
-                let mut value = String::new();
-                let mut j = i + 1;
-                while let Some(d) = at(j) {
-                    if d == close {
-                        if close != ']' && at(j + 1) == Some(close) {
-                            value.push(d);
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    value.push(d);
-                    j += 1;
-                }
-                let kind = if c == '\'' { Kind::Str } else { Kind::Quoted };
-                (kind, value, j + 1)
-            }
-            '(' => (Kind::Open, String::from("("), i + 1),
-            ')' => (Kind::Close, String::from(")"), i + 1),
-            ',' => (Kind::Comma, String::from(","), i + 1),
-            c if c.is_alphanumeric() || c == '_' || c == '$' => {
-                let mut j = i;
-                while at(j).is_some_and(|d| d.is_alphanumeric() || d == '_' || d == '$') {
-                    j += 1;
-                }
-                (Kind::Word, sql[start..offset(j)].to_string(), j)
-            }
-            other => (Kind::Other, other.to_string(), i + 1),
+            kind if kind.is_trivia() => continue,
+            TokenKind::String => (Kind::Str, unquote(text).unwrap_or_else(|| text.to_string())),
+            TokenKind::QuotedIdentifier => (
+                Kind::Quoted,
+                unquote(text).unwrap_or_else(|| text.to_string()),
+            ),
+            TokenKind::Word => (Kind::Word, text.to_string()),
+            _ => match text {
+                "(" => (Kind::Open, text.to_string()),
+                ")" => (Kind::Close, text.to_string()),
+                "," => (Kind::Comma, text.to_string()),
+                _ => (Kind::Other, text.to_string()),
+            },
         };
-        tokens.push(Token {
+        out.push(Token {
             kind,
             value,
-            start,
-            end: offset(next),
+            start: token.start,
+            end: token.end,
         });
-        i = next;
     }
-    tokens
+    out
 }
 
 fn is_word(token: Option<&Token>, word: &str) -> bool {
@@ -270,4 +238,33 @@ fn check_at(sql: &str, item: &[Token], at: usize, name: Option<String>) -> Optio
         name,
         expr: sql.get(from..to)?.trim().to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_names_comments_and_hints_are_read_as_sqlite_does() {
+        let sql = "CREATE TABLE \"t(1\" (\n\
+                   [id, x] INTEGER /* retort:type=bigint */ PRIMARY KEY AUTOINCREMENT,\n\
+                   `a``b` TEXT CONSTRAINT \"c)\" CHECK (`a``b` <> ')'), -- a comment, (\n\
+                   CONSTRAINT 'u''q' UNIQUE (\"a\"\"z\", [id, x])\n)";
+        let info = read_create_table(sql);
+        assert_eq!(info.autoincrement.as_deref(), Some("id, x"));
+        assert_eq!(
+            info.type_hints,
+            [(String::from("id, x"), String::from("bigint"))]
+        );
+        assert_eq!(info.checks.len(), 1);
+        assert_eq!(info.checks[0].name.as_deref(), Some("c)"));
+        assert_eq!(info.checks[0].expr, "`a``b` <> ')'");
+        assert_eq!(
+            info.named_uniques,
+            [(
+                String::from("u'q"),
+                vec![String::from("a\"z"), String::from("id, x")]
+            )]
+        );
+    }
 }

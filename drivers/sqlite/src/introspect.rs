@@ -163,29 +163,30 @@ fn read_table(
 
 /// The `WHERE` predicate of a `CREATE INDEX` text: what follows the column list.
 fn predicate_of(sql: &str) -> Option<String> {
-    let open = sql.find('(')?;
+    use retort_core::sql::{tokens, TokenKind};
+    use retort_core::Dialect as _;
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (offset, c) in sql[open..].char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' | '`' => quote = Some(c),
-                '[' => quote = Some(']'),
-                '(' => depth += 1,
-                ')' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        let rest = sql[open + offset + 1..].trim_start();
-                        let keyword = rest.get(..5)?;
-                        return keyword
-                            .eq_ignore_ascii_case("WHERE")
-                            .then(|| rest[5..].trim().to_string());
-                    }
-                }
-                _ => {}
-            },
+    let mut list_closed = false;
+    for token in tokens(sql, &crate::SqliteDialect.syntax()) {
+        let token = token.ok()?;
+        if list_closed {
+            if token.kind.is_trivia() {
+                continue;
+            }
+            return token
+                .is_keyword(sql, "WHERE")
+                .then(|| sql[token.end..].trim().to_string());
+        }
+        if token.kind != TokenKind::Punct {
+            continue;
+        }
+        match token.text(sql) {
+            "(" => depth += 1,
+            ")" if depth > 0 => {
+                depth -= 1;
+                list_closed = depth == 0;
+            }
+            _ => {}
         }
     }
     None

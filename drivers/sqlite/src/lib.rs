@@ -15,7 +15,7 @@ pub use quote::{quote_identifier, quote_string};
 pub use render::REBUILD_PREFIX;
 pub use types::{parse_declared, render_type};
 
-use retort_core::db_url::{DatabaseUrl, SqliteLocation};
+use retort_core::db_url::{DatabaseUrl, FileLocation};
 use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Statement};
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
@@ -110,6 +110,7 @@ impl Dialect for SqliteDialect {
         capabilities.run_commits_at_unlock = true;
         capabilities.partial_indexes = true;
         capabilities.create_database = true;
+        capabilities.local_file_database = true;
         capabilities
     }
 
@@ -198,14 +199,15 @@ impl Dialect for SqliteDialect {
 
 /// The database file a URL names; an in-memory database cannot be created or dropped.
 fn file_path(url: &DatabaseUrl, verb: &str) -> Result<PathBuf, DbError> {
-    match url.sqlite_location() {
-        Some(SqliteLocation::File(path)) => Ok(path.clone()),
-        Some(SqliteLocation::Memory) => Err(DbError::new(format!(
+    match url.local_file() {
+        Ok(FileLocation::File(path)) => Ok(path.clone()),
+        Ok(FileLocation::Memory) => Err(DbError::new(format!(
             "cannot {verb} an in-memory SQLite database (`sqlite::memory:`); it lives only as long as its connection"
         ))),
-        None => Err(DbError::new(format!(
-            "the URL {} is not a SQLite URL; expected sqlite://path or sqlite::memory:",
+        Ok(_) => Err(DbError::new(format!(
+            "the URL {} names no SQLite database file",
             url.redacted()
         ))),
+        Err(error) => Err(DbError::new(error.to_string())),
     }
 }

@@ -74,17 +74,6 @@ fn make_strict(statement: Statement) -> Statement {
     }
 }
 
-/// The SQLite URL a `sqlite+strict` URL stands for.
-fn sqlite_url(url: &DatabaseUrl) -> Result<DatabaseUrl, DbError> {
-    let rest = url.expose_secret_rest().ok_or_else(|| {
-        DbError::new(format!(
-            "{} is not a {SCHEME}:// URL: expected e.g. {SCHEME}://app.db",
-            url.redacted()
-        ))
-    })?;
-    DatabaseUrl::parse(&format!("sqlite://{rest}")).map_err(|e| DbError::new(e.to_string()))
-}
-
 impl Dialect for StrictSqlite {
     fn name(&self) -> &str {
         NAME
@@ -154,15 +143,15 @@ impl Dialect for StrictSqlite {
     }
 
     fn connect(&self, url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError> {
-        self.sqlite.connect(&sqlite_url(url)?)
+        self.sqlite.connect(url)
     }
 
     fn create_database(&self, url: &DatabaseUrl) -> Result<bool, DbError> {
-        self.sqlite.create_database(&sqlite_url(url)?)
+        self.sqlite.create_database(url)
     }
 
     fn drop_database(&self, url: &DatabaseUrl) -> Result<bool, DbError> {
-        self.sqlite.drop_database(&sqlite_url(url)?)
+        self.sqlite.drop_database(url)
     }
 }
 

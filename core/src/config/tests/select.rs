@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::config::{select_url_without_config, SelectedUrl, UrlSource, VarOrigin};
-use crate::db_url::SqliteLocation;
+use crate::db_url::FileLocation;
 use crate::LineCol;
 
 const TIERS: &str = "[database]\nurl = \"sqlite://from_database.db\"\n\n[env.production]\nurl = \"postgres://app:${PROD_PASSWORD}@prod/app\"\n\n[env.staging]\nurl = \"sqlite://staging.db\"\n";
@@ -237,13 +237,13 @@ fn relative_sqlite_paths_follow_the_config_dir_except_for_the_command_line() {
     assert_eq!(
         from_config
             .ok()
-            .and_then(|url| url.sqlite_location().cloned()),
-        Some(SqliteLocation::File(conf.join("data/app.db")))
+            .and_then(|url| url.local_file().ok().cloned()),
+        Some(FileLocation::File(conf.join("data/app.db")))
     );
     let from_cli = selected(config.select_url(Some("sqlite://data/app.db"), None)).parse();
     assert_eq!(
-        from_cli.ok().and_then(|url| url.sqlite_location().cloned()),
-        Some(SqliteLocation::File(PathBuf::from("data/app.db")))
+        from_cli.ok().and_then(|url| url.local_file().ok().cloned()),
+        Some(FileLocation::File(PathBuf::from("data/app.db")))
     );
 }
 

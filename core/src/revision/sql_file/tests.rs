@@ -70,7 +70,7 @@ fn the_spec_example_parses() {
     assert!(!header.transactional);
     assert_eq!(header.format, FileFormat::Sql);
     assert_eq!(header.path, path());
-    assert_eq!(parsed.flavor(), SqlFlavor::Postgres);
+    assert_eq!(parsed.syntax, SqlSyntax::default());
     let upgrade: Vec<_> = parsed
         .upgrade
         .iter()
@@ -137,7 +137,7 @@ fn optional_keys_have_defaults_and_downgrade_is_optional() {
         (parsed.header.created, parsed.header.transactional),
         (None, true)
     );
-    assert_eq!(parsed.flavor(), SqlFlavor::Generic);
+    assert_eq!(parsed.syntax, SqlSyntax::default());
     assert_eq!(parsed.upgrade.len(), 1);
     assert_eq!(parsed.upgrade[0].line, 4);
     // No `-- retort:downgrade` marker: irreversible, not an empty downgrade.
@@ -169,7 +169,12 @@ SELECT 'a\\';b' # a comment; still a comment
 
 DROP PROCEDURE p;
 ";
-    let parsed = revision(text);
+    let mut syntaxes = DialectSyntaxes::new();
+    syntaxes.add(["mysql"], crate::sql::test_rules::Like::Mysql.syntax());
+    let parsed = match parse_sql_revision_with(&path(), text, &syntaxes) {
+        Ok(parsed) => parsed,
+        Err(e) => panic!("{e}"),
+    };
     let upgrade: Vec<_> = parsed
         .upgrade
         .iter()
@@ -266,4 +271,30 @@ fn limits_are_read_from_the_header_and_left_out_of_the_checksum() {
         revision(plain).canonical_form(),
         revision(limited).canonical_form()
     );
+}
+
+#[test]
+fn sections_are_split_with_the_syntax_of_the_declared_dialect() {
+    let text = "-- retort:revision r1\n-- retort:dialect hashdb\n-- retort:upgrade\n\
+                SELECT 1 # one; two\n;\nSELECT 2;\n";
+    let mut hashes = SqlSyntax::new();
+    hashes.hash_comments = true;
+    let mut syntaxes = DialectSyntaxes::new();
+    syntaxes.add(["hashdb"], hashes);
+    let declared = match parse_sql_revision_with(&path(), text, &syntaxes) {
+        Ok(parsed) => parsed,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(declared.syntax, hashes);
+    let sqls: Vec<_> = declared.upgrade.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sqls, ["SELECT 1 # one; two", "SELECT 2"]);
+    // Unknown to the table: the generic rules, for which `#` is no comment.
+    let generic = match parse_sql_revision_with(&path(), text, &DialectSyntaxes::new()) {
+        Ok(parsed) => parsed,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(generic.syntax, SqlSyntax::default());
+    let sqls: Vec<_> = generic.upgrade.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sqls, ["SELECT 1 # one", "two", "SELECT 2"]);
+    assert_ne!(declared.canonical_form(), generic.canonical_form());
 }

@@ -16,7 +16,8 @@ use retort_core::revision::ops::{
     AddColumn, AlterColumn, ConstraintKind, Execute, Operation, SqlText,
 };
 use retort_core::schema::{CheckConstraint, ForeignKey, Index, Schema, Table};
-use retort_core::sql::{split_statements, SqlFlavor};
+use retort_core::sql::split_statements;
+use retort_core::Dialect as _;
 
 /// The statements for `op`, given the schema before it.
 pub(crate) fn render_operation(
@@ -242,7 +243,7 @@ fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
             "its SQL table has neither `mysql` nor `default`; add one of them",
         )
     })?;
-    let statements = split_statements(text, SqlFlavor::Mysql).map_err(|error| {
+    let statements = split_statements(text, &crate::MysqlDialect.syntax()).map_err(|error| {
         DialectError::new(
             MYSQL,
             "split the SQL of `execute` into statements",

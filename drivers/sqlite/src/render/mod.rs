@@ -16,7 +16,8 @@ use retort_core::render::{self, InsertStyle};
 use retort_core::revision::ops::{AddColumn, AlterColumn, Execute, Operation};
 use retort_core::revision::values::{DefaultValue, Value};
 use retort_core::schema::{Column, Index, Schema, Table};
-use retort_core::sql::{split_statements, SqlFlavor, SqlSyntax};
+use retort_core::sql::{split_statements, SqlSyntax};
+use retort_core::Dialect as _;
 
 /// The statements for `op`, given the schema before it.
 pub(crate) fn render_operation(
@@ -152,7 +153,7 @@ fn execute_sql(execute: &Execute) -> Result<Vec<Statement>, DialectError> {
             "its SQL table has neither `sqlite` nor `default`; add one of them",
         )
     })?;
-    let statements = split_statements(text, SqlFlavor::Sqlite).map_err(|error| {
+    let statements = split_statements(text, &crate::SqliteDialect.syntax()).map_err(|error| {
         DialectError::new(
             SQLITE,
             "split the SQL of `execute` into statements",
