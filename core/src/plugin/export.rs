@@ -7,10 +7,10 @@
 
 use super::abi::{Buffer, FunctionTable, STATUS_ERROR, STATUS_OK, STATUS_POISONED};
 use super::wire::{
-    Description, RenderRequest, SequenceRequest, WireBefore, WireError, WireRenderedSequence,
-    WireRows, WireStatement, WireTableName, WireUrl, WireValue,
+    Description, RenderRequest, WireBatchError, WireCapabilities, WireError, WireLimits,
+    WireOfflineScript, WireRows, WireStatement, WireSyntax, WireTableName, WireUrl, WireValue,
 };
-use crate::dialect::{render_folding, Connection, Dialect, DialectError, StatementLimits};
+use crate::dialect::{Connection, Dialect, Statement, StatementLimits};
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
 use crate::schema::Schema;
@@ -25,16 +25,8 @@ use std::time::Duration;
 
 type SharedConnection = Arc<Mutex<Box<dyn Connection>>>;
 
-/// How many schemas a plugin keeps for render requests (one per host-side schema in use).
-const CACHED_SCHEMAS: usize = 8;
-
-/// A schema kept for render requests, and the operation last rendered against it.
-#[derive(Debug)]
-struct CachedSchema {
-    cache: u64,
-    schema: Schema,
-    pending: Option<Operation>,
-}
+/// How many schema copies a plugin keeps for render requests (one per host-side adapter).
+const SCHEMA_COPIES: usize = 8;
 
 /// The state of one exported dialect: the dialect, its open connections, and whether it
 /// has panicked.
@@ -43,7 +35,8 @@ pub struct PluginState {
     connections: Mutex<HashMap<u64, SharedConnection>>,
     next_handle: AtomicU64,
     poisoned: AtomicBool,
-    schemas: Mutex<Vec<CachedSchema>>,
+    /// Schema copies by the number the host gave each, most recently made last.
+    copies: Mutex<Vec<(u64, Schema)>>,
 }
 
 impl std::fmt::Debug for PluginState {
@@ -63,7 +56,7 @@ impl PluginState {
             connections: Mutex::new(HashMap::new()),
             next_handle: AtomicU64::new(1),
             poisoned: AtomicBool::new(false),
-            schemas: Mutex::new(Vec::new()),
+            copies: Mutex::new(Vec::new()),
         }
     }
 
@@ -89,9 +82,6 @@ pub const fn function_table<E: ExportedDialect>() -> FunctionTable {
     FunctionTable {
         free_buffer,
         describe: describe::<E>,
-        quote_identifier: quote_identifier::<E>,
-        qualified_table: qualified_table::<E>,
-        placeholder: placeholder::<E>,
         render_literal: render_literal::<E>,
         render_operation: render_operation::<E>,
         connect: connect::<E>,
@@ -107,8 +97,8 @@ pub const fn function_table<E: ExportedDialect>() -> FunctionTable {
         unlock: unlock::<E>,
         table_exists: table_exists::<E>,
         introspect: introspect::<E>,
-        render_sequence: render_sequence::<E>,
         set_statement_limits: set_statement_limits::<E>,
+        execute_transaction: execute_transaction::<E>,
     }
 }
 
@@ -254,112 +244,56 @@ dialect_fn!(describe, |state, _input: ()| {
         name: dialect.name().to_string(),
         schemes: dialect.url_schemes(),
         version: dialect.version(),
-        capabilities: dialect.capabilities(),
-        script_prologue: dialect.script_prologue(),
-        script_commit_checks: dialect.script_commit_checks(),
-        core_version: env!("CARGO_PKG_VERSION").to_string(),
+        capabilities: WireCapabilities::from(&dialect.capabilities()),
+        syntax: WireSyntax::from(&dialect.syntax()),
+        offline_script: WireOfflineScript::from(&dialect.offline_script()),
+        transaction_elapsed_ms: dialect.transaction_elapsed_ms(),
     })
 });
-dialect_fn!(quote_identifier, |state, name: String| Ok(state
-    .dialect
-    .quote_identifier(&name)));
-dialect_fn!(qualified_table, |state, name: WireTableName| Ok(state
-    .dialect
-    .qualified_table(name.0.as_deref(), &name.1)));
-dialect_fn!(placeholder, |state, index: usize| Ok(state
-    .dialect
-    .placeholder(index)));
 dialect_fn!(render_literal, |state, value: WireValue| Ok(state
     .dialect
     .render_literal(&Value::from(value))?));
 dialect_fn!(render_operation, |state, request: RenderRequest| {
-    let mut schemas = state.schemas.lock().unwrap_or_else(PoisonError::into_inner);
-    let index = cached_schema(&mut schemas, request.before)?;
-    let entry = &mut schemas[index];
+    let mut copies = state.copies.lock().unwrap_or_else(PoisonError::into_inner);
+    let schema = updated_copy(&mut copies, &request)?;
+    let operation = Operation::from(request.operation);
     let rendered = state
         .dialect
-        .render_operation(&request.operation, &entry.schema, request.mode);
-    entry.pending = Some(request.operation);
+        .render_operation(&operation, schema, request.mode.into());
     Ok(rendered?
         .iter()
         .map(WireStatement::from)
         .collect::<Vec<_>>())
 });
 
-// One operation at a time through the dialect's `render_operation`, each in its own
-// `catch_unwind`: a panic is reported against the operation that caused it (and poisons
-// the plugin), and a dialect that wraps another cannot skip its own rendering by handing
-// the whole sequence to the one it wraps.
-dialect_fn!(render_sequence, |state, request: SequenceRequest| {
-    let operations: Vec<Operation> = request
-        .operations
-        .into_iter()
-        .map(Operation::from)
-        .collect();
-    let operations: Vec<&Operation> = operations.iter().collect();
-    let rendered = render_folding(&operations, &request.before, |op, schema| {
-        catch_unwind(AssertUnwindSafe(|| {
-            state.dialect.render_operation(op, schema, request.mode)
-        }))
-        .unwrap_or_else(|panic| {
-            state.poisoned.store(true, Ordering::SeqCst);
-            Err(DialectError::new(
-                state.dialect.name(),
-                format!("render `{}`", op.name()),
-                format!(
-                    "the dialect plugin panicked ({}); it is disabled for the rest of this run",
-                    panic_message(&*panic)
-                ),
-            ))
-        })
-    });
-    Ok(WireRenderedSequence {
-        statements: rendered
-            .statements
-            .iter()
-            .map(|statements| statements.iter().map(WireStatement::from).collect())
-            .collect(),
-        failure: rendered.failure,
-    })
-});
-
-/// The position of the schema a render request is against, kept up to date.
-fn cached_schema(schemas: &mut Vec<CachedSchema>, before: WireBefore) -> Result<usize, WireError> {
-    match before {
-        WireBefore::Full { schema, cache } => {
-            schemas.retain(|entry| entry.cache != cache);
-            if schemas.len() >= CACHED_SCHEMAS {
-                schemas.remove(0);
-            }
-            schemas.push(CachedSchema {
-                cache,
-                schema: *schema,
-                pending: None,
-            });
-            Ok(schemas.len() - 1)
+/// The copy a render request names, changed as the request says: stored, never folded.
+fn updated_copy<'c>(
+    copies: &'c mut Vec<(u64, Schema)>,
+    request: &RenderRequest,
+) -> Result<&'c Schema, WireError> {
+    let index = match copies.iter().position(|(copy, _)| *copy == request.copy) {
+        Some(index) if request.reset => {
+            copies[index].1 = Schema::new();
+            index
         }
-        WireBefore::Cached {
-            cache,
-            apply_pending,
-        } => {
-            let index = schemas
-                .iter()
-                .position(|entry| entry.cache == cache)
-                .ok_or(WireError::CacheMiss)?;
-            if apply_pending {
-                let entry = &mut schemas[index];
-                let applied = entry
-                    .pending
-                    .take()
-                    .is_some_and(|op| entry.schema.apply(&op).is_ok());
-                if !applied {
-                    schemas.remove(index);
-                    return Err(WireError::CacheMiss);
-                }
+        Some(index) => index,
+        None if request.reset => {
+            if copies.len() >= SCHEMA_COPIES {
+                copies.remove(0);
             }
-            Ok(index)
+            copies.push((request.copy, Schema::new()));
+            copies.len() - 1
         }
+        None => return Err(WireError::CacheMiss),
+    };
+    let schema = &mut copies[index].1;
+    for name in &request.removed {
+        schema.remove_table(name);
     }
+    for table in &request.tables {
+        schema.insert_table(table.clone());
+    }
+    Ok(&copies[index].1)
 }
 
 dialect_fn!(connect, |state, url: WireUrl| {
@@ -419,9 +353,16 @@ connection_fn!(table_exists, |conn, name: WireTableName| Ok(
     conn.table_exists(name.0.as_deref(), &name.1)?
 ));
 connection_fn!(introspect, |conn, _input: ()| Ok(conn.introspect()?));
-connection_fn!(set_statement_limits, |conn, limits: StatementLimits| Ok(
-    conn.set_statement_limits(&limits)?
+connection_fn!(set_statement_limits, |conn, limits: WireLimits| Ok(
+    conn.set_statement_limits(&StatementLimits::from(limits))?
 ));
+connection_fn!(execute_transaction, |conn, batch: Vec<WireStatement>| {
+    let statements: Vec<Statement> = batch.into_iter().map(Statement::from).collect();
+    Ok(conn
+        .execute_transaction(&statements)
+        .err()
+        .map(|error| WireBatchError::from(&error)))
+});
 
 /// Exports a [`Dialect`] from a `cdylib` as a retort plugin: the one line of a plugin crate.
 ///
