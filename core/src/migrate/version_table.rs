@@ -55,7 +55,9 @@ const COLUMNS: &str = "revision, checksum, applied_at, execution_ms, state, erro
 
 impl VersionTable<'_> {
     pub(crate) fn name(&self) -> String {
-        self.dialect.syntax().qualified_table(self.schema, self.table)
+        self.dialect
+            .syntax()
+            .qualified_table(self.schema, self.table)
     }
 
     fn columns(&self) -> String {

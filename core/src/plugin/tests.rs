@@ -6,10 +6,10 @@ use crate::dialect::{
     render_sequence, Capabilities, Connection, DbError, Dialect, DialectError, OfflineScript,
     RenderMode,
 };
-use crate::sql::{PlaceholderStyle, SqlSyntax};
 use crate::revision::ops::{BulkInsert, Operation};
 use crate::revision::values::Value;
 use crate::schema::Schema;
+use crate::sql::{PlaceholderStyle, SqlSyntax};
 use std::collections::BTreeMap;
 
 #[derive(Debug)]
@@ -97,7 +97,11 @@ fn calls_and_values_survive_the_function_table() {
         dialect.capabilities().max_identifier_length,
         Some(crate::dialect::IdentifierLimit::Bytes(63))
     );
-    assert_eq!(dialect.syntax(), Probe.syntax(), "the syntax is data of the description");
+    assert_eq!(
+        dialect.syntax(),
+        Probe.syntax(),
+        "the syntax is data of the description"
+    );
     assert_eq!(dialect.syntax().quote_identifier("a`b"), "`a``b`");
     assert_eq!(dialect.offline_script(), Probe.offline_script());
     assert_eq!(
@@ -264,24 +268,35 @@ fn declarations_are_checked_header_first() {
     })
     .expect("an older minor of this major loads");
     assert_eq!(older.plugin_abi(), format!("{ABI_MAJOR}.0"));
-    assert!(!older.has_execute_transaction(), "its table ends before the slot");
+    assert!(
+        !older.has_execute_transaction(),
+        "its table ends before the slot"
+    );
     let newer = load(&|d| d.header.abi_minor += 1).expect("a newer minor only appends");
     assert!(newer.has_execute_transaction());
 
-    let error = |edit: &dyn Fn(&mut PluginDeclaration)| {
-        load(edit).expect_err("refused").to_string()
-    };
+    let error =
+        |edit: &dyn Fn(&mut PluginDeclaration)| load(edit).expect_err("refused").to_string();
     let bad_magic = error(&|d| d.header.magic = *b"NOTRETRT");
-    assert!(bad_magic.contains("lacks the retort magic bytes"), "{bad_magic}");
+    assert!(
+        bad_magic.contains("lacks the retort magic bytes"),
+        "{bad_magic}"
+    );
     let old_major = error(&|d| d.header.abi_major = 1);
     assert!(old_major.contains("ABI 1."), "{old_major}");
-    assert!(old_major.contains("rebuild the plugin against retort-core"), "{old_major}");
+    assert!(
+        old_major.contains("rebuild the plugin against retort-core"),
+        "{old_major}"
+    );
     let aborts = error(&|d| d.panic_strategy = PANIC_ABORT);
     assert!(aborts.contains("panic = \"abort\""), "{aborts}");
     let short = error(&|d| d.table_size = TABLE_SIZE_2_0 - 8);
     assert!(short.contains("function table of"), "{short}");
     let no_table = error(&|d| d.table = std::ptr::null());
-    assert!(no_table.contains("function table pointer is null"), "{no_table}");
+    assert!(
+        no_table.contains("function table pointer is null"),
+        "{no_table}"
+    );
     let no_name = error(&|d| d.name_ptr = std::ptr::null());
     assert!(no_name.contains("plugin name is null"), "{no_name}");
     assert_eq!(MAGIC, *b"RETORTPL");

@@ -6,10 +6,10 @@ use super::model::{
     CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint,
 };
 use super::{Applied, Schema, SchemaError};
-use std::sync::Arc;
 use crate::revision::ops::{
     self, ConstraintKind, CreateTable, Operation, ReferentialAction, RenameTable,
 };
+use std::sync::Arc;
 
 impl Schema {
     /// Applies one operation to the model.

@@ -165,7 +165,11 @@ impl Schema {
         });
         for holder in self.tables.values_mut() {
             // Only a table whose foreign keys reference this one is changed (and so unshared).
-            if !holder.foreign_keys.iter().any(|fk| fk.references_table == table) {
+            if !holder
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.references_table == table)
+            {
                 continue;
             }
             let holder = std::sync::Arc::make_mut(holder);

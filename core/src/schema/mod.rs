@@ -200,13 +200,16 @@ impl Schema {
         &'s self,
         table: &'s str,
     ) -> impl Iterator<Item = (&'s Table, &'s ForeignKey)> + 's {
-        self.tables.values().map(Arc::as_ref).flat_map(move |holder| {
-            holder
-                .foreign_keys
-                .iter()
-                .filter(move |fk| fk.references_table == table)
-                .map(move |fk| (holder, fk))
-        })
+        self.tables
+            .values()
+            .map(Arc::as_ref)
+            .flat_map(move |holder| {
+                holder
+                    .foreign_keys
+                    .iter()
+                    .filter(move |fk| fk.references_table == table)
+                    .map(move |fk| (holder, fk))
+            })
     }
 }
 

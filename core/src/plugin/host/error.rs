@@ -14,9 +14,9 @@ pub(super) fn abi_advice(plugin_major: u32) -> String {
             "ABI 1 plugins run with the retort builds from before plugin ABI 2.0 \
              (retort-core 0.1 with `ABI_MAJOR = 1`); to use it with this retort, {rebuild}"
         ),
-        major if major > ABI_MAJOR => format!(
-            "it needs a newer retort, one that speaks plugin ABI {major}.x; or {rebuild}"
-        ),
+        major if major > ABI_MAJOR => {
+            format!("it needs a newer retort, one that speaks plugin ABI {major}.x; or {rebuild}")
+        }
         _ => rebuild,
     }
 }

@@ -15,8 +15,7 @@ use super::abi::{
 use super::wire::{Description, WireError, WireStatement, WireUrl, WireValue};
 use crate::db_url::DatabaseUrl;
 use crate::dialect::{
-    Capabilities, Connection, DbError, Dialect, DialectError, OfflineScript, RenderMode,
-    Statement,
+    Capabilities, Connection, DbError, Dialect, DialectError, OfflineScript, RenderMode, Statement,
 };
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
