@@ -416,6 +416,38 @@ impl Connection for LimitedConnection {
         ))
         .categorized(crate::dialect::DbErrorCategory::LockWait))
     }
+    fn execute_transaction(
+        &mut self,
+        statements: &[Statement],
+    ) -> Result<(), crate::dialect::BatchError> {
+        Err(crate::dialect::BatchError::Statement {
+            index: statements.len() - 1,
+            error: DbError::new(format!("{} statements in one call", statements.len())),
+        })
+    }
+}
+
+#[test]
+fn a_transaction_crosses_the_function_table_in_one_call() {
+    use crate::dialect::BatchError;
+    let dialect = crate::in_process_dialect!(Limited).expect("in-process plugin");
+    assert!(dialect.has_execute_transaction());
+    let url = DatabaseUrl::parse("limited://host/db").expect("url");
+    let mut conn = dialect.connect(&url).expect("connects");
+    let statements = [
+        Statement::new("a"),
+        Statement::new("b"),
+        Statement::new("c"),
+    ];
+    // Statement by statement, every call of this connection succeeds: the error says the
+    // batch reached the plugin's own `execute_transaction` whole.
+    assert_eq!(
+        conn.execute_transaction(&statements),
+        Err(BatchError::Statement {
+            index: 2,
+            error: DbError::new("3 statements in one call"),
+        })
+    );
 }
 
 #[test]

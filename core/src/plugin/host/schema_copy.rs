@@ -121,6 +121,14 @@ fn diff<'b>(sent: &BTreeMap<String, Arc<Table>>, before: &'b Schema) -> Update<'
     let mut update = Update::default();
     let mut old = sent.iter().peekable();
     for (name, table) in before.shared_tables() {
+        // The common case first, without comparing names: the very table sent last (a
+        // table's key is its name, so the same value is the same name).
+        if old
+            .next_if(|(_, old_table)| Schema::same_table(old_table, table))
+            .is_some()
+        {
+            continue;
+        }
         while let Some((gone, _)) = old.next_if(|(old_name, _)| *old_name < name) {
             update.removed.push(gone.clone());
         }
