@@ -10,8 +10,8 @@ use retort_core::dialect::{
 };
 use retort_core::plugin::abi::{ABI_MAJOR, ABI_MINOR};
 use retort_core::plugin::wire::{
-    Description, RenderRequest, WireBatchError, WireCapabilities, WireError, WireLimits,
-    WireOfflineScript, WireStatement, WireSyntax, WireValue,
+    Description, RenderRequest, WireBatchError, WireCapabilities, WireError, WireIntrospect,
+    WireIntrospection, WireLimits, WireOfflineScript, WireStatement, WireSyntax, WireValue,
 };
 use retort_core::plugin::wire_ops::WireOperation;
 use retort_core::revision::toml_file::parse_toml_revision;
@@ -194,6 +194,13 @@ fn render_request() {
         mode: RenderMode::Online.into(),
     };
     golden("render_request", &request);
+    let introspection = WireIntrospection {
+        reset: false,
+        tables: schema.tables().cloned().collect(),
+        removed: vec![String::from("gone")],
+    };
+    golden("introspection", &introspection);
+    golden("introspect", &WireIntrospect { known: true });
     let operations: Vec<WireOperation> = revision.upgrade.iter().map(WireOperation::from).collect();
     golden("operations", &operations);
 }

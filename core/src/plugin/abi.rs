@@ -113,7 +113,8 @@ pub struct FunctionTable {
     pub unlock: ConnectionFn,
     /// `[schema or null, table]` → bool.
     pub table_exists: ConnectionFn,
-    /// `null` → schema.
+    /// `{known}` → the schema, whole or as the changes since the previous answer on this
+    /// connection ([`super::wire::WireIntrospection`]).
     pub introspect: ConnectionFn,
     /// `{lock_wait, statement_timeout}` in milliseconds (0: none) → `null`:
     /// [`crate::Connection::set_statement_limits`].

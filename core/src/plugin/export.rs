@@ -7,8 +7,9 @@
 
 use super::abi::{Buffer, FunctionTable, STATUS_ERROR, STATUS_OK, STATUS_POISONED};
 use super::wire::{
-    Description, RenderRequest, WireBatchError, WireCapabilities, WireError, WireLimits,
-    WireOfflineScript, WireRows, WireStatement, WireSyntax, WireTableName, WireUrl, WireValue,
+    Description, RenderRequest, WireBatchError, WireCapabilities, WireError, WireIntrospect,
+    WireIntrospection, WireLimits, WireOfflineScript, WireRows, WireStatement, WireSyntax,
+    WireTableName, WireUrl, WireValue,
 };
 use crate::dialect::{Connection, Dialect, Statement, StatementLimits};
 use crate::revision::ops::Operation;
@@ -23,7 +24,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-type SharedConnection = Arc<Mutex<Box<dyn Connection>>>;
+type SharedConnection = Arc<Mutex<OpenConnection>>;
+
+/// A connection the host opened, and the schema its last `introspect` answer described
+/// (the host holds the same), so that the next answer sends only what changed.
+struct OpenConnection {
+    connection: Box<dyn Connection>,
+    introspected: Option<Schema>,
+}
 
 /// How many schema copies a plugin keeps for render requests (one per host-side adapter).
 const SCHEMA_COPIES: usize = 8;
@@ -230,7 +238,7 @@ macro_rules! connection_fn {
                 call::<E, $ty, _>(input, input_len, output, |state, $input| {
                     let shared = state.connection(handle)?;
                     let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
-                    let $conn: &mut dyn Connection = &mut **guard;
+                    let $conn: &mut dyn Connection = &mut *guard.connection;
                     $body
                 })
             }
@@ -303,7 +311,13 @@ dialect_fn!(connect, |state, url: WireUrl| {
         .connections
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .insert(handle, Arc::new(Mutex::new(connection)));
+        .insert(
+            handle,
+            Arc::new(Mutex::new(OpenConnection {
+                connection,
+                introspected: None,
+            })),
+        );
     Ok(handle)
 });
 dialect_fn!(create_database, |state, url: WireUrl| Ok(state
@@ -352,7 +366,47 @@ connection_fn!(unlock, |conn, _input: ()| Ok(conn.unlock()?));
 connection_fn!(table_exists, |conn, name: WireTableName| Ok(
     conn.table_exists(name.0.as_deref(), &name.1)?
 ));
-connection_fn!(introspect, |conn, _input: ()| Ok(conn.introspect()?));
+
+unsafe extern "C" fn introspect<E: ExportedDialect>(
+    handle: u64,
+    input: *const u8,
+    input_len: usize,
+    output: *mut Buffer,
+) -> c_int {
+    // SAFETY: the host passes a readable input and a writable output (abi contract).
+    unsafe {
+        call::<E, WireIntrospect, _>(input, input_len, output, |state, request| {
+            let shared = state.connection(handle)?;
+            let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            let open = &mut *guard;
+            // Forgotten first: if this call fails, the next answer is whole.
+            let previous = open.introspected.take();
+            let schema = open.connection.introspect()?;
+            let answer = match previous.filter(|_| request.known) {
+                Some(previous) => WireIntrospection {
+                    reset: false,
+                    tables: schema
+                        .tables()
+                        .filter(|table| previous.table(&table.name) != Some(*table))
+                        .cloned()
+                        .collect(),
+                    removed: previous
+                        .table_names()
+                        .filter(|name| schema.table(name).is_none())
+                        .map(str::to_string)
+                        .collect(),
+                },
+                None => WireIntrospection {
+                    reset: true,
+                    tables: schema.tables().cloned().collect(),
+                    removed: Vec::new(),
+                },
+            };
+            open.introspected = Some(schema);
+            Ok(answer)
+        })
+    }
+}
 connection_fn!(set_statement_limits, |conn, limits: WireLimits| Ok(
     conn.set_statement_limits(&StatementLimits::from(limits))?
 ));

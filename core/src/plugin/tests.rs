@@ -350,8 +350,30 @@ fn a_plugin_that_reports_no_identifier_limit_has_none() {
 #[derive(Debug)]
 struct Limited;
 
-struct LimitedConnection;
+struct LimitedConnection {
+    introspections: usize,
+}
 
+/// The schema the `n`-th introspection of a [`LimitedConnection`] reads.
+fn live_schema(n: usize) -> Schema {
+    let mut schema = Schema::new();
+    let tables: &[&str] = match n {
+        1 => &["a", "b"],
+        2 => &["a", "c"],
+        _ => &["a", "c", "d"],
+    };
+    for table in tables {
+        schema.apply(&create(table)).expect("create");
+    }
+    if n >= 3 {
+        let add: Operation = serde_json::from_str(
+            r#"{"op": "add_column", "table": "a", "column": {"name": "x", "type": "text"}}"#,
+        )
+        .expect("add_column");
+        schema.apply(&add).expect("add x");
+    }
+    schema
+}
 impl Dialect for Limited {
     fn name(&self) -> &str {
         "limited"
@@ -374,7 +396,7 @@ impl Dialect for Limited {
         Ok(Vec::new())
     }
     fn connect(&self, _url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError> {
-        Ok(Box::new(LimitedConnection))
+        Ok(Box::new(LimitedConnection { introspections: 0 }))
     }
 }
 
@@ -404,7 +426,8 @@ impl Connection for LimitedConnection {
         Ok(false)
     }
     fn introspect(&mut self) -> Result<Schema, DbError> {
-        Ok(Schema::default())
+        self.introspections += 1;
+        Ok(live_schema(self.introspections))
     }
     fn set_statement_limits(
         &mut self,
@@ -425,6 +448,23 @@ impl Connection for LimitedConnection {
             error: DbError::new(format!("{} statements in one call", statements.len())),
         })
     }
+}
+
+#[test]
+fn introspection_answers_after_the_first_are_changes_and_read_as_the_whole_schema() {
+    let dialect = crate::in_process_dialect!(Limited).expect("in-process plugin");
+    let url = DatabaseUrl::parse("limited://host/db").expect("url");
+    let mut conn = dialect.connect(&url).expect("connects");
+    for n in 1..=4 {
+        assert_eq!(
+            conn.introspect().expect("introspects"),
+            live_schema(n),
+            "answer {n}"
+        );
+    }
+    // Another connection starts whole.
+    let mut other = dialect.connect(&url).expect("connects");
+    assert_eq!(other.introspect().expect("introspects"), live_schema(1));
 }
 
 #[test]

@@ -6,7 +6,9 @@ use crate::dialect::{
     StatementLimits,
 };
 use crate::plugin::abi::ConnectionFn;
-use crate::plugin::wire::{WireBatchError, WireLimits, WireRows, WireStatement};
+use crate::plugin::wire::{
+    WireBatchError, WireIntrospect, WireIntrospection, WireLimits, WireRows, WireStatement,
+};
 use crate::revision::values::Value;
 use crate::schema::Schema;
 use serde::de::DeserializeOwned;
@@ -19,6 +21,8 @@ use std::time::Duration;
 pub(super) struct PluginConnection {
     pub(super) calls: Arc<PluginCalls>,
     pub(super) handle: u64,
+    /// The schema of the last `introspect` answer, which the next one changes.
+    pub(super) introspected: Option<Schema>,
 }
 
 impl fmt::Debug for PluginConnection {
@@ -89,7 +93,24 @@ impl Connection for PluginConnection {
     }
 
     fn introspect(&mut self) -> Result<Schema, DbError> {
-        self.call(self.calls.slots.introspect, &())
+        let known = self.introspected.is_some();
+        // Taken first: after a failure the next answer must be whole.
+        let previous = self.introspected.take();
+        let answer: WireIntrospection =
+            self.call(self.calls.slots.introspect, &WireIntrospect { known })?;
+        let mut schema = match previous {
+            Some(previous) if !answer.reset => previous,
+            _ => Schema::new(),
+        };
+        for name in &answer.removed {
+            schema.remove_table(name);
+        }
+        for table in answer.tables {
+            schema.insert_table(table);
+        }
+        // A clone shares every table: the host's copy costs no more than a pointer each.
+        self.introspected = Some(schema.clone());
+        Ok(schema)
     }
 
     fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {

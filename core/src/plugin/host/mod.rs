@@ -247,6 +247,7 @@ impl Dialect for PluginDialect {
         Ok(Box::new(PluginConnection {
             calls: Arc::clone(&self.calls),
             handle,
+            introspected: None,
         }))
     }
 

@@ -200,6 +200,30 @@ pub struct RenderRequest {
     pub mode: WireMode,
 }
 
+/// The input of `introspect`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WireIntrospect {
+    /// The host still holds the schema of this connection's previous answer: the plugin may
+    /// answer with the changes since.
+    pub known: bool,
+}
+
+/// The answer of `introspect`: the live schema, whole or as the changes since the
+/// connection's previous answer (most of a large schema is the same from one answer to the
+/// next, and sending it whole cost more than reading it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WireIntrospection {
+    /// `tables` is the whole schema; otherwise they replace the previous answer's tables
+    /// of the same names.
+    pub reset: bool,
+    /// Tables (as `schema.toml` writes a table).
+    pub tables: Vec<Table>,
+    /// Names of tables of the previous answer that are gone.
+    pub removed: Vec<String>,
+}
+
 /// [`StatementLimits`] on the wire, in milliseconds (0: no limit).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
