@@ -59,7 +59,7 @@ use std::sync::Arc;
 ///
 /// Tables are shared between clones until one changes (`Arc`), so that cloning a schema
 /// is cheap and the plugin adapter tells an unchanged table from a changed one without
-/// comparing them ([`Schema::same_table`]).
+/// comparing them.
 ///
 /// Serialized as `{ tables = [...] }` in name order; reading one back rejects two tables
 /// with the same name.
