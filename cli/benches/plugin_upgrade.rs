@@ -5,8 +5,11 @@
 //!
 //! `cargo bench -p retort-cli --bench plugin_upgrade` builds the plugin with the bench's
 //! profile, generates the revisions of `sqlite_upgrade` (a `create_table` with three
-//! columns plus a `create_index` each), and runs both variants in interleaved rounds, a
-//! fresh database file each run, printing the medians and their ratio (target: within 5%).
+//! columns plus a `create_index` each), every tenth of them with an `execute` as well
+//! (after which the migrator reads the live schema back and renders one operation at a
+//! time) and every tenth, another, with a `drop_column` (a SQLite table rebuild, rendered
+//! from the table's current shape), and runs both variants in interleaved rounds, a fresh
+//! database file each run, printing the medians and their ratio (target: within 5%).
 //! A third variant runs the linked driver through the in-process adapter: the same ABI
 //! code without `dlopen`, which separates the cost of the JSON calls from that of the
 //! separately linked library.
@@ -30,9 +33,20 @@ fn generate(migrations: &Path) -> std::io::Result<()> {
     let mut parent: Option<String> = None;
     for n in 0..REVISIONS {
         let id = format!("{n:012x}");
+        let mut text = revision_file(&id, parent.as_slice(), n);
+        match n % 10 {
+            3 => text.push_str(&format!(
+                "\n[[upgrade]]\nop = \"execute\"\n\
+                 sql = \"INSERT INTO t{n} (id, name) VALUES (1, 'first')\"\n"
+            )),
+            8 => text.push_str(&format!(
+                "\n[[upgrade]]\nop = \"drop_column\"\ntable = \"t{n}\"\ncolumn = \"created_at\"\n"
+            )),
+            _ => {}
+        }
         std::fs::write(
             migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
-            revision_file(&id, parent.as_slice(), n),
+            text,
         )?;
         parent = Some(id);
     }
@@ -95,7 +109,11 @@ fn main() {
     let plugin_ms = median(plugin_times).as_secs_f64() * 1e3;
     let adapted_ms = median(adapted_times).as_secs_f64() * 1e3;
     let ratio = plugin_ms / linked_ms;
-    println!("{REVISIONS}-revision SQLite upgrade, median of {ROUNDS}:");
+    println!(
+        "{REVISIONS}-revision SQLite upgrade ({} with an execute, {} with a table rebuild), median of {ROUNDS}:",
+        REVISIONS / 10,
+        REVISIONS / 10
+    );
     println!("  statically linked:   {linked_ms:9.1} ms");
     println!(
         "  plugin ({}): {plugin_ms:9.1} ms",

@@ -18,7 +18,6 @@ pub mod known_keys;
 pub mod load;
 pub mod location;
 pub mod migrate;
-#[allow(unsafe_code)] // The plugin ABI; every unsafe block there says why it is sound.
 pub mod plugin;
 pub mod registry;
 pub mod render;

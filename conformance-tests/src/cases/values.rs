@@ -82,7 +82,8 @@ pub(crate) fn bulk_insert_hostile_values_read_back(
     let graph = scratch.graph()?;
     let mut conn = connect(dialect, url)?;
     upgrade(dialect, &graph, conn.as_mut(), "head")?;
-    let q = |name: &str| dialect.quote_identifier(name);
+    let syntax = dialect.syntax();
+    let q = |name: &str| syntax.quote_identifier(name);
     let query = Statement::new(format!(
         "SELECT {}, {} FROM {} ORDER BY {}",
         q("id"),

@@ -19,7 +19,7 @@ pub use limits::{
     DEFAULT_LOCK_WAIT, DURATION_EXPECTED,
 };
 pub use names::{choose_object_name, describe_length, object_name, IdentifierLimit};
-pub use sequence::{render_folding, render_one_by_one, table_after, RenderedSequence};
+pub use sequence::{render_folding, render_sequence, table_after, RenderedSequence};
 
 use crate::db_url::DatabaseUrl;
 use crate::revision::ops::Operation;
@@ -101,6 +101,30 @@ impl Statement {
     }
 }
 
+/// What an offline script adds around a dialect's statements, for the client that runs it:
+/// data, because it belongs to one client's way of running scripts rather than to the
+/// database. Absent fields read as empty, so a plugin that declares none adds nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct OfflineScript {
+    /// Lines the script starts with, written verbatim: client directives such as the
+    /// `sqlite3` shell's `.bail on`, which stops the script at the first error, and
+    /// statements with their terminators.
+    pub prologue: Vec<String>,
+    /// Statements the script runs before each `COMMIT`, standing in for the checks a live
+    /// connection makes when it commits (SQLite: foreign keys, which a rebuild runs
+    /// without). They must fail, stopping the script, where the online commit would fail.
+    pub commit_checks: Vec<String>,
+}
+
+impl OfflineScript {
+    /// Nothing added (to fill in field by field; the struct is non-exhaustive).
+    pub fn new() -> Self {
+        OfflineScript::default()
+    }
+}
+
 /// How values reach the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -133,39 +157,10 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         SqlSyntax::default()
     }
 
-    /// An identifier quoted for this dialect, whatever characters it contains.
-    fn quote_identifier(&self, name: &str) -> String;
-
-    /// A possibly schema-qualified table name, quoted.
-    fn qualified_table(&self, schema: Option<&str>, table: &str) -> String {
-        match schema {
-            Some(schema) => format!(
-                "{}.{}",
-                self.quote_identifier(schema),
-                self.quote_identifier(table)
-            ),
-            None => self.quote_identifier(table),
-        }
-    }
-
-    /// The placeholder for the `index`-th (1-based) bound parameter.
-    fn placeholder(&self, index: usize) -> String {
-        let _ = index;
-        String::from("?")
-    }
-
-    /// Lines an offline script starts with, written verbatim (client directives such as
-    /// the `sqlite3` shell's `.bail on`, which stops the script at the first error, and
-    /// statements with their terminators).
-    fn script_prologue(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    /// Statements an offline script runs before each `COMMIT`, standing in for the checks a
-    /// live connection makes when it commits (SQLite: foreign keys, which a rebuild runs
-    /// without). They must fail, stopping the script, where the online commit would fail.
-    fn script_commit_checks(&self) -> Vec<String> {
-        Vec::new()
+    /// What an offline (`--sql`) script adds for the client that runs it: see
+    /// [`OfflineScript`]. The default adds nothing.
+    fn offline_script(&self) -> OfflineScript {
+        OfflineScript::default()
     }
 
     /// A value as an SQL literal (offline output; never used for a live connection).
@@ -179,19 +174,6 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         before: &Schema,
         mode: RenderMode,
     ) -> Result<Vec<Statement>, DialectError>;
-
-    /// Renders `ops` in order, each against `before` as changed by the ones before it;
-    /// stops at the first that fails and after one the schema model cannot follow exactly
-    /// (its [`Schema::apply`] is not exact). The same as [`Dialect::render_operation`] one by
-    /// one, which is what the default does; a dialect behind a plugin answers it in one call.
-    fn render_sequence(
-        &self,
-        ops: &[&Operation],
-        before: &Schema,
-        mode: RenderMode,
-    ) -> RenderedSequence {
-        render_one_by_one(self, ops, before, mode)
-    }
 
     /// An SQL expression for the milliseconds the current transaction has run so far, by
     /// the server's clock and at least 1, if the dialect has one. With it a revision's

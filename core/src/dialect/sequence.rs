@@ -30,7 +30,7 @@ pub fn table_after(
         .ok_or_else(|| failed(String::from("the table is not in the schema afterwards")))
 }
 
-/// What [`Dialect::render_sequence`] rendered.
+/// What [`render_sequence`] rendered.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenderedSequence {
     /// The statements of the first operations, one entry per operation, in order.
@@ -39,9 +39,11 @@ pub struct RenderedSequence {
     pub failure: Option<DialectError>,
 }
 
-/// Renders `ops` one by one with `dialect`, folding each into the schema before the next;
-/// stops at a failure and after an operation the schema model cannot follow exactly.
-pub fn render_one_by_one<D: Dialect + ?Sized>(
+/// Renders `ops` in order with `dialect`, each against `before` as changed by the ones
+/// before it; stops at the first that fails and after one the schema model cannot follow
+/// exactly (its [`Schema::apply`] is not exact). Host machinery, not a dialect's: the fold
+/// is this build's schema model, whatever dialect renders.
+pub fn render_sequence<D: Dialect + ?Sized>(
     dialect: &D,
     ops: &[&Operation],
     before: &Schema,

@@ -5,7 +5,7 @@ use super::live_schema::needs_current_shape;
 use super::prepare::{check_direction, Loaded, Unit};
 use super::start_guard::{self, StartState};
 use super::{DbState, Direction, MigrateError, Migrator, RowState, VersionRow};
-use crate::dialect::{DbError, DialectError, RenderMode, Statement};
+use crate::dialect::{DbError, DialectError, OfflineScript, RenderMode, Statement};
 use crate::graph::Target;
 use crate::revision::RevisionHeader;
 use crate::schema::{Applied, Schema};
@@ -72,8 +72,12 @@ impl Migrator<'_> {
             from.unwrap_or("base"),
             self.dialect.name()
         );
-        let commit_checks = self.dialect.script_commit_checks();
-        for line in self.dialect.script_prologue() {
+        let OfflineScript {
+            prologue,
+            commit_checks,
+            ..
+        } = self.dialect.offline_script();
+        for line in prologue {
             script.push_str(&line);
             script.push('\n');
         }

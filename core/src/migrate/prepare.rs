@@ -5,7 +5,7 @@
 use super::parallel::map_in_order;
 use super::version_table::VersionTable;
 use super::{DbState, Direction, MigrateError, Migrator, MigratorSettings, RowState};
-use crate::dialect::Dialect;
+use crate::dialect::{render_sequence, Dialect};
 use crate::dialect::{Connection, DbError, RenderMode, Statement};
 use crate::graph::relative_moves_up;
 use crate::load::Revision;
@@ -309,9 +309,7 @@ impl Migrator<'_> {
         if ops.is_empty() {
             return Ok(Vec::new());
         }
-        let rendered = self
-            .dialect
-            .render_sequence(&ops, &schema, RenderMode::Online);
+        let rendered = render_sequence(self.dialect, &ops, &schema, RenderMode::Online);
         if let Some(source) = rendered.failure {
             // A dialect that reports a failure past the last operation blames the last.
             let owner = owners[rendered.statements.len().min(owners.len() - 1)];

@@ -73,7 +73,8 @@ pub(crate) fn render(
     start: &StartState,
 ) -> Result<Vec<Statement>, DialectError> {
     let dialect = table.dialect;
-    let q = |name: &str| dialect.quote_identifier(name);
+    let syntax = dialect.syntax();
+    let q = |name: &str| syntax.quote_identifier(name);
     let guard = q(GUARD_TABLE);
     let version_table = table.name();
     let literal = |text: &str| dialect.render_literal(&Value::String(text.into()));

@@ -55,13 +55,15 @@ const COLUMNS: &str = "revision, checksum, applied_at, execution_ms, state, erro
 
 impl VersionTable<'_> {
     pub(crate) fn name(&self) -> String {
-        self.dialect.qualified_table(self.schema, self.table)
+        self.dialect
+            .syntax()
+            .qualified_table(self.schema, self.table)
     }
 
     fn columns(&self) -> String {
         COLUMNS
             .split(", ")
-            .map(|c| self.dialect.quote_identifier(c))
+            .map(|c| self.dialect.syntax().quote_identifier(c))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -112,7 +114,7 @@ impl VersionTable<'_> {
         statements: &mut [Statement],
         schema: &str,
     ) -> Result<(), DialectError> {
-        let quoted = self.dialect.quote_identifier(self.table);
+        let quoted = self.dialect.syntax().quote_identifier(self.table);
         let qualified = self.name();
         let mut created = false;
         for statement in statements.iter_mut() {
@@ -187,7 +189,7 @@ impl VersionTable<'_> {
         error: Option<&str>,
         mode: RenderMode,
     ) -> Result<Statement, DialectError> {
-        let q = |c: &str| self.dialect.quote_identifier(c);
+        let q = |c: &str| self.dialect.syntax().quote_identifier(c);
         let mut bind = Binder::new(self.dialect, mode);
         let sql = format!(
             "UPDATE {} SET {} = {}, {} = {}, {} = {} WHERE {} = {}",
@@ -211,7 +213,7 @@ impl VersionTable<'_> {
         checksum: &str,
         mode: RenderMode,
     ) -> Result<Statement, DialectError> {
-        let q = |c: &str| self.dialect.quote_identifier(c);
+        let q = |c: &str| self.dialect.syntax().quote_identifier(c);
         let mut bind = Binder::new(self.dialect, mode);
         let sql = format!(
             "UPDATE {} SET {} = {} WHERE {} = {}",
@@ -233,7 +235,7 @@ impl VersionTable<'_> {
         let sql = format!(
             "DELETE FROM {} WHERE {} = {}",
             self.name(),
-            self.dialect.quote_identifier("revision"),
+            self.dialect.syntax().quote_identifier("revision"),
             bind.value(Value::String(revision.into()))?
         );
         Ok(bind.finish(sql))
@@ -359,7 +361,7 @@ impl<'d> Binder<'d> {
             RenderMode::Offline => self.dialect.render_literal(&value),
             RenderMode::Online => {
                 self.params.push(value);
-                Ok(self.dialect.placeholder(self.params.len()))
+                Ok(self.dialect.syntax().placeholder(self.params.len()))
             }
         }
     }

@@ -2,9 +2,12 @@
 //! and the table of `extern "C"` functions. Nothing here has a Rust-only layout.
 //!
 //! Versioning: the ABI major changes when anything here changes incompatibly; the minor
-//! changes when functions are appended to [`FunctionTable`]. A host accepts a plugin of the
-//! same major whose minor is at least the host's (its table holds every function the host
-//! calls); it reads only the prefix of the table it knows.
+//! changes when functions are appended to [`FunctionTable`], which only ever grows at its
+//! end. A host loads a plugin of its own major whatever its minor: the declared
+//! `table_size` says which slots the plugin has, a slot past it is absent (the host falls
+//! back to what the connection trait's default does), and slots past what the host knows
+//! are never read. Every declaration starts with the same [`DeclarationHeader`], in every
+//! major, so that a host can refuse another major by name before reading anything else.
 
 use std::os::raw::c_int;
 
@@ -15,10 +18,19 @@ pub const ENTRY_SYMBOL: &[u8] = b"retort_plugin_entry\0";
 pub const MAGIC: [u8; 8] = *b"RETORTPL";
 
 /// The ABI major version this build speaks.
-pub const ABI_MAJOR: u32 = 1;
+pub const ABI_MAJOR: u32 = 2;
 
-/// The ABI minor version this build speaks.
-pub const ABI_MINOR: u32 = 2;
+/// The ABI minor version this build speaks: 2.0 has every slot up to and including
+/// [`FunctionTable::set_statement_limits`]; 2.1 adds [`FunctionTable::execute_transaction`].
+pub const ABI_MINOR: u32 = 1;
+
+/// The size of the function table of ABI 2.0, the smallest a host of major 2 accepts.
+pub const TABLE_SIZE_2_0: usize = std::mem::offset_of!(FunctionTable, execute_transaction);
+
+/// The plugin unwinds on panic: its panics are caught at the boundary and reported.
+pub const PANIC_UNWIND: u32 = 1;
+/// The plugin aborts the process on panic: a host refuses it, as one panic would end retort.
+pub const PANIC_ABORT: u32 = 2;
 
 /// The call succeeded; the output buffer holds the JSON result.
 pub const STATUS_OK: c_int = 0;
@@ -65,23 +77,17 @@ pub type ConnectionFn = unsafe extern "C" fn(
 ) -> c_int;
 
 /// Every function a plugin provides. Inputs and outputs are JSON (see [`super::wire`]).
+/// New slots are only ever appended, each with the minor that added it.
 #[repr(C)]
 #[derive(Debug)]
 pub struct FunctionTable {
     /// Releases a buffer this plugin allocated.
     pub free_buffer: unsafe extern "C" fn(buffer: Buffer),
-    /// `null` → `{name, schemes, version, capabilities, script_prologue,
-    /// script_commit_checks, core_version}` (fields a plugin omits read as empty).
+    /// `null` → [`super::wire::Description`].
     pub describe: DialectFn,
-    /// `"name"` → `"quoted"`.
-    pub quote_identifier: DialectFn,
-    /// `[schema or null, table]` → `"quoted"`.
-    pub qualified_table: DialectFn,
-    /// `index` → `"placeholder"`.
-    pub placeholder: DialectFn,
     /// value → `"literal"`.
     pub render_literal: DialectFn,
-    /// `{operation, before, mode}` → `[statement]`.
+    /// `{operation, before, mode}` → `[statement]` (see [`super::wire::RenderRequest`]).
     pub render_operation: DialectFn,
     /// url → connection handle (a number).
     pub connect: DialectFn,
@@ -107,30 +113,42 @@ pub struct FunctionTable {
     pub unlock: ConnectionFn,
     /// `[schema or null, table]` → bool.
     pub table_exists: ConnectionFn,
-    /// `null` → schema.
+    /// `{known}` → the schema, whole or as the changes since the previous answer on this
+    /// connection ([`super::wire::WireIntrospection`]).
     pub introspect: ConnectionFn,
-    /// `{operations, before, mode}` → `{statements, failure}`: [`crate::Dialect::render_sequence`]
-    /// (ABI 1.1).
-    pub render_sequence: DialectFn,
     /// `{lock_wait, statement_timeout}` in milliseconds (0: none) → `null`:
-    /// [`crate::Connection::set_statement_limits`] (ABI 1.2).
+    /// [`crate::Connection::set_statement_limits`].
     pub set_statement_limits: ConnectionFn,
+    /// `[statement]` → `null` or a [`super::wire::WireBatchError`]:
+    /// [`crate::Connection::execute_transaction`] (ABI 2.1; absent: statement by statement).
+    pub execute_transaction: ConnectionFn,
+}
+
+/// The start of every declaration, in every ABI major: what a host reads before anything
+/// else, so that a foreign structure or another major is refused without trusting the rest.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct DeclarationHeader {
+    /// [`MAGIC`].
+    pub magic: [u8; 8],
+    /// The plugin's [`ABI_MAJOR`].
+    pub abi_major: u32,
+    /// The plugin's [`ABI_MINOR`].
+    pub abi_minor: u32,
 }
 
 /// What the entry symbol returns: checked by the host before anything else is called.
 ///
 /// Built only by [`PluginDeclaration::new`] (the fields are private), so that a
-/// `&'static PluginDeclaration` in safe code always points at valid static data.
+/// declaration made in safe code always points at valid static data.
 #[repr(C)]
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct PluginDeclaration {
-    /// [`MAGIC`].
-    pub(crate) magic: [u8; 8],
-    /// The plugin's [`ABI_MAJOR`].
-    pub(crate) abi_major: u32,
-    /// The plugin's [`ABI_MINOR`].
-    pub(crate) abi_minor: u32,
-    /// `size_of::<FunctionTable>()` in the plugin.
+    /// Magic bytes and ABI version.
+    pub(crate) header: DeclarationHeader,
+    /// [`PANIC_UNWIND`] or [`PANIC_ABORT`]: how the plugin was built.
+    pub(crate) panic_strategy: u32,
+    /// The size of the plugin's function table: which slots it has.
     pub(crate) table_size: usize,
     /// The plugin's name, UTF-8 (not NUL-terminated).
     pub(crate) name_ptr: *const u8,
@@ -149,16 +167,24 @@ pub struct PluginDeclaration {
 unsafe impl Sync for PluginDeclaration {}
 
 impl PluginDeclaration {
-    /// The declaration of a plugin of this build's ABI version.
+    /// The declaration of a plugin of this build's ABI version. The panic strategy is the
+    /// one this code is compiled with, which is the whole plugin's.
     pub const fn new(
         name: &'static str,
         version: &'static str,
         table: &'static FunctionTable,
     ) -> Self {
         PluginDeclaration {
-            magic: MAGIC,
-            abi_major: ABI_MAJOR,
-            abi_minor: ABI_MINOR,
+            header: DeclarationHeader {
+                magic: MAGIC,
+                abi_major: ABI_MAJOR,
+                abi_minor: ABI_MINOR,
+            },
+            panic_strategy: if cfg!(panic = "unwind") {
+                PANIC_UNWIND
+            } else {
+                PANIC_ABORT
+            },
             table_size: std::mem::size_of::<FunctionTable>(),
             name_ptr: name.as_ptr(),
             name_len: name.len(),

@@ -6,6 +6,7 @@ use super::host::{PluginDialect, PluginError};
 
 /// The dialect behind a declaration made in this process (by
 /// [`in_process_dialect!`](crate::in_process_dialect)).
+#[doc(hidden)] // Used by the expansion of `in_process_dialect!`.
 pub fn from_static(declaration: &'static PluginDeclaration) -> Result<PluginDialect, PluginError> {
     // SAFETY: a `PluginDeclaration` can only be built by `PluginDeclaration::new` from
     // 'static strings and a 'static function table, so every pointer in it is valid forever.

@@ -3,7 +3,8 @@
 //! [`Operation`] is internally tagged (`op = "create_table"` beside its fields, as revision
 //! files spell it), which serde can only decode by buffering every field first. The plan a
 //! migrator renders ahead crosses the ABI as this form instead, which decodes in one pass:
-//! about half the cost, on the path every operation of a run takes.
+//! about half the cost, on the path every operation of a run takes. Each variant's fields
+//! are those of the operation in a TOML revision file.
 
 use crate::revision::ops::{self, Operation};
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,14 @@ macro_rules! wire_operations {
             fn from(op: WireOperation) -> Self {
                 match op {
                     $(WireOperation::$variant(inner) => Operation::$variant(inner),)*
+                }
+            }
+        }
+
+        impl From<&Operation> for WireOperation {
+            fn from(op: &Operation) -> Self {
+                match op {
+                    $(Operation::$variant(inner) => WireOperation::$variant(inner.clone()),)*
                 }
             }
         }

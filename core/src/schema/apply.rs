@@ -7,6 +7,7 @@ use super::model::{
 };
 use super::{Applied, Schema, SchemaError};
 use crate::revision::ops::{ConstraintKind, CreateTable, Operation, RenameTable};
+use std::sync::Arc;
 
 impl Schema {
     /// Applies one operation to the model.
@@ -14,14 +15,6 @@ impl Schema {
     /// `execute` changes nothing and answers [`Applied::Opaque`]; `bulk_insert` changes
     /// nothing but its table and columns must exist. On error the schema is unchanged.
     pub fn apply(&mut self, operation: &Operation) -> Result<Applied, SchemaError> {
-        let applied = self.apply_unstamped(operation)?;
-        if !matches!(operation, Operation::Execute(_) | Operation::BulkInsert(_)) {
-            self.stamp.changed(Some(operation));
-        }
-        Ok(applied)
-    }
-
-    fn apply_unstamped(&mut self, operation: &Operation) -> Result<Applied, SchemaError> {
         let op = operation.name();
         match operation {
             Operation::CreateTable(create) => self.create_table(create)?,
@@ -203,7 +196,7 @@ impl Schema {
             table.foreign_keys.push(foreign_key);
         }
         table.normalize();
-        self.tables.insert(table.name.clone(), table);
+        self.tables.insert(table.name.clone(), Arc::new(table));
         Ok(())
     }
 
@@ -216,11 +209,18 @@ impl Schema {
                 table: rename.new_name.clone(),
             });
         }
-        if let Some(mut table) = self.tables.remove(&rename.table) {
+        if let Some(table) = self.tables.remove(&rename.table) {
+            let mut table = Arc::unwrap_or_clone(table);
             table.name = rename.new_name.clone();
-            self.tables.insert(rename.new_name.clone(), table);
+            self.tables.insert(rename.new_name.clone(), Arc::new(table));
         }
         for table in self.tables.values_mut() {
+            // Only a table that references the renamed one is changed (and so unshared).
+            let referencing = |fk: &ForeignKey| fk.references_table == rename.table;
+            if !table.foreign_keys.iter().any(referencing) {
+                continue;
+            }
+            let table = Arc::make_mut(table);
             let mut touched = false;
             for foreign_key in &mut table.foreign_keys {
                 if foreign_key.references_table == rename.table {
@@ -237,8 +237,7 @@ impl Schema {
 
     /// The table named `table`, or the error naming the tables there are.
     pub(super) fn existing(&self, op: &'static str, table: &str) -> Result<&Table, SchemaError> {
-        self.tables
-            .get(table)
+        self.table(table)
             .ok_or_else(|| self.no_such_table(op, table))
     }
 
@@ -253,6 +252,7 @@ impl Schema {
     /// Changes a table already checked to exist, then restores its normal form.
     pub(super) fn change(&mut self, table: &str, edit: impl FnOnce(&mut Table)) {
         if let Some(table) = self.tables.get_mut(table) {
+            let table = Arc::make_mut(table);
             edit(table);
             table.normalize();
         }

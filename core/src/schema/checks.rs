@@ -28,7 +28,7 @@ impl Schema {
         let referenced = if foreign_key.references_table == holder.name {
             Some(holder)
         } else {
-            self.tables.get(&foreign_key.references_table)
+            self.table(&foreign_key.references_table)
         };
         if let Some(referenced) = referenced {
             let missing = foreign_key

@@ -164,6 +164,15 @@ impl Schema {
             }
         });
         for holder in self.tables.values_mut() {
+            // Only a table whose foreign keys reference this one is changed (and so unshared).
+            if !holder
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.references_table == table)
+            {
+                continue;
+            }
+            let holder = std::sync::Arc::make_mut(holder);
             let mut touched = false;
             for foreign_key in &mut holder.foreign_keys {
                 if foreign_key.references_table == table {

@@ -46,7 +46,6 @@ mod error;
 mod inverse;
 mod model;
 mod sorting;
-pub(crate) mod stamp;
 
 pub use error::{FoldError, SchemaError};
 pub use model::{CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint};
@@ -54,8 +53,13 @@ pub use model::{CheckConstraint, Column, ForeignKey, Index, PrimaryKey, Table, U
 use crate::revision::ops::Operation;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Every table of a database schema, by name.
+///
+/// Tables are shared between clones until one changes (`Arc`), so that cloning a schema
+/// is cheap and the plugin adapter tells an unchanged table from a changed one without
+/// comparing them.
 ///
 /// Serialized as `{ tables = [...] }` in name order; reading one back rejects two tables
 /// with the same name.
@@ -67,10 +71,7 @@ pub struct Schema {
         serialize_with = "serialize_tables",
         deserialize_with = "deserialize_tables"
     )]
-    tables: BTreeMap<String, Table>,
-    /// Identity and change count; not part of the value (always equal, fresh on clone).
-    #[serde(skip)]
-    stamp: stamp::EditStamp,
+    tables: BTreeMap<String, Arc<Table>>,
 }
 
 impl std::fmt::Debug for Schema {
@@ -143,19 +144,25 @@ impl Schema {
         Ok(applied)
     }
 
-    /// Which schema value this is and how often it changed (for the plugin adapter).
-    pub(crate) fn edit_stamp(&self) -> &stamp::EditStamp {
-        &self.stamp
-    }
-
     /// The table named `name`.
     pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.get(name)
+        self.tables.get(name).map(Arc::as_ref)
     }
 
     /// Every table, in name order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
-        self.tables.values()
+        self.tables.values().map(Arc::as_ref)
+    }
+
+    /// Every table with its name, shared, in name order (for the plugin adapter's copy).
+    pub(crate) fn shared_tables(&self) -> impl Iterator<Item = (&String, &Arc<Table>)> {
+        self.tables.iter()
+    }
+
+    /// Whether `a` and `b` are the very same table value, shared since one was cloned from
+    /// the other (false says nothing: equal tables may be separate values).
+    pub(crate) fn same_table(a: &Arc<Table>, b: &Arc<Table>) -> bool {
+        Arc::ptr_eq(a, b)
     }
 
     /// Every table name, in order.
@@ -177,14 +184,14 @@ impl Schema {
     /// the table it replaces. The table is normalized first (see the module docs).
     pub fn insert_table(&mut self, mut table: Table) -> Option<Table> {
         table.normalize();
-        self.stamp.changed(None);
-        self.tables.insert(table.name.clone(), table)
+        self.tables
+            .insert(table.name.clone(), Arc::new(table))
+            .map(Arc::unwrap_or_clone)
     }
 
     /// Takes the table named `name` out of the schema.
     pub fn remove_table(&mut self, name: &str) -> Option<Table> {
-        self.stamp.changed(None);
-        self.tables.remove(name)
+        self.tables.remove(name).map(Arc::unwrap_or_clone)
     }
 
     /// Every foreign key, in any table (`table` itself included), that references `table`,
@@ -193,13 +200,16 @@ impl Schema {
         &'s self,
         table: &'s str,
     ) -> impl Iterator<Item = (&'s Table, &'s ForeignKey)> + 's {
-        self.tables.values().flat_map(move |holder| {
-            holder
-                .foreign_keys
-                .iter()
-                .filter(move |fk| fk.references_table == table)
-                .map(move |fk| (holder, fk))
-        })
+        self.tables
+            .values()
+            .map(Arc::as_ref)
+            .flat_map(move |holder| {
+                holder
+                    .foreign_keys
+                    .iter()
+                    .filter(move |fk| fk.references_table == table)
+                    .map(move |fk| (holder, fk))
+            })
     }
 }
 
@@ -215,21 +225,21 @@ impl FromIterator<Table> for Schema {
 }
 
 fn serialize_tables<S: Serializer>(
-    tables: &BTreeMap<String, Table>,
+    tables: &BTreeMap<String, Arc<Table>>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(tables.values())
+    serializer.collect_seq(tables.values().map(Arc::as_ref))
 }
 
 fn deserialize_tables<'de, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<BTreeMap<String, Table>, D::Error> {
+) -> Result<BTreeMap<String, Arc<Table>>, D::Error> {
     let list = Vec::<Table>::deserialize(deserializer)?;
     let mut tables = BTreeMap::new();
     for mut table in list {
         let name = table.name.clone();
         table.normalize();
-        if tables.insert(name.clone(), table).is_some() {
+        if tables.insert(name.clone(), Arc::new(table)).is_some() {
             return Err(serde::de::Error::custom(format!(
                 "table `{name}` is listed twice; each table appears once"
             )));

@@ -26,7 +26,9 @@ pub use render::{default_constraint_name, INDEX_MARK, UNNAMED_MARK};
 pub use types::{parse_catalog_type, render_type};
 
 use retort_core::db_url::DatabaseUrl;
-use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Statement};
+use retort_core::dialect::{
+    Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
+};
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -87,16 +89,14 @@ impl Dialect for MysqlDialect {
         syntax
     }
 
-    fn quote_identifier(&self, name: &str) -> String {
-        quote::quote_identifier(name)
-    }
-
-    fn script_prologue(&self) -> Vec<String> {
-        vec![
+    fn offline_script(&self) -> OfflineScript {
+        let mut script = OfflineScript::new();
+        script.prologue = vec![
             String::from("SET NAMES utf8mb4;"),
             format!("{};", quote::SQL_MODE_WITH_ESCAPES),
             String::from("SET time_zone = '+00:00';"),
-        ]
+        ];
+        script
     }
 
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {

@@ -125,7 +125,7 @@ fn bulk_insert_binds_online_and_escapes_offline() {
 
 #[test]
 fn offline_scripts_turn_backslash_escapes_on() {
-    let prologue = MysqlDialect.script_prologue().join("\n");
+    let prologue = MysqlDialect.offline_script().prologue.join("\n");
     assert!(prologue.contains("NO_BACKSLASH_ESCAPES"), "{prologue}");
     assert!(prologue.contains("SET NAMES utf8mb4;"), "{prologue}");
 }

@@ -20,7 +20,9 @@ pub use render::{default_constraint_name, CHECK_MARK, UNNAMED_CHECK_MARK, UNNAME
 pub use types::{parse_catalog_type, render_type};
 
 use retort_core::db_url::DatabaseUrl;
-use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Statement};
+use retort_core::dialect::{
+    Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
+};
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -79,10 +81,6 @@ impl Dialect for PostgresDialect {
         syntax
     }
 
-    fn quote_identifier(&self, name: &str) -> String {
-        quote::quote_identifier(name)
-    }
-
     fn transaction_elapsed_ms(&self) -> Option<String> {
         // `transaction_timestamp()` is when BEGIN ran; `clock_timestamp()` is now.
         Some(String::from(
@@ -90,14 +88,12 @@ impl Dialect for PostgresDialect {
         ))
     }
 
-    fn placeholder(&self, index: usize) -> String {
-        format!("${index}")
-    }
-
-    fn script_prologue(&self) -> Vec<String> {
+    fn offline_script(&self) -> OfflineScript {
+        let mut script = OfflineScript::new();
         // For psql: stop at the first error (as `-v ON_ERROR_STOP=1` does), so that a script
         // whose starting-state check fails, or whose statement fails, goes no further.
-        vec![String::from("\\set ON_ERROR_STOP on")]
+        script.prologue = vec![String::from("\\set ON_ERROR_STOP on")];
+        script
     }
 
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {

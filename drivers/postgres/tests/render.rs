@@ -134,8 +134,8 @@ fn dialect_names_schemes_placeholders_and_capabilities() {
     let dialect = PostgresDialect::new();
     assert_eq!(dialect.name(), "postgres");
     assert_eq!(dialect.url_schemes(), vec!["postgres", "postgresql"]);
-    assert_eq!(dialect.placeholder(3), "$3");
-    assert_eq!(dialect.quote_identifier("a\"b"), "\"a\"\"b\"");
+    assert_eq!(dialect.syntax().placeholder(3), "$3");
+    assert_eq!(dialect.syntax().quote_identifier("a\"b"), "\"a\"\"b\"");
     let caps = dialect.capabilities();
     assert!(caps.transactional_ddl && caps.partial_indexes && caps.alter_column_in_place);
     assert!(caps.alter_constraints_in_place && caps.comments && caps.create_database);

@@ -16,7 +16,9 @@ pub use render::REBUILD_PREFIX;
 pub use types::{parse_declared, render_type};
 
 use retort_core::db_url::{DatabaseUrl, FileLocation};
-use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Statement};
+use retort_core::dialect::{
+    Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
+};
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -60,8 +62,9 @@ impl Dialect for SqliteDialect {
         )
     }
 
-    fn script_prologue(&self) -> Vec<String> {
-        vec![
+    fn offline_script(&self) -> OfflineScript {
+        let mut script = OfflineScript::new();
+        script.prologue = vec![
             // For the sqlite3 shell: stop at the first error, so that a failed statement
             // of a table rebuild can never be followed by the DROP of the old table.
             String::from(".bail on"),
@@ -69,7 +72,7 @@ impl Dialect for SqliteDialect {
             // rows, and the pragma cannot be changed inside a transaction.
             String::from("PRAGMA foreign_keys = OFF;"),
             // What the connection does online: the violations already there do not count,
-            // new ones fail the revision (see `script_commit_checks`). Dropped first, so that
+            // new ones fail the revision (see the commit checks below). Dropped first, so that
             // a script can follow another in one session.
             format!("DROP TABLE IF EXISTS {FK_BASELINE};"),
             format!(
@@ -82,15 +85,12 @@ impl Dialect for SqliteDialect {
                  \"the revision breaks foreign keys (see PRAGMA foreign_key_check)\" \
                  CHECK (new_violations = 0));"
             ),
-        ]
-    }
-
-    fn script_commit_checks(&self) -> Vec<String> {
+        ];
         // New violations: those of rows with a rowid that were not there before (a set
         // difference, which SQLite does with a temporary b-tree, not a scan per row), and
         // those of `WITHOUT ROWID` rows, which have no rowid, by how many more there are of
         // each child table, parent table and foreign key.
-        vec![format!(
+        script.commit_checks = vec![format!(
             "WITH now AS MATERIALIZED (SELECT \"table\" AS child, rowid AS row_id, \
              \"parent\" AS parent, fkid FROM pragma_foreign_key_check) \
              INSERT INTO {FK_GUARD} SELECT \
@@ -101,7 +101,8 @@ impl Dialect for SqliteDialect {
              WHERE row_id IS NULL GROUP BY child, parent, fkid) AS g \
              WHERE g.n > (SELECT count(*) FROM {FK_BASELINE} AS b WHERE b.row_id IS NULL \
              AND b.child = g.child AND b.parent = g.parent AND b.fkid = g.fkid));"
-        )]
+        )];
+        script
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -122,10 +123,6 @@ impl Dialect for SqliteDialect {
         syntax.dollar_quoting = false;
         syntax.delimiter_lines = false;
         syntax
-    }
-
-    fn quote_identifier(&self, name: &str) -> String {
-        quote::quote_identifier(name)
     }
 
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {

@@ -313,7 +313,7 @@ fn literals_follow_sqlite_spelling() {
         "'2024-01-02T03:04:05Z'"
     );
     assert!(d.render_literal(&Value::Float(f64::NAN)).is_err());
-    assert_eq!(d.quote_identifier("a\"b"), "\"a\"\"b\"");
+    assert_eq!(d.syntax().quote_identifier("a\"b"), "\"a\"\"b\"");
     let caps = d.capabilities();
     assert!(caps.transactional_ddl && caps.partial_indexes && caps.create_database);
     assert!(!caps.alter_column_in_place && !caps.alter_constraints_in_place && !caps.comments);

@@ -99,16 +99,12 @@ impl Dialect for StrictSqlite {
         self.sqlite.syntax()
     }
 
-    fn quote_identifier(&self, name: &str) -> String {
-        self.sqlite.quote_identifier(name)
+    fn offline_script(&self) -> retort_core::dialect::OfflineScript {
+        self.sqlite.offline_script()
     }
 
-    fn script_prologue(&self) -> Vec<String> {
-        self.sqlite.script_prologue()
-    }
-
-    fn script_commit_checks(&self) -> Vec<String> {
-        self.sqlite.script_commit_checks()
+    fn transaction_elapsed_ms(&self) -> Option<String> {
+        self.sqlite.transaction_elapsed_ms()
     }
 
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {

@@ -1,6 +1,6 @@
 //! Test fixture: a dialect plugin (`panicky`, scheme `panicky://`) that describes itself
-//! properly but panics in `connect`, so that tests see the panic caught, the plugin
-//! poisoned and every later call refused.
+//! properly but panics in `connect` and when rendering `drop_table`, so that tests see the
+//! panic caught and reported, the plugin poisoned and every later call refused.
 
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{Capabilities, DbError, DialectError, RenderMode, Statement};
@@ -26,10 +26,6 @@ impl Dialect for Panicky {
         Capabilities::new()
     }
 
-    fn quote_identifier(&self, name: &str) -> String {
-        format!("\"{name}\"")
-    }
-
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {
         Ok(format!("{value:?}"))
     }
@@ -40,6 +36,10 @@ impl Dialect for Panicky {
         _before: &Schema,
         _mode: RenderMode,
     ) -> Result<Vec<Statement>, DialectError> {
+        assert!(
+            !matches!(op, Operation::DropTable(_)),
+            "the panicky test plugin always panics rendering drop_table"
+        );
         Ok(vec![Statement::new(op.name())])
     }
 

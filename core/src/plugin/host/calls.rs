@@ -1,19 +1,109 @@
-//! Calling into a plugin's function table: JSON in, JSON out, the plugin's buffer handed
-//! back, and the host's record of a panic.
+//! Calling into a plugin's function table: the slots read from the plugin's table by its
+//! declared size, JSON in and out, the plugin's buffer handed back, and the host's record
+//! of a panic.
 
 use crate::plugin::abi::{
-    Buffer, ConnectionFn, DialectFn, FunctionTable, STATUS_OK, STATUS_POISONED,
+    Buffer, ConnectionFn, DialectFn, FunctionTable, STATUS_OK, STATUS_POISONED, TABLE_SIZE_2_0,
 };
 use crate::plugin::wire::WireError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// A plugin's function table, shared by its dialect and connections, with the host's
-/// record of whether it panicked.
+/// The functions of a plugin's table, copied out of it: the slots of ABI 2.0, which every
+/// plugin of major 2 has, and the later ones the plugin's table is large enough to hold.
+#[derive(Debug, Clone, Copy)]
+#[allow(missing_docs)] // Each slot is the same-named one of `FunctionTable`.
+pub(super) struct Slots {
+    pub(super) free_buffer: unsafe extern "C" fn(buffer: Buffer),
+    pub(super) describe: DialectFn,
+    pub(super) render_literal: DialectFn,
+    pub(super) render_operation: DialectFn,
+    pub(super) connect: DialectFn,
+    pub(super) create_database: DialectFn,
+    pub(super) drop_database: DialectFn,
+    pub(super) close: ConnectionFn,
+    pub(super) execute: ConnectionFn,
+    pub(super) query: ConnectionFn,
+    pub(super) begin: ConnectionFn,
+    pub(super) commit: ConnectionFn,
+    pub(super) rollback: ConnectionFn,
+    pub(super) lock: ConnectionFn,
+    pub(super) unlock: ConnectionFn,
+    pub(super) table_exists: ConnectionFn,
+    pub(super) introspect: ConnectionFn,
+    pub(super) set_statement_limits: ConnectionFn,
+    /// ABI 2.1.
+    pub(super) execute_transaction: Option<ConnectionFn>,
+}
+
+impl Slots {
+    /// The slots of the table at `table`, which the plugin declares `size` bytes long.
+    /// Fails with the name of a slot of ABI 2.0 that is null.
+    ///
+    /// # Safety
+    /// `table` must point at `size` readable bytes, `size >= TABLE_SIZE_2_0`, laid out as
+    /// the start of a [`FunctionTable`] (each slot a function pointer or null).
+    pub(super) unsafe fn read(
+        table: *const FunctionTable,
+        size: usize,
+    ) -> Result<Slots, &'static str> {
+        debug_assert!(size >= TABLE_SIZE_2_0);
+        // Each slot is read by its offset, and only when it lies within the declared size:
+        // no reference to a whole `FunctionTable` is formed, as an older plugin's is shorter.
+        macro_rules! slot {
+            ($field:ident: $ty:ty) => {{
+                let offset = std::mem::offset_of!(FunctionTable, $field);
+                if offset + std::mem::size_of::<$ty>() > size {
+                    None
+                } else {
+                    // SAFETY: within the `size` readable bytes (checked just above), at the
+                    // slot's offset; `Option<fn>` has the layout of a nullable function
+                    // pointer, so a null slot reads as `None`.
+                    unsafe {
+                        table
+                            .cast::<u8>()
+                            .add(offset)
+                            .cast::<Option<$ty>>()
+                            .read_unaligned()
+                    }
+                }
+            }};
+        }
+        macro_rules! required {
+            ($field:ident: $ty:ty) => {
+                slot!($field: $ty).ok_or(stringify!($field))?
+            };
+        }
+        Ok(Slots {
+            free_buffer: required!(free_buffer: unsafe extern "C" fn(Buffer)),
+            describe: required!(describe: DialectFn),
+            render_literal: required!(render_literal: DialectFn),
+            render_operation: required!(render_operation: DialectFn),
+            connect: required!(connect: DialectFn),
+            create_database: required!(create_database: DialectFn),
+            drop_database: required!(drop_database: DialectFn),
+            close: required!(close: ConnectionFn),
+            execute: required!(execute: ConnectionFn),
+            query: required!(query: ConnectionFn),
+            begin: required!(begin: ConnectionFn),
+            commit: required!(commit: ConnectionFn),
+            rollback: required!(rollback: ConnectionFn),
+            lock: required!(lock: ConnectionFn),
+            unlock: required!(unlock: ConnectionFn),
+            table_exists: required!(table_exists: ConnectionFn),
+            introspect: required!(introspect: ConnectionFn),
+            set_statement_limits: required!(set_statement_limits: ConnectionFn),
+            execute_transaction: slot!(execute_transaction: ConnectionFn),
+        })
+    }
+}
+
+/// A plugin's functions, shared by its dialect and connections, with the host's record of
+/// whether it panicked.
 #[derive(Debug)]
 pub(super) struct PluginCalls {
-    pub(super) table: &'static FunctionTable,
+    pub(super) slots: Slots,
     pub(super) poisoned: AtomicBool,
     pub(super) name: String,
 }
@@ -27,7 +117,7 @@ impl PluginCalls {
     ) -> Result<O, WireError> {
         self.raw_call(input, |ptr, len, out| {
             // SAFETY: `ptr`/`len` describe the live input bytes and `out` a writable Buffer,
-            // as the ABI requires; the table came from a checked declaration.
+            // as the ABI requires; the slot came from a checked declaration.
             unsafe { function(ptr, len, out) }
         })
     }
@@ -68,7 +158,7 @@ impl PluginCalls {
             unsafe { std::slice::from_raw_parts(output.ptr, output.len) }.to_vec()
         };
         // SAFETY: the buffer came from this plugin and is released exactly once.
-        unsafe { (self.table.free_buffer)(output) };
+        unsafe { (self.slots.free_buffer)(output) };
         if status == STATUS_OK {
             return serde_json::from_slice(&bytes).map_err(|e| {
                 WireError::plugin(format!(

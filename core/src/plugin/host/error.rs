@@ -2,6 +2,25 @@
 
 use crate::plugin::abi::{ABI_MAJOR, ABI_MINOR};
 
+/// What to do about a plugin of ABI major `plugin_major`: which retort runs it, or how to
+/// rebuild it for this one.
+pub(super) fn abi_advice(plugin_major: u32) -> String {
+    let rebuild = format!(
+        "rebuild the plugin against retort-core {} (plugin ABI {ABI_MAJOR}.{ABI_MINOR})",
+        env!("CARGO_PKG_VERSION")
+    );
+    match plugin_major {
+        1 => format!(
+            "ABI 1 plugins run with the retort builds from before plugin ABI 2.0 \
+             (retort-core 0.1 with `ABI_MAJOR = 1`); to use it with this retort, {rebuild}"
+        ),
+        major if major > ABI_MAJOR => {
+            format!("it needs a newer retort, one that speaks plugin ABI {major}.x; or {rebuild}")
+        }
+        _ => rebuild,
+    }
+}
+
 /// Why a plugin was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -28,8 +47,8 @@ pub enum PluginError {
         /// Where the plugin came from.
         origin: String,
     },
-    /// The plugin speaks another ABI version.
-    #[error("{origin} was built for retort plugin ABI {plugin}, but this retort speaks ABI {host}: rebuild the plugin against this retort-core")]
+    /// The plugin speaks another ABI major.
+    #[error("{origin} was built for retort plugin ABI {plugin}, but this retort speaks ABI {host}: {advice}")]
     AbiMismatch {
         /// Where the plugin came from.
         origin: String,
@@ -37,9 +56,17 @@ pub enum PluginError {
         plugin: String,
         /// The host's `major.minor`.
         host: String,
+        /// Which retort runs the plugin, or how to rebuild it.
+        advice: String,
     },
-    /// The function table is smaller than this ABI version's.
-    #[error("{origin} declares a function table of {plugin} bytes, but ABI {ABI_MAJOR}.{ABI_MINOR} needs at least {host}: the plugin is corrupt or built wrongly")]
+    /// The plugin was built to abort the process on a panic.
+    #[error("{origin} was built with `panic = \"abort\"`: one panic in it would end retort, so it is not loaded; build it with `panic = \"unwind\"` (Cargo's default)")]
+    AbortsOnPanic {
+        /// Where the plugin came from.
+        origin: String,
+    },
+    /// The function table is smaller than the smallest of this ABI major.
+    #[error("{origin} declares a function table of {plugin} bytes, but ABI {ABI_MAJOR}.0 has {host}: the plugin is corrupt or built wrongly")]
     TableTooSmall {
         /// Where the plugin came from.
         origin: String,
@@ -48,7 +75,8 @@ pub enum PluginError {
         /// The size this host needs.
         host: usize,
     },
-    /// The declaration is malformed (null pointers, name not UTF-8).
+    /// The declaration is malformed (null pointers, name not UTF-8, an unknown panic
+    /// strategy).
     #[error("{origin} has a malformed plugin declaration: {reason}")]
     Malformed {
         /// Where the plugin came from.

@@ -2,11 +2,17 @@
 
 use crate::db_url::DatabaseUrl;
 use crate::dialect::Statement;
-use crate::dialect::{Capabilities, Connection, DbError, Dialect, DialectError, RenderMode};
+use crate::dialect::{
+    render_sequence, Capabilities, Connection, DbError, Dialect, DialectError, OfflineScript,
+    RenderMode,
+};
 use crate::revision::ops::{BulkInsert, Operation};
 use crate::revision::values::Value;
 use crate::schema::Schema;
+use crate::sql::{PlaceholderStyle, SqlSyntax};
 use std::collections::BTreeMap;
+
+mod connections;
 
 #[derive(Debug)]
 struct Probe;
@@ -27,9 +33,21 @@ impl Dialect for Probe {
         capabilities.max_identifier_length = Some(crate::dialect::IdentifierLimit::Bytes(63));
         capabilities
     }
-    fn quote_identifier(&self, name: &str) -> String {
-        assert!(name != "boom", "asked to quote boom");
-        format!("[{name}]")
+    fn syntax(&self) -> SqlSyntax {
+        let mut syntax = SqlSyntax::new();
+        syntax.identifier_quote = '`';
+        syntax.placeholders = PlaceholderStyle::DollarNumber;
+        syntax.hash_comments = true;
+        syntax
+    }
+    fn offline_script(&self) -> OfflineScript {
+        let mut script = OfflineScript::new();
+        script.prologue = vec![String::from(".probe on")];
+        script.commit_checks = vec![String::from("SELECT probe();")];
+        script
+    }
+    fn transaction_elapsed_ms(&self) -> Option<String> {
+        Some(String::from("probe_elapsed()"))
     }
     fn render_literal(&self, value: &Value) -> Result<String, DialectError> {
         match value {
@@ -81,7 +99,17 @@ fn calls_and_values_survive_the_function_table() {
         dialect.capabilities().max_identifier_length,
         Some(crate::dialect::IdentifierLimit::Bytes(63))
     );
-    assert_eq!(dialect.quote_identifier("a\"b"), "[a\"b]");
+    assert_eq!(
+        dialect.syntax(),
+        Probe.syntax(),
+        "the syntax is data of the description"
+    );
+    assert_eq!(dialect.syntax().quote_identifier("a`b"), "`a``b`");
+    assert_eq!(dialect.offline_script(), Probe.offline_script());
+    assert_eq!(
+        dialect.transaction_elapsed_ms().as_deref(),
+        Some("probe_elapsed()")
+    );
     assert_eq!(dialect.render_literal(&Value::Null).expect("null"), "Null");
 
     let row: BTreeMap<String, Value> = [
@@ -134,9 +162,14 @@ fn errors_keep_their_kind_and_message() {
 fn a_panic_poisons_the_plugin_and_later_calls_are_refused() {
     let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
     assert!(!dialect.is_poisoned());
-    // The panic is caught in the plugin; the host gets a fallback quote, not a crash.
-    let quoted = dialect.quote_identifier("boom");
-    assert_eq!(quoted, "\"boom\"");
+    // The panic is caught in the plugin; the host gets an error, not a crash.
+    let error = dialect
+        .render_operation(&create("explode"), &Schema::new(), RenderMode::Online)
+        .expect_err("the panic is an error");
+    assert!(
+        error.to_string().contains("asked to render explode"),
+        "{error}"
+    );
     assert!(dialect.is_poisoned());
     let refused = dialect
         .render_literal(&Value::Integer(1))
@@ -147,7 +180,7 @@ fn a_panic_poisons_the_plugin_and_later_calls_are_refused() {
     );
 }
 
-fn create(table: &str) -> Operation {
+pub(super) fn create(table: &str) -> Operation {
     let text = format!(
         "revision = \"a\"\nmessage = \"m\"\n[[upgrade]]\nop = \"create_table\"\ntable = \"{table}\"\n\
          columns = [{{ name = \"id\", type = \"integer\" }}]\n"
@@ -185,7 +218,7 @@ fn the_plugin_sees_the_schema_as_it_is_whether_sent_whole_or_as_changes() {
 }
 
 #[test]
-fn a_sequence_renders_in_one_call_as_one_by_one_and_stops_at_a_failure() {
+fn a_sequence_renders_through_a_plugin_as_linked_and_stops_at_a_failure() {
     let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
     let (a, b) = (create("a"), create("b"));
     let drop: Operation =
@@ -193,8 +226,8 @@ fn a_sequence_renders_in_one_call_as_one_by_one_and_stops_at_a_failure() {
     let mut before = Schema::new();
     before.apply(&create("base")).expect("apply base");
     let ops = [&a, &b, &drop, &a];
-    let through_plugin = dialect.render_sequence(&ops, &before, RenderMode::Online);
-    let linked = crate::dialect::render_one_by_one(&Probe, &ops, &before, RenderMode::Online);
+    let through_plugin = render_sequence(&dialect, &ops, &before, RenderMode::Online);
+    let linked = render_sequence(&Probe, &ops, &before, RenderMode::Online);
     assert_eq!(through_plugin, linked);
     let sql: Vec<&str> = through_plugin
         .statements
@@ -209,8 +242,10 @@ fn a_sequence_renders_in_one_call_as_one_by_one_and_stops_at_a_failure() {
 }
 
 #[test]
-fn a_plugin_of_an_older_minor_is_refused_and_a_newer_one_accepted() {
-    use crate::plugin::abi::{FunctionTable, PluginDeclaration, ABI_MAJOR, ABI_MINOR};
+fn declarations_are_checked_header_first() {
+    use crate::plugin::abi::{
+        FunctionTable, PluginDeclaration, ABI_MAJOR, MAGIC, PANIC_ABORT, TABLE_SIZE_2_0,
+    };
     use crate::plugin::host::{PluginDialect, PluginError};
 
     struct Exported;
@@ -222,40 +257,71 @@ fn a_plugin_of_an_older_minor_is_refused_and_a_newer_one_accepted() {
         }
     }
     static TABLE: FunctionTable = crate::plugin::export::function_table::<Exported>();
-    let declared = |minor: u32| {
+    let load = |edit: &dyn Fn(&mut PluginDeclaration)| {
         let mut declaration = PluginDeclaration::new("probe", "1", &TABLE);
-        declaration.abi_minor = minor;
+        edit(&mut declaration);
         let declaration: &'static PluginDeclaration = Box::leak(Box::new(declaration));
         // SAFETY: leaked, so 'static, and built from 'static strings and table.
         unsafe { PluginDialect::from_declaration(declaration, "probe.so") }
     };
-    let older = declared(ABI_MINOR - 1).expect_err("an older minor lacks functions");
+    let older = load(&|d| {
+        d.header.abi_minor = 0;
+        d.table_size = TABLE_SIZE_2_0;
+    })
+    .expect("an older minor of this major loads");
+    assert_eq!(older.plugin_abi(), format!("{ABI_MAJOR}.0"));
     assert!(
-        matches!(older, PluginError::AbiMismatch { .. }),
-        "{older:?}"
+        !older.has_execute_transaction(),
+        "its table ends before the slot"
     );
+    let newer = load(&|d| d.header.abi_minor += 1).expect("a newer minor only appends");
+    assert!(newer.has_execute_transaction());
+
+    let error =
+        |edit: &dyn Fn(&mut PluginDeclaration)| load(edit).expect_err("refused").to_string();
+    let bad_magic = error(&|d| d.header.magic = *b"NOTRETRT");
     assert!(
-        older
-            .to_string()
-            .contains(&format!("ABI {ABI_MAJOR}.{}", ABI_MINOR - 1)),
-        "{older}"
+        bad_magic.contains("lacks the retort magic bytes"),
+        "{bad_magic}"
     );
-    let newer = declared(ABI_MINOR + 1).expect("a newer minor only appends functions");
-    assert_eq!(newer.name(), "probe");
+    let old_major = error(&|d| d.header.abi_major = 1);
+    assert!(old_major.contains("ABI 1."), "{old_major}");
+    assert!(
+        old_major.contains("rebuild the plugin against retort-core"),
+        "{old_major}"
+    );
+    let aborts = error(&|d| d.panic_strategy = PANIC_ABORT);
+    assert!(aborts.contains("panic = \"abort\""), "{aborts}");
+    let short = error(&|d| d.table_size = TABLE_SIZE_2_0 - 8);
+    assert!(short.contains("function table of"), "{short}");
+    let no_table = error(&|d| d.table = std::ptr::null());
+    assert!(
+        no_table.contains("function table pointer is null"),
+        "{no_table}"
+    );
+    let no_name = error(&|d| d.name_ptr = std::ptr::null());
+    assert!(no_name.contains("plugin name is null"), "{no_name}");
+    assert_eq!(MAGIC, *b"RETORTPL");
+    // SAFETY: null is what this checks; nothing is read through it.
+    let null = unsafe { PluginDialect::from_declaration(std::ptr::null(), "null.so") };
+    assert!(
+        matches!(null, Err(PluginError::Malformed { .. })),
+        "{null:?}"
+    );
 }
 
 #[test]
 fn a_panic_in_a_sequence_is_reported_against_its_operation_and_poisons_the_plugin() {
     let dialect = crate::in_process_dialect!(Probe).expect("in-process plugin");
     let (a, b) = (create("a"), create("explode"));
-    let rendered = dialect.render_sequence(&[&a, &b, &a], &Schema::new(), RenderMode::Online);
+    let rendered = render_sequence(&dialect, &[&a, &b, &a], &Schema::new(), RenderMode::Online);
     assert_eq!(
         rendered.statements.len(),
         1,
         "the operation before the panic"
     );
     let failure = rendered.failure.expect("the panic is a failure");
-    assert_eq!(failure.what, "render `create_table`");
+    assert_eq!(failure.what, "render `create_table` through its plugin");
     assert!(
         failure
             .reason
@@ -275,99 +341,9 @@ fn a_panic_in_a_sequence_is_reported_against_its_operation_and_poisons_the_plugi
 fn a_plugin_that_reports_no_identifier_limit_has_none() {
     // A description from a plugin built before the limit existed.
     let json = r#"{"name": "old", "schemes": ["old"], "version": "1",
-        "capabilities": {"transactional_ddl": true}, "script_prologue": []}"#;
+        "capabilities": {"transactional_ddl": true}}"#;
     let description: crate::plugin::wire::Description =
         serde_json::from_str(json).expect("an older description loads");
     assert!(description.capabilities.transactional_ddl);
     assert_eq!(description.capabilities.max_identifier_length, None);
-}
-
-/// A dialect whose connections answer `set_statement_limits` with what they received.
-#[derive(Debug)]
-struct Limited;
-
-struct LimitedConnection;
-
-impl Dialect for Limited {
-    fn name(&self) -> &str {
-        "limited"
-    }
-    fn url_schemes(&self) -> Vec<String> {
-        vec!["limited".into()]
-    }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::new()
-    }
-    fn quote_identifier(&self, name: &str) -> String {
-        name.to_string()
-    }
-    fn render_literal(&self, _value: &Value) -> Result<String, DialectError> {
-        Ok(String::new())
-    }
-    fn render_operation(
-        &self,
-        _op: &Operation,
-        _before: &Schema,
-        _mode: RenderMode,
-    ) -> Result<Vec<Statement>, DialectError> {
-        Ok(Vec::new())
-    }
-    fn connect(&self, _url: &DatabaseUrl) -> Result<Box<dyn Connection>, DbError> {
-        Ok(Box::new(LimitedConnection))
-    }
-}
-
-impl Connection for LimitedConnection {
-    fn execute(&mut self, _statement: &Statement) -> Result<u64, DbError> {
-        Ok(0)
-    }
-    fn query(&mut self, _statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
-        Ok(Vec::new())
-    }
-    fn begin(&mut self) -> Result<(), DbError> {
-        Ok(())
-    }
-    fn commit(&mut self) -> Result<(), DbError> {
-        Ok(())
-    }
-    fn rollback(&mut self) -> Result<(), DbError> {
-        Ok(())
-    }
-    fn lock(&mut self, _timeout: std::time::Duration) -> Result<(), DbError> {
-        Ok(())
-    }
-    fn unlock(&mut self) -> Result<(), DbError> {
-        Ok(())
-    }
-    fn table_exists(&mut self, _schema: Option<&str>, _table: &str) -> Result<bool, DbError> {
-        Ok(false)
-    }
-    fn introspect(&mut self) -> Result<Schema, DbError> {
-        Ok(Schema::default())
-    }
-    fn set_statement_limits(
-        &mut self,
-        limits: &crate::dialect::StatementLimits,
-    ) -> Result<(), DbError> {
-        Err(DbError::new(format!(
-            "lock_wait {:?}, statement_timeout {:?}",
-            limits.lock_wait, limits.statement_timeout
-        ))
-        .categorized(crate::dialect::DbErrorCategory::LockWait))
-    }
-}
-
-#[test]
-fn statement_limits_and_error_categories_cross_the_function_table() {
-    use crate::dialect::{DbErrorCategory, StatementLimits};
-    use std::time::Duration;
-    let dialect = crate::in_process_dialect!(Limited).expect("in-process plugin");
-    let url = DatabaseUrl::parse("limited://host/db").expect("url");
-    let mut conn = dialect.connect(&url).expect("connects");
-    let limits = StatementLimits::new(Duration::from_millis(1_500), Duration::from_secs(120));
-    let error = conn
-        .set_statement_limits(&limits)
-        .expect_err("the connection answers with what it received");
-    assert_eq!(error.message, "lock_wait 1.5s, statement_timeout 120s");
-    assert_eq!(error.category, DbErrorCategory::LockWait);
 }
