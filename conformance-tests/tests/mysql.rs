@@ -13,8 +13,8 @@ use retort_core::plugin;
 use retort_core::Dialect;
 use retort_mysql::MysqlDialect;
 
-/// The cases that do not apply: DDL commits implicitly, and there are no partial indexes
-/// ... both are cases that check a refusal instead, so only the transactional-DDL ones.
+/// The one case that does not apply: DDL commits implicitly, so a run is never one
+/// transaction.
 const SKIPPED: usize = 1;
 
 const URL_VAR: &str = "RETORT_TEST_MYSQL_URL";
