@@ -224,7 +224,7 @@ mod tests {
             vec![
                 "table `t`, column `a`: expected, not found",
                 "table `t`, column `b`: found, not expected",
-                "table `t`, index `ix`: expected {\"name\":\"ix\",\"columns\":[\"a\"],\"unique\":false}, not found",
+                "table `t`, index `ix`: expected {\"name\":\"ix\",\"columns\":[\"a\"]}, not found",
                 "table `u`: found, not expected",
             ],
             "{lines:#?}"
