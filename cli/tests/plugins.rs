@@ -252,7 +252,9 @@ fn plugin_check_runs_the_kit_and_ends_with_the_counts() {
         "{out}"
     );
     assert!(
-        out.contains("ok       sigkill_during_upgrade_never_leaves_version_table_and_schema_disagreeing"),
+        out.contains(
+            "ok       sigkill_during_upgrade_never_leaves_version_table_and_schema_disagreeing"
+        ),
         "{out}"
     );
 
@@ -260,8 +262,17 @@ fn plugin_check_runs_the_kit_and_ends_with_the_counts() {
     let json = retort(
         dir.path(),
         &[
-            "plugin", "check", &sqlite, "--url", "sqlite://scratch.db", "--case", "lock_times_out",
-            "--case", "non_transactional_revision_applies", "--format", "json",
+            "plugin",
+            "check",
+            &sqlite,
+            "--url",
+            "sqlite://scratch.db",
+            "--case",
+            "lock_times_out",
+            "--case",
+            "non_transactional_revision_applies",
+            "--format",
+            "json",
         ],
     )
     .json();
@@ -282,9 +293,23 @@ fn plugin_check_runs_the_kit_and_ends_with_the_counts() {
     );
     retort(
         dir.path(),
-        &["plugin", "check", &sqlite, "--url", "sqlite://scratch.db", "--case", "no_such_case"],
+        &[
+            "plugin",
+            "check",
+            &sqlite,
+            "--url",
+            "sqlite://scratch.db",
+            "--case",
+            "no_such_case",
+        ],
     )
-    .fails(2, &["no conformance case matches `no_such_case`", "lock_times_out_while_another_session_holds_it"]);
+    .fails(
+        2,
+        &[
+            "no conformance case matches `no_such_case`",
+            "lock_times_out_while_another_session_holds_it",
+        ],
+    );
 
     retort(dir.path(), &["plugin", "check", &sqlite]).fails(
         2,
@@ -475,7 +500,11 @@ fn plugin_check_reports_where_the_strict_sqlite_example_differs() {
         "the differences are named one by one: {}",
         run.stdout
     );
-    assert!(!run.stdout.contains("Schema {"), "no debug dump: {}", run.stdout);
+    assert!(
+        !run.stdout.contains("Schema {"),
+        "no debug dump: {}",
+        run.stdout
+    );
     let total = retort_conformance::cases().len();
     let last = run.stdout.lines().last().expect("closing line");
     assert_eq!(last, format!("{} passed, 6 failed", total - 6 - 3));

@@ -61,9 +61,21 @@ fn table_differences(expected: &Table, found: &Table, lines: &mut Vec<String>) {
             found_order.join(", ")
         ));
     }
-    property(lines, table, "primary key", &expected.primary_key, &found.primary_key);
+    property(
+        lines,
+        table,
+        "primary key",
+        &expected.primary_key,
+        &found.primary_key,
+    );
     property(lines, table, "comment", &expected.comment, &found.comment);
-    property(lines, table, "triggers", &expected.triggers, &found.triggers);
+    property(
+        lines,
+        table,
+        "triggers",
+        &expected.triggers,
+        &found.triggers,
+    );
     property(
         lines,
         table,
@@ -71,9 +83,14 @@ fn table_differences(expected: &Table, found: &Table, lines: &mut Vec<String>) {
         &expected.unrepresented,
         &found.unrepresented,
     );
-    named_items(lines, table, "index", &expected.indexes, &found.indexes, |i| {
-        Some(i.name.clone())
-    });
+    named_items(
+        lines,
+        table,
+        "index",
+        &expected.indexes,
+        &found.indexes,
+        |i| Some(i.name.clone()),
+    );
     named_items(
         lines,
         table,
@@ -82,9 +99,14 @@ fn table_differences(expected: &Table, found: &Table, lines: &mut Vec<String>) {
         &found.unique_constraints,
         |u| u.name.clone(),
     );
-    named_items(lines, table, "check", &expected.checks, &found.checks, |c| {
-        c.name.clone()
-    });
+    named_items(
+        lines,
+        table,
+        "check",
+        &expected.checks,
+        &found.checks,
+        |c| c.name.clone(),
+    );
     named_items(
         lines,
         table,
@@ -102,7 +124,11 @@ fn column_differences(table: &str, expected: &Column, found: &Column, lines: &mu
             lines.push(format!("{at}, {name}: expected {expected}, found {found}"));
         }
     };
-    differ("type", shown(&expected.column_type), shown(&found.column_type));
+    differ(
+        "type",
+        shown(&expected.column_type),
+        shown(&found.column_type),
+    );
     differ(
         "nullable",
         expected.nullable.to_string(),

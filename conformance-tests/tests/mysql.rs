@@ -46,7 +46,11 @@ fn every_case_passes_on_mysql() {
         return;
     };
     let factory = ServerDatabases::new(Box::new(MysqlDialect::new()), &base);
-    let report = assert_all_pass(&factory, &options("every_case_passes_on_mysql"), "mysql (static)");
+    let report = assert_all_pass(
+        &factory,
+        &options("every_case_passes_on_mysql"),
+        "mysql (static)",
+    );
     assert_eq!(report.skipped(), SKIPPED, "{}", report.to_text());
 }
 

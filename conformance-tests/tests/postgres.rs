@@ -45,7 +45,11 @@ fn every_case_passes_on_postgres() {
         return;
     };
     let factory = ServerDatabases::new(Box::new(PostgresDialect::new()), &base);
-    let report = assert_all_pass(&factory, &options("every_case_passes_on_postgres"), "postgres (static)");
+    let report = assert_all_pass(
+        &factory,
+        &options("every_case_passes_on_postgres"),
+        "postgres (static)",
+    );
     assert_eq!(report.skipped(), SKIPPED, "{}", report.to_text());
 }
 

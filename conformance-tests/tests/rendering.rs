@@ -60,7 +60,9 @@ fn value(value: &Value) -> String {
         Value::DateTime(t) => format!("datetime {t}"),
         Value::Bytes(b) => format!(
             "bytes {}",
-            b.iter().map(|byte| format!("{byte:02x}")).collect::<String>()
+            b.iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect::<String>()
         ),
     }
 }
@@ -86,7 +88,10 @@ fn render(dialect: &dyn Dialect, case: &Case) -> Vec<String> {
     let mode = match case.mode.as_deref() {
         None | Some("online") => RenderMode::Online,
         Some("offline") => RenderMode::Offline,
-        Some(other) => panic!("{}: mode `{other}` is neither online nor offline", case.name),
+        Some(other) => panic!(
+            "{}: mode `{other}` is neither online nor offline",
+            case.name
+        ),
     };
     match dialect.render_operation(operation, &schema, mode) {
         Ok(statements) => statements.iter().map(line).collect(),

@@ -30,7 +30,11 @@ fn every_case_passes_on_sqlite() {
     }
     let factory =
         FileDatabases::new(Box::new(SqliteDialect::new()), "sqlite").expect("temporary directory");
-    let report = assert_all_pass(&factory, &options("every_case_passes_on_sqlite"), "sqlite (static)");
+    let report = assert_all_pass(
+        &factory,
+        &options("every_case_passes_on_sqlite"),
+        "sqlite (static)",
+    );
     assert_eq!(report.skipped(), 3, "{}", report.to_text());
 }
 

@@ -43,6 +43,9 @@ pub(crate) fn create_and_drop_database_say_whether_they_did_anything(
     let mut conn = connect(dialect, url)?;
     let live = live_schema(conn.as_mut())?;
     ensure(live.is_empty(), || {
-        format!("the database made again is not empty: {}", describe_tables(&live))
+        format!(
+            "the database made again is not empty: {}",
+            describe_tables(&live)
+        )
     })
 }

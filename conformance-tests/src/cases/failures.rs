@@ -1,7 +1,10 @@
 //! A run that fails part-way down: what the version table and the schema keep.
 
+use crate::scratch::{
+    connect, describe_state, downgrade, ensure, ensure_mentions, live_schema, state, upgrade,
+    Scratch,
+};
 use crate::Context;
-use crate::scratch::{Scratch, connect, describe_state, downgrade, ensure, ensure_mentions, live_schema, state, upgrade};
 use retort_core::migrate::RowState;
 
 const USERS: &str = r#"
@@ -66,7 +69,12 @@ pub(crate) fn failing_downgrade_stops_at_that_revision(ctx: &Context<'_>) -> Res
     let live = live_schema(conn.as_mut())?;
     ensure(
         live.table("third").is_none() && !recorded.rows.contains_key("bbbb0003"),
-        || format!("the first reverted revision was kept: {}", describe_state(&recorded)),
+        || {
+            format!(
+                "the first reverted revision was kept: {}",
+                describe_state(&recorded)
+            )
+        },
     )?;
     ensure(
         live.table("users").is_some()
@@ -74,7 +82,12 @@ pub(crate) fn failing_downgrade_stops_at_that_revision(ctx: &Context<'_>) -> Res
                 .rows
                 .get("bbbb0001")
                 .is_some_and(|row| row.state == RowState::Applied),
-        || format!("the revision below the failed one is not applied: {}", describe_state(&recorded)),
+        || {
+            format!(
+                "the revision below the failed one is not applied: {}",
+                describe_state(&recorded)
+            )
+        },
     )?;
     let failed = recorded
         .rows
@@ -83,13 +96,24 @@ pub(crate) fn failing_downgrade_stops_at_that_revision(ctx: &Context<'_>) -> Res
     if dialect.capabilities().transactional_ddl {
         ensure(
             failed.state == RowState::Applied && live.table("side").is_some(),
-            || format!("the failed revision was not rolled back: {}", describe_state(&recorded)),
+            || {
+                format!(
+                    "the failed revision was not rolled back: {}",
+                    describe_state(&recorded)
+                )
+            },
         )
     } else {
         let recorded_error = failed.error.clone().unwrap_or_default();
         ensure(
             failed.state == RowState::Dirty && recorded_error.contains("no_such_table"),
-            || format!("the failed revision is not dirty with its error: {}, error {}", describe_state(&recorded), failed.error.as_deref().unwrap_or("none")),
+            || {
+                format!(
+                    "the failed revision is not dirty with its error: {}, error {}",
+                    describe_state(&recorded),
+                    failed.error.as_deref().unwrap_or("none")
+                )
+            },
         )?;
         ensure(live.table("side").is_none(), || {
             "side is back, though DDL commits implicitly on this database".into()

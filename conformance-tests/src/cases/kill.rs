@@ -88,8 +88,15 @@ fn observe(ctx: &Context<'_>, scratch: &Scratch, context: &str) -> Result<Observ
         tables.insert(index);
         if applied.contains(&index) {
             ensure(
-                table.indexes.iter().any(|ix| ix.name == format!("ix_t{index:03}")),
-                || format!("{context}: revision {index} is recorded applied, but its index is missing"),
+                table
+                    .indexes
+                    .iter()
+                    .any(|ix| ix.name == format!("ix_t{index:03}")),
+                || {
+                    format!(
+                        "{context}: revision {index} is recorded applied, but its index is missing"
+                    )
+                },
             )?;
         }
     }
@@ -97,7 +104,10 @@ fn observe(ctx: &Context<'_>, scratch: &Scratch, context: &str) -> Result<Observ
     expected.extend(dirty.filter(|d| tables.contains(d)));
     ensure(tables == expected, || {
         let list = |set: &BTreeSet<usize>| {
-            set.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            set.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         format!(
             "{context}: the tables of revisions [{}] exist, but revisions [{}] are recorded",
@@ -129,7 +139,9 @@ fn observe(ctx: &Context<'_>, scratch: &Scratch, context: &str) -> Result<Observ
 fn empty(ctx: &Context<'_>) -> Result<(), String> {
     let mut conn = connect(ctx.dialect, ctx.url)?;
     let syntax = ctx.dialect.syntax();
-    let mut schema = conn.introspect().map_err(|e| format!("introspecting: {e}"))?;
+    let mut schema = conn
+        .introspect()
+        .map_err(|e| format!("introspecting: {e}"))?;
     let names: Vec<String> = schema.table_names().map(String::from).collect();
     for name in names {
         conn.execute(&Statement::new(format!(
@@ -144,13 +156,28 @@ fn empty(ctx: &Context<'_>) -> Result<(), String> {
 
 /// Takes the way out of a dirty revision: the next run refuses naming it; undo it by
 /// hand and stamp the revision below.
-fn clear_dirty(ctx: &Context<'_>, scratch: &Scratch, dirty: usize, context: &str) -> Result<(), String> {
+fn clear_dirty(
+    ctx: &Context<'_>,
+    scratch: &Scratch,
+    dirty: usize,
+    context: &str,
+) -> Result<(), String> {
     let graph = scratch.graph()?;
     let mut conn = connect(ctx.dialect, ctx.url)?;
-    let refusal = upgrade_with(ctx.dialect, &graph, conn.as_mut(), "head", MigratorSettings::default())
-        .err()
-        .ok_or_else(|| format!("{context}: a run went ahead over the dirty revision"))?;
-    ensure_mentions(&refusal, "the refusal", &[&revision_id(dirty), "dirty", "retort stamp"])?;
+    let refusal = upgrade_with(
+        ctx.dialect,
+        &graph,
+        conn.as_mut(),
+        "head",
+        MigratorSettings::default(),
+    )
+    .err()
+    .ok_or_else(|| format!("{context}: a run went ahead over the dirty revision"))?;
+    ensure_mentions(
+        &refusal,
+        "the refusal",
+        &[&revision_id(dirty), "dirty", "retort stamp"],
+    )?;
     let table = format!("t{dirty:03}");
     if conn.table_exists(None, &table).map_err(|e| e.to_string())? {
         conn.execute(&Statement::new(format!(
@@ -159,7 +186,9 @@ fn clear_dirty(ctx: &Context<'_>, scratch: &Scratch, dirty: usize, context: &str
         )))
         .map_err(|e| format!("{context}: dropping the half-created {table}: {e}"))?;
     }
-    let below = dirty.checked_sub(1).map_or_else(|| "base".to_string(), revision_id);
+    let below = dirty
+        .checked_sub(1)
+        .map_or_else(|| "base".to_string(), revision_id);
     Migrator::new(ctx.dialect, &graph, MigratorSettings::default())
         .stamp(conn.as_mut(), &below, false)
         .map_err(|e| format!("{context}: stamp {below}: {e}"))?;
@@ -168,7 +197,12 @@ fn clear_dirty(ctx: &Context<'_>, scratch: &Scratch, dirty: usize, context: &str
 
 /// Runs the child to the end, or kills it after `delay`: whether the kill landed while
 /// it ran.
-fn run_child(child: &ChildCommand, scratch: &Scratch, ctx: &Context<'_>, delay: Option<Duration>) -> Result<bool, String> {
+fn run_child(
+    child: &ChildCommand,
+    scratch: &Scratch,
+    ctx: &Context<'_>,
+    delay: Option<Duration>,
+) -> Result<bool, String> {
     let mut process = child.spawn(scratch, ctx.url)?;
     if let Some(delay) = delay {
         std::thread::sleep(delay);
@@ -200,9 +234,10 @@ pub(crate) fn sigkill_during_upgrade_never_leaves_version_table_and_schema_disag
     let started = Instant::now();
     run_child(child, &scratch, ctx, None)?;
     let window = started.elapsed().mul_f64(1.1);
-    ensure(observe(ctx, &scratch, "calibration")?.applied == everything, || {
-        "a whole child run did not apply every revision".into()
-    })?;
+    ensure(
+        observe(ctx, &scratch, "calibration")?.applied == everything,
+        || "a whole child run did not apply every revision".into(),
+    )?;
     let mut applied = everything.clone();
     let (mut while_running, mut left_dirty) = (0, 0);
     let mut seed: u64 = 0x5eed;
@@ -222,7 +257,11 @@ pub(crate) fn sigkill_during_upgrade_never_leaves_version_table_and_schema_disag
             "kill {} ({start} applied before, killed after {} ms, {})",
             iteration + 1,
             delay.as_millis(),
-            if killed { "while running" } else { "after it finished" }
+            if killed {
+                "while running"
+            } else {
+                "after it finished"
+            }
         );
         while_running += usize::from(killed);
         let now = observe(ctx, &scratch, &context)?;
@@ -236,9 +275,10 @@ pub(crate) fn sigkill_during_upgrade_never_leaves_version_table_and_schema_disag
             left_dirty += 1;
             clear_dirty(ctx, &scratch, dirty, &context)?;
             let after = observe(ctx, &scratch, &format!("{context}, after the way out"))?;
-            ensure(after.dirty.is_none() && after.applied == now.applied, || {
-                format!("{context}: stamp did not leave the applied revisions and no dirty row")
-            })?;
+            ensure(
+                after.dirty.is_none() && after.applied == now.applied,
+                || format!("{context}: stamp did not leave the applied revisions and no dirty row"),
+            )?;
         }
         applied = now.applied;
     }
@@ -248,9 +288,10 @@ pub(crate) fn sigkill_during_upgrade_never_leaves_version_table_and_schema_disag
     settings.lock_timeout = Duration::from_secs(10);
     upgrade_with(ctx.dialect, &graph, conn.as_mut(), "head", settings)
         .map_err(|e| format!("the run after the kills (their locks should be gone): {e}"))?;
-    ensure(observe(ctx, &scratch, "after resuming")?.applied == everything, || {
-        "the run after the kills did not apply every revision".into()
-    })?;
+    ensure(
+        observe(ctx, &scratch, "after resuming")?.applied == everything,
+        || "the run after the kills did not apply every revision".into(),
+    )?;
     ensure(while_running >= KILLS / 3, || {
         format!("only {while_running} of {KILLS} kills landed while the upgrade ran")
     })?;

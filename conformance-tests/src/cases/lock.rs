@@ -107,7 +107,10 @@ pub(crate) fn upgrade_waiting_for_the_lock_gives_up_after_lock_timeout(
     })?;
     let recorded = state(ctx.dialect, &graph, conn.as_mut())?;
     ensure(recorded.rows.is_empty(), || {
-        format!("the run that gave up recorded {}", describe_state(&recorded))
+        format!(
+            "the run that gave up recorded {}",
+            describe_state(&recorded)
+        )
     })
 }
 

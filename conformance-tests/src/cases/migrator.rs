@@ -1,7 +1,10 @@
 //! The Migrator against a real database: runs, failures, races, edits, stamps.
 
+use crate::scratch::{
+    connect, describe_state, downgrade, ensure, ensure_mentions, ensure_schema, live_schema, state,
+    upgrade, Scratch,
+};
 use crate::Context;
-use crate::scratch::{Scratch, connect, describe_state, downgrade, ensure, ensure_mentions, ensure_schema, live_schema, state, upgrade};
 use retort_core::migrate::{Migrator, MigratorSettings};
 
 const USERS: &str = r#"
@@ -156,11 +159,21 @@ columns = [{ name = "id", type = "integer", primary_key = true }]
                 .rows
                 .get("aaaa0001")
                 .is_some_and(|row| row.state == retort_core::migrate::RowState::Applied),
-        || format!("the good revision was not kept as applied: {}", describe_state(&recorded)),
+        || {
+            format!(
+                "the good revision was not kept as applied: {}",
+                describe_state(&recorded)
+            )
+        },
     )?;
     ensure(
         live.table("never_run").is_none() && !recorded.rows.contains_key("aaaa0003"),
-        || format!("the revision after the failed one was touched: {}", describe_state(&recorded)),
+        || {
+            format!(
+                "the revision after the failed one was touched: {}",
+                describe_state(&recorded)
+            )
+        },
     )?;
     let dirty: Vec<&String> = recorded
         .rows
@@ -184,7 +197,10 @@ columns = [{ name = "id", type = "integer", primary_key = true }]
             .get("aaaa0002")
             .ok_or("no dirty row for the failed revision")?;
         ensure(row.state == retort_core::migrate::RowState::Dirty, || {
-            format!("the failed revision is recorded as applied: {}", describe_state(&recorded))
+            format!(
+                "the failed revision is recorded as applied: {}",
+                describe_state(&recorded)
+            )
         })?;
         let recorded_error = row.error.clone().unwrap_or_default();
         for fragment in ["INSERT INTO no_such_table", "no_such_table"] {
@@ -202,12 +218,19 @@ columns = [{ name = "id", type = "integer", primary_key = true }]
         ensure_mentions(
             &refusal,
             "the refusal",
-            &["aaaa0002", "dirty", "INSERT INTO no_such_table", "retort stamp"],
+            &[
+                "aaaa0002",
+                "dirty",
+                "INSERT INTO no_such_table",
+                "retort stamp",
+            ],
         )
     }
 }
 
-pub(crate) fn concurrent_upgrades_apply_each_revision_once(ctx: &Context<'_>) -> Result<(), String> {
+pub(crate) fn concurrent_upgrades_apply_each_revision_once(
+    ctx: &Context<'_>,
+) -> Result<(), String> {
     let (dialect, url) = (ctx.dialect, ctx.url);
     let scratch = Scratch::new()?;
     let mut parent: Option<String> = None;

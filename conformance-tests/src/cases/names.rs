@@ -2,8 +2,10 @@
 //! the constraints the user left unnamed, and a longer name is refused before a run
 //! rather than cut short by the server.
 
+use crate::scratch::{
+    connect, describe_tables, downgrade, ensure, ensure_schema, live_schema, upgrade, Scratch,
+};
 use crate::Context;
-use crate::scratch::{Scratch, connect, describe_tables, downgrade, ensure, ensure_schema, live_schema, upgrade};
 use retort_core::dialect::IdentifierLimit;
 use retort_core::migrate::{Direction, Migrator, MigratorSettings};
 
@@ -69,7 +71,9 @@ table = "{entries}"
     Ok(())
 }
 
-pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(ctx: &Context<'_>) -> Result<(), String> {
+pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(
+    ctx: &Context<'_>,
+) -> Result<(), String> {
     let (dialect, url) = (ctx.dialect, ctx.url);
     let limit = dialect.capabilities().max_identifier_length;
     let length = limit.map_or(63, IdentifierLimit::max);
@@ -87,7 +91,10 @@ pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(ctx: &Co
     downgrade(dialect, &graph, conn.as_mut(), "base")?;
     let live = live_schema(conn.as_mut())?;
     ensure(live.is_empty(), || {
-        format!("tables left after downgrade base: {}", describe_tables(&live))
+        format!(
+            "tables left after downgrade base: {}",
+            describe_tables(&live)
+        )
     })?;
 
     let Some(limit) = limit else {
@@ -125,7 +132,10 @@ column = {{ name = "{too_long}", type = "integer" }}
     }
     let live = live_schema(conn.as_mut())?;
     ensure(live.is_empty(), || {
-        format!("the refused run executed something: {}", describe_tables(&live))
+        format!(
+            "the refused run executed something: {}",
+            describe_tables(&live)
+        )
     })?;
     let offline = Migrator::new(dialect, &graph, MigratorSettings::default()).offline_script(
         None,

@@ -4,8 +4,8 @@
 
 use super::values::shown;
 use crate::scratch::{
-    connect, describe_state, describe_tables, downgrade, ensure, ensure_schema, live_schema,
-    state, upgrade, Scratch,
+    connect, describe_state, describe_tables, downgrade, ensure, ensure_schema, live_schema, state,
+    upgrade, Scratch,
 };
 use crate::Context;
 use retort_core::dialect::Statement;
@@ -105,7 +105,11 @@ fn run_script(ctx: &Context<'_>, conn: &mut dyn Connection, script: &str) -> Res
 }
 
 /// Every row of `table`, as prose per row, in key order.
-fn rows_of(ctx: &Context<'_>, conn: &mut dyn Connection, table: &str) -> Result<Vec<String>, String> {
+fn rows_of(
+    ctx: &Context<'_>,
+    conn: &mut dyn Connection,
+    table: &str,
+) -> Result<Vec<String>, String> {
     let syntax = ctx.dialect.syntax();
     let rows = conn
         .query(&Statement::new(format!(
@@ -140,7 +144,10 @@ pub(crate) fn offline_upgrade_script_run_through_the_driver_matches_an_online_up
         .map_err(|e| format!("an online downgrade after the script: {e}"))?;
     let live = live_schema(conn.as_mut())?;
     ensure(live.is_empty(), || {
-        format!("after downgrade base the database holds {}", describe_tables(&live))
+        format!(
+            "after downgrade base the database holds {}",
+            describe_tables(&live)
+        )
     })?;
     upgrade(ctx.dialect, &graph, conn.as_mut(), "head")?;
     let online_schema = live_schema(conn.as_mut())?;
@@ -152,13 +159,16 @@ pub(crate) fn offline_upgrade_script_run_through_the_driver_matches_an_online_up
             .map(|r| (r.revision.clone(), r.checksum.clone()))
             .collect()
     };
-    ensure(checksums(&offline_state) == checksums(&online_state), || {
-        format!(
-            "the version rows differ: offline {}, online {}",
-            describe_state(&offline_state),
-            describe_state(&online_state)
-        )
-    })?;
+    ensure(
+        checksums(&offline_state) == checksums(&online_state),
+        || {
+            format!(
+                "the version rows differ: offline {}, online {}",
+                describe_state(&offline_state),
+                describe_state(&online_state)
+            )
+        },
+    )?;
     for (table, offline) in [("users", offline_users), ("posts", offline_posts)] {
         let online = rows_of(ctx, conn.as_mut(), table)?;
         ensure(offline == online, || {
@@ -189,7 +199,11 @@ pub(crate) fn offline_downgrade_script_run_through_the_driver_undoes_an_online_u
         .offline_script(head, &ids[0], Direction::Downgrade)
         .map_err(|e| format!("writing the downgrade script: {e}"))?;
     run_script(ctx, conn.as_mut(), &script)?;
-    ensure_schema(&live_schema(conn.as_mut())?, &after_first, "after the downgrade script")?;
+    ensure_schema(
+        &live_schema(conn.as_mut())?,
+        &after_first,
+        "after the downgrade script",
+    )?;
     let recorded = state(ctx.dialect, &graph, conn.as_mut())?;
     ensure(recorded.rows.keys().eq([&ids[0]]), || {
         format!(
@@ -205,6 +219,10 @@ pub(crate) fn offline_downgrade_script_run_through_the_driver_undoes_an_online_u
         .offline_script(Some(&ids[0]), "base", Direction::Downgrade)
         .map_err(|e| format!("writing the downgrade script to base: {e}"))?;
     run_script(ctx, conn.as_mut(), &script)?;
-    ensure_schema(&live_schema(conn.as_mut())?, &before, "after the downgrade script to base")?;
+    ensure_schema(
+        &live_schema(conn.as_mut())?,
+        &before,
+        "after the downgrade script to base",
+    )?;
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! Every operation and every neutral type: applied, read back, and compared with the
 //! schema the operations describe (the round trip of SPEC 3.4).
 
+use crate::scratch::{
+    connect, describe_tables, ensure, ensure_schema, live_schema, upgrade, Scratch,
+};
 use crate::Context;
-use crate::scratch::{Scratch, connect, describe_tables, ensure, ensure_schema, live_schema, upgrade};
 use retort_core::load::{read_revision, Revision};
 use retort_core::schema::Schema;
 
@@ -168,7 +170,9 @@ pub(crate) fn every_operation_and_type_round_trips(ctx: &Context<'_>) -> Result<
 
 /// A partial index (`create_index` with `where`): applied where the dialect has them;
 /// elsewhere refused with a clear error before anything of the run is executed.
-pub(crate) fn partial_index_applies_or_is_refused_up_front(ctx: &Context<'_>) -> Result<(), String> {
+pub(crate) fn partial_index_applies_or_is_refused_up_front(
+    ctx: &Context<'_>,
+) -> Result<(), String> {
     let (dialect, url) = (ctx.dialect, ctx.url);
     let scratch = Scratch::new()?;
     scratch.revision(
@@ -214,7 +218,10 @@ where = "done = false"
             })?;
         }
         ensure(live.is_empty(), || {
-            format!("the refused run executed something: {}", describe_tables(&live))
+            format!(
+                "the refused run executed something: {}",
+                describe_tables(&live)
+            )
         })
     }
 }

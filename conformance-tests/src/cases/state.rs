@@ -14,7 +14,10 @@ pub(crate) fn reading_the_state_of_a_fresh_database_creates_nothing(
     let mut conn = connect(ctx.dialect, ctx.url)?;
     let recorded = state(ctx.dialect, &graph, conn.as_mut())?;
     ensure(recorded.rows.is_empty(), || {
-        format!("a fresh database has version rows: {}", describe_state(&recorded))
+        format!(
+            "a fresh database has version rows: {}",
+            describe_state(&recorded)
+        )
     })?;
     let version_table = MigratorSettings::default().version_table;
     let exists = conn
@@ -53,7 +56,9 @@ pub(crate) fn table_exists_binds_the_name(ctx: &Context<'_>) -> Result<(), Strin
         let found = conn
             .table_exists(None, missing)
             .map_err(|e| format!("looking up a table named `{missing}`: {e}"))?;
-        ensure(!found, || format!("a table `{missing}` was found, though there is none"))?;
+        ensure(!found, || {
+            format!("a table `{missing}` was found, though there is none")
+        })?;
     }
     Ok(())
 }
@@ -111,7 +116,13 @@ pub(crate) fn a_sql_revision_runs_statement_by_statement_and_reverts(
         format!("the downgrade ran {} revisions, not 1", down.len())
     })?;
     let live = live_schema(conn.as_mut())?;
-    ensure(live.table("plain").is_none() && live.table("first").is_some(), || {
-        format!("after the downgrade the database holds {}", describe_tables(&live))
-    })
+    ensure(
+        live.table("plain").is_none() && live.table("first").is_some(),
+        || {
+            format!(
+                "after the downgrade the database holds {}",
+                describe_tables(&live)
+            )
+        },
+    )
 }

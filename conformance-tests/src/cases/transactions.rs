@@ -5,8 +5,8 @@
 
 use super::values::shown;
 use crate::scratch::{
-    connect, describe_state, describe_tables, ensure, ensure_mentions, live_schema, state,
-    upgrade, upgrade_with, Scratch,
+    connect, describe_state, describe_tables, ensure, ensure_mentions, live_schema, state, upgrade,
+    upgrade_with, Scratch,
 };
 use crate::Context;
 use retort_core::dialect::{BatchError, Capabilities, RenderMode, Statement};
@@ -44,7 +44,8 @@ pub(crate) fn a_run_in_one_transaction_keeps_nothing_when_a_revision_fails(
     ctx: &Context<'_>,
 ) -> Result<(), String> {
     let scratch = Scratch::new()?;
-    let broken = format!(
+    let broken =
+        format!(
         "{}\n[[upgrade]]\nop = \"execute\"\nsql = \"INSERT INTO no_such_table (x) VALUES (1)\"\n",
         table("third").replace("[[downgrade]]\nop = \"drop_table\"\ntable = \"third\"\n", "")
     );
@@ -66,7 +67,10 @@ pub(crate) fn a_run_in_one_transaction_keeps_nothing_when_a_revision_fails(
     })?;
     let recorded = state(ctx.dialect, &graph, conn.as_mut())?;
     ensure(recorded.rows.is_empty(), || {
-        format!("a run that was one transaction recorded {}", describe_state(&recorded))
+        format!(
+            "a run that was one transaction recorded {}",
+            describe_state(&recorded)
+        )
     })
 }
 
@@ -87,7 +91,10 @@ pub(crate) fn a_dirty_revision_is_cleared_by_stamp_and_then_runs(
     let recorded = state(ctx.dialect, &graph, conn.as_mut())?;
     let dirty = recorded.dirty().map(|row| row.revision.clone());
     ensure(dirty.as_deref() == Some("dddd0002"), || {
-        format!("the failed revision is not the dirty one: {}", describe_state(&recorded))
+        format!(
+            "the failed revision is not the dirty one: {}",
+            describe_state(&recorded)
+        )
     })?;
     // The way out the refusal names: undo by hand what the revision did, stamp the
     // revision below it, fix the revision, run again.
@@ -160,7 +167,10 @@ pub(crate) fn a_failed_non_transactional_revision_stays_dirty_and_blocks_later_r
     let broken = format!(
         "{NON_TRANSACTIONAL_INDEX}\n[[upgrade]]\nop = \"create_index\"\nname = \"ix_bad\"\ntable = \"items\"\ncolumns = [\"no_such_column\"]\n"
     );
-    scratch.file("ffff0002.toml", &non_transactional("ffff0002", "ffff0001", &broken))?;
+    scratch.file(
+        "ffff0002.toml",
+        &non_transactional("ffff0002", "ffff0001", &broken),
+    )?;
     let graph = scratch.graph()?;
     let mut conn = connect(ctx.dialect, ctx.url)?;
     let error = upgrade(ctx.dialect, &graph, conn.as_mut(), "head")
@@ -185,7 +195,11 @@ pub(crate) fn a_failed_non_transactional_revision_stays_dirty_and_blocks_later_r
     let again = upgrade(ctx.dialect, &graph, conn.as_mut(), "head")
         .err()
         .ok_or("a run went ahead over a dirty revision")?;
-    ensure_mentions(&again, "the refusal", &["ffff0002", "dirty", "retort stamp"])
+    ensure_mentions(
+        &again,
+        "the refusal",
+        &["ffff0002", "dirty", "retort stamp"],
+    )
 }
 
 /// Rendered statements of TOML operations, folded as they go.
@@ -226,7 +240,11 @@ fn insert(ctx: &Context<'_>, table: &str, values: Vec<Value>) -> Statement {
     )
 }
 
-fn read_all(ctx: &Context<'_>, conn: &mut dyn retort_core::Connection, table: &str) -> Result<Vec<Vec<Value>>, String> {
+fn read_all(
+    ctx: &Context<'_>,
+    conn: &mut dyn retort_core::Connection,
+    table: &str,
+) -> Result<Vec<Vec<Value>>, String> {
     let syntax = ctx.dialect.syntax();
     conn.query(&Statement::new(format!(
         "SELECT * FROM {} ORDER BY 1",
@@ -246,17 +264,27 @@ pub(crate) fn a_batch_in_one_transaction_does_what_its_statements_do_one_at_a_ti
             .map_err(|e| format!("{}: {e}", statement.sql))?;
     }
     let rows = [
-        vec![Value::Integer(1), Value::String("it's \\ ✓".into()), Value::Float(-1.5e300)],
+        vec![
+            Value::Integer(1),
+            Value::String("it's \\ ✓".into()),
+            Value::Float(-1.5e300),
+        ],
         vec![Value::Integer(2), Value::Null, Value::Float(0.1)],
     ];
     for row in &rows {
         conn.execute(&insert(ctx, "one", row.clone()))
             .map_err(|e| format!("inserting one at a time: {e}"))?;
     }
-    let batch: Vec<Statement> = rows.iter().map(|row| insert(ctx, "batch", row.clone())).collect();
+    let batch: Vec<Statement> = rows
+        .iter()
+        .map(|row| insert(ctx, "batch", row.clone()))
+        .collect();
     conn.execute_transaction(&batch)
         .map_err(|e| format!("the batch failed: {}", batch_error(&e)))?;
-    let (one, batched) = (read_all(ctx, conn.as_mut(), "one")?, read_all(ctx, conn.as_mut(), "batch")?);
+    let (one, batched) = (
+        read_all(ctx, conn.as_mut(), "one")?,
+        read_all(ctx, conn.as_mut(), "batch")?,
+    );
     ensure(one == batched, || {
         let show = |rows: &[Vec<Value>]| {
             rows.iter()
@@ -301,17 +329,30 @@ pub(crate) fn a_batch_failing_in_the_middle_names_the_statement_and_keeps_nothin
                 )
             })?;
         }
-        Err(other) => return Err(format!("the batch failed otherwise: {}", batch_error(&other))),
+        Err(other) => {
+            return Err(format!(
+                "the batch failed otherwise: {}",
+                batch_error(&other)
+            ))
+        }
     }
     let left = read_all(ctx, conn.as_mut(), "kept")?;
     ensure(left.is_empty(), || {
         format!("the failed batch kept {} row(s)", left.len())
     })?;
     conn.execute_transaction(&[insert(ctx, "kept", vec![Value::Integer(9)])])
-        .map_err(|e| format!("the next batch on the same connection failed: {}", batch_error(&e)))?;
+        .map_err(|e| {
+            format!(
+                "the next batch on the same connection failed: {}",
+                batch_error(&e)
+            )
+        })?;
     let left = read_all(ctx, conn.as_mut(), "kept")?;
     ensure(left == vec![vec![Value::Integer(9)]], || {
-        format!("after the next batch the table holds {} row(s), not 1", left.len())
+        format!(
+            "after the next batch the table holds {} row(s), not 1",
+            left.len()
+        )
     })
 }
 

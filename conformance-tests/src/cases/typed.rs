@@ -111,9 +111,7 @@ pub(crate) fn bulk_insert_of_every_type_reads_back(ctx: &Context<'_>) -> Result<
     let graph = scratch.graph()?;
     let mut conn = connect(ctx.dialect, ctx.url)?;
     upgrade(ctx.dialect, &graph, conn.as_mut(), "head")?;
-    let columns = [
-        "id", "big", "n", "d", "ts", "u", "j", "b", "f", "ok", "txt",
-    ];
+    let columns = ["id", "big", "n", "d", "ts", "u", "j", "b", "f", "ok", "txt"];
     let first = [
         Expect::Integer(7),
         Expect::Integer(-9_007_199_254_740_993),

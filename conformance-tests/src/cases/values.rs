@@ -1,7 +1,7 @@
 //! Identifiers and values that try to break out of their quotes.
 
+use crate::scratch::{connect, ensure, ensure_schema, live_schema, upgrade, Scratch};
 use crate::Context;
-use crate::scratch::{Scratch, connect, ensure, ensure_schema, live_schema, upgrade};
 use retort_core::dialect::Statement;
 use retort_core::load::{read_revision, Revision};
 use retort_core::revision::values::Value;
@@ -127,7 +127,11 @@ pub(crate) fn shown(value: &Value) -> String {
         ),
     };
     if text.chars().count() > 60 {
-        format!("{}... ({} characters)", text.chars().take(60).collect::<String>(), text.chars().count())
+        format!(
+            "{}... ({} characters)",
+            text.chars().take(60).collect::<String>(),
+            text.chars().count()
+        )
     } else {
         text
     }

@@ -5,14 +5,11 @@
 mod common;
 
 use common::{fresh_database, ops, rows};
-use retort_conformance::Scratch;
 use retort_core::dialect::RenderMode;
-use retort_core::migrate::{Migrator, MigratorSettings, RowState};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Dialect;
 use retort_mysql::MysqlDialect;
-use std::time::Duration;
 
 #[test]
 fn typed_values_with_backslashes_nul_and_comments_read_back_exactly() {

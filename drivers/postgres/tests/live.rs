@@ -4,11 +4,10 @@
 
 mod common;
 
-use common::{fresh_database, ops, rows};
+use common::{fresh_database, rows};
 use retort_core::db_url::DatabaseUrl;
-use retort_core::dialect::{RenderMode, Statement};
+use retort_core::dialect::Statement;
 use retort_core::revision::values::Value;
-use retort_core::schema::Schema;
 use retort_core::Dialect;
 use retort_postgres::PostgresDialect;
 use std::time::Duration;

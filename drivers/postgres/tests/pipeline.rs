@@ -1,11 +1,13 @@
 //! Against a live server (`RETORT_TEST_POSTGRES_URL`): a transaction's statements sent in
-//! one round trip (`Connection::execute_transaction`) do what the same statements do one
-//! at a time, and a failure among them names that statement and keeps nothing.
+//! one round trip (`Connection::execute_transaction`, PostgreSQL's pipeline) do what the
+//! same statements do one at a time, values typed by the server from bare placeholders
+//! included. That a failure among them names the statement and keeps nothing is a
+//! conformance case, for every driver.
 
 mod common;
 
 use common::{fresh_database, ops, rows};
-use retort_core::dialect::{BatchError, DbErrorCategory, RenderMode, Statement};
+use retort_core::dialect::{RenderMode, Statement};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Dialect;
@@ -100,4 +102,3 @@ fn values_bound_in_one_round_trip_reach_their_columns_as_one_at_a_time() {
         ]]
     );
 }
-
