@@ -80,7 +80,11 @@ impl Report {
             }
         }
         if self.skipped() > 0 {
-            let _ = writeln!(text, "{} skipped, each for the reason given", self.skipped());
+            let _ = writeln!(
+                text,
+                "{} skipped, each for the reason given",
+                self.skipped()
+            );
         }
         let _ = writeln!(text, "{}", self.summary());
         text
