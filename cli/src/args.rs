@@ -232,8 +232,18 @@ pub(crate) struct RunArgs {
 /// `retort plugin`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum PluginAction {
-    /// Run the conformance suite against the plugin at PATH, on databases made from --url
+    /// Run the conformance kit against the plugin at PATH, on databases made from --url
     Check {
+        /// The plugin's shared library
+        path: PathBuf,
+        /// Run only the cases whose name contains NAME (repeatable)
+        #[arg(long = "case", value_name = "NAME")]
+        cases: Vec<String>,
+    },
+    /// The second process of the kill -9 case: upgrade the database in
+    /// RETORT_CONFORMANCE_CHILD_URL with the revisions in RETORT_CONFORMANCE_CHILD_DIR
+    #[command(hide = true)]
+    ConformanceChild {
         /// The plugin's shared library
         path: PathBuf,
     },

@@ -202,8 +202,11 @@ fn run(cli: Cli) -> CliResult {
         ),
         Command::Dialects => commands::plugin::dialects(&out, &cli.global),
         Command::Plugin {
-            action: args::PluginAction::Check { path },
-        } => commands::plugin::check(&out, &cli.global, path),
+            action: args::PluginAction::Check { path, cases },
+        } => commands::plugin::check(&out, &cli.global, path, cases),
+        Command::Plugin {
+            action: args::PluginAction::ConformanceChild { path },
+        } => commands::plugin::conformance_child(path),
         Command::Heads => commands::graph::heads(&out, &project::Project::load(&cli.global)?),
         Command::Branches => commands::graph::branches(&out, &project::Project::load(&cli.global)?),
         Command::Show { revision } => {

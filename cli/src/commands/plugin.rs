@@ -71,24 +71,21 @@ pub(crate) fn dialects(out: &Output, global: &GlobalArgs) -> CliResult {
 struct CheckReport<'a> {
     plugin: String,
     dialect: &'a str,
-    passed: &'a [&'static str],
-    failed: Vec<FailedCase<'a>>,
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    cases: &'a [retort_conformance::CaseResult],
 }
 
-#[derive(Debug, Serialize)]
-struct FailedCase<'a> {
-    case: &'static str,
-    error: &'a str,
-}
-
-/// `retort plugin check PATH --url URL`: the whole conformance suite against one plugin,
-/// each case on a fresh database made from URL.
-pub(crate) fn check(out: &Output, global: &GlobalArgs, path: &Path) -> CliResult {
+/// `retort plugin check PATH --url URL [--case NAME]...`: the conformance kit against one
+/// plugin, each case on a fresh database made from URL. The kill -9 case's second process
+/// is this binary again (`retort plugin conformance-child PATH`), loading the same plugin.
+pub(crate) fn check(out: &Output, global: &GlobalArgs, path: &Path, cases: &[String]) -> CliResult {
     let dialect = retort_core::plugin::load(path).map_err(CliError::input)?;
     let schemes = dialect.url_schemes();
     let url_text = global.url.as_deref().ok_or_else(|| {
         CliError::input(format!(
-            "plugin check needs --url: the database (or server) the suite's databases are made \
+            "plugin check needs --url: the database (or server) the kit's databases are made \
              from, in a scheme the {} dialect serves ({}), e.g. --url {}://USER@HOST/DATABASE",
             dialect.name(),
             schemes.join(", "),
@@ -106,40 +103,64 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs, path: &Path) -> CliResult
             url.redacted()
         )));
     }
+    // Refuse an unknown case name before making any database.
+    retort_conformance::select(cases).map_err(CliError::input)?;
+    let child = std::env::current_exe()
+        .ok()
+        .map(|exe| retort_conformance::ChildCommand::retort(exe, absolute(path)));
     let plugin = format!("{} {}", dialect.plugin_name(), dialect.plugin_version());
     let name = dialect.name().to_string();
     let factory = retort_conformance::factories::for_url(Box::new(dialect), &url)
         .map_err(CliError::runtime)?;
-    let report = retort_conformance::run_all(factory.as_ref());
+    let options = retort_conformance::Options {
+        select: cases.to_vec(),
+        child,
+    };
+    let report = retort_conformance::run(factory.as_ref(), &options).map_err(CliError::input)?;
     out.emit(
         |_| {
-            let mut text = format!("{plugin}: the {name} dialect, on {}\n", url.redacted());
-            for case in &report.passed {
-                let _ = writeln!(text, "ok      {case}");
-            }
-            for (case, error) in &report.failed {
-                let _ = writeln!(text, "FAILED  {case}: {error}");
-            }
-            let _ = writeln!(text, "{}", report.summary());
-            text
+            format!(
+                "{plugin}: the {name} dialect, on {}\n{}",
+                url.redacted(),
+                report.to_text()
+            )
         },
         || CheckReport {
             plugin: plugin.clone(),
             dialect: &name,
-            passed: &report.passed,
-            failed: report
-                .failed
-                .iter()
-                .map(|(case, error)| FailedCase { case, error })
-                .collect(),
+            passed: report.passed(),
+            failed: report.failed(),
+            skipped: report.skipped(),
+            cases: &report.cases,
         },
     );
-    if report.failed.is_empty() {
+    if report.failed() == 0 {
         Ok(())
     } else {
         Err(CliError::problems_found(format!(
             "plugin check: {}",
             report.summary()
         )))
+    }
+}
+
+/// `path` made absolute, so that the child finds the plugin whatever its directory.
+fn absolute(path: &Path) -> std::path::PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `retort plugin conformance-child PATH` (hidden): the second process of the kill -9 case
+/// of `plugin check`, an upgrade through the plugin at PATH of the database and revisions
+/// the kit names in its environment.
+pub(crate) fn conformance_child(path: &Path) -> CliResult {
+    let dialect = retort_core::plugin::load(path).map_err(CliError::input)?;
+    match retort_conformance::child::upgrade_from_env(&dialect) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(CliError::input(format!(
+            "plugin conformance-child is started by plugin check, with {} and {} set",
+            retort_conformance::child::DIR_VAR,
+            retort_conformance::child::URL_VAR
+        ))),
+        Err(error) => Err(CliError::runtime(error)),
     }
 }

@@ -2,15 +2,12 @@
 //! the constraints the user left unnamed, and a longer name is refused before a run
 //! rather than cut short by the server.
 
-use super::ensure;
-use super::migrator::live_schema;
-use crate::scratch::{connect, downgrade, upgrade, Scratch};
-use retort_core::db_url::DatabaseUrl;
+use crate::scratch::{
+    connect, describe_tables, downgrade, ensure, ensure_schema, live_schema, upgrade, Scratch,
+};
+use crate::Context;
 use retort_core::dialect::IdentifierLimit;
-use retort_core::load::{read_revision, Revision};
 use retort_core::migrate::{Direction, Migrator, MigratorSettings};
-use retort_core::schema::Schema;
-use retort_core::Dialect;
 
 /// `stem` padded to `length` ASCII characters (as many bytes).
 fn long_name(stem: &str, length: usize) -> String {
@@ -74,24 +71,10 @@ table = "{entries}"
     Ok(())
 }
 
-/// The schema the revisions' upgrade operations describe.
-fn folded(scratch: &Scratch) -> Result<Schema, String> {
-    let graph = scratch.graph()?;
-    let mut ops = Vec::new();
-    for header in graph.revisions() {
-        if let Revision::Toml(rev) = read_revision(header).map_err(|e| e.to_string())? {
-            ops.extend(rev.upgrade);
-        }
-    }
-    Schema::fold(&ops)
-        .map(|(schema, _)| schema)
-        .map_err(|e| e.to_string())
-}
-
 pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(
-    dialect: &dyn Dialect,
-    url: &DatabaseUrl,
+    ctx: &Context<'_>,
 ) -> Result<(), String> {
+    let (dialect, url) = (ctx.dialect, ctx.url);
     let limit = dialect.capabilities().max_identifier_length;
     let length = limit.map_or(63, IdentifierLimit::max);
     let accounts = long_name("accounts", length);
@@ -104,14 +87,14 @@ pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(
     upgrade(dialect, &graph, conn.as_mut(), "head")
         .map_err(|e| format!("tables named at the limit ({length}) failed: {e}"))?;
     let live = live_schema(conn.as_mut())?;
-    let expected = folded(&scratch)?;
-    ensure(live == expected, || {
-        format!("the database differs from the declared schema:\nlive: {live:#?}\nexpected: {expected:#?}")
-    })?;
+    ensure_schema(&live, &scratch.folded()?, "with names at the limit")?;
     downgrade(dialect, &graph, conn.as_mut(), "base")?;
     let live = live_schema(conn.as_mut())?;
     ensure(live.is_empty(), || {
-        format!("tables left after downgrade base: {live:?}")
+        format!(
+            "tables left after downgrade base: {}",
+            describe_tables(&live)
+        )
     })?;
 
     let Some(limit) = limit else {
@@ -149,7 +132,10 @@ column = {{ name = "{too_long}", type = "integer" }}
     }
     let live = live_schema(conn.as_mut())?;
     ensure(live.is_empty(), || {
-        format!("the refused run executed something: {live:?}")
+        format!(
+            "the refused run executed something: {}",
+            describe_tables(&live)
+        )
     })?;
     let offline = Migrator::new(dialect, &graph, MigratorSettings::default()).offline_script(
         None,

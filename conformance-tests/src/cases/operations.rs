@@ -1,13 +1,12 @@
 //! Every operation and every neutral type: applied, read back, and compared with the
 //! schema the operations describe (the round trip of SPEC 3.4).
 
-use super::ensure;
-use super::migrator::live_schema;
-use crate::scratch::{connect, upgrade, Scratch};
-use retort_core::db_url::DatabaseUrl;
+use crate::scratch::{
+    connect, describe_tables, ensure, ensure_schema, live_schema, upgrade, Scratch,
+};
+use crate::Context;
 use retort_core::load::{read_revision, Revision};
 use retort_core::schema::Schema;
-use retort_core::Dialect;
 
 /// One revision per step, each a realistic use of one or a few operations.
 const STEPS: &[&str] = &[
@@ -144,10 +143,8 @@ table = "labels"
 "#,
 ];
 
-pub(crate) fn every_operation_and_type_round_trips(
-    dialect: &dyn Dialect,
-    url: &DatabaseUrl,
-) -> Result<(), String> {
+pub(crate) fn every_operation_and_type_round_trips(ctx: &Context<'_>) -> Result<(), String> {
+    let (dialect, url) = (ctx.dialect, ctx.url);
     let scratch = Scratch::new()?;
     let mut conn = connect(dialect, url)?;
     let mut ops = Vec::new();
@@ -165,9 +162,7 @@ pub(crate) fn every_operation_and_type_round_trips(
         ops.extend(rev.upgrade);
         let (expected, _) = Schema::fold(&ops).map_err(|e| e.to_string())?;
         let live = live_schema(conn.as_mut())?;
-        ensure(live == expected, || {
-            format!("after step {} the database differs from the declared schema:\nlive: {live:#?}\nexpected: {expected:#?}", n + 1)
-        })?;
+        ensure_schema(&live, &expected, &format!("after step {}", n + 1))?;
         parent = Some(id);
     }
     Ok(())
@@ -176,9 +171,9 @@ pub(crate) fn every_operation_and_type_round_trips(
 /// A partial index (`create_index` with `where`): applied where the dialect has them;
 /// elsewhere refused with a clear error before anything of the run is executed.
 pub(crate) fn partial_index_applies_or_is_refused_up_front(
-    dialect: &dyn Dialect,
-    url: &DatabaseUrl,
+    ctx: &Context<'_>,
 ) -> Result<(), String> {
+    let (dialect, url) = (ctx.dialect, ctx.url);
     let scratch = Scratch::new()?;
     scratch.revision(
         "aaaa0001",
@@ -211,7 +206,7 @@ where = "done = false"
             .and_then(|t| t.indexes.iter().find(|i| i.name == "ix_jobs_open"))
             .ok_or("the partial index is missing")?;
         ensure(index.predicate.is_some(), || {
-            format!("the partial index lost its predicate: {index:?}")
+            format!("the partial index `{}` lost its predicate", index.name)
         })
     } else {
         let error = result
@@ -223,7 +218,10 @@ where = "done = false"
             })?;
         }
         ensure(live.is_empty(), || {
-            format!("the refused run executed something: {live:?}")
+            format!(
+                "the refused run executed something: {}",
+                describe_tables(&live)
+            )
         })
     }
 }

@@ -1,19 +1,14 @@
 //! Identifiers and values that try to break out of their quotes.
 
-use super::ensure;
-use super::migrator::live_schema;
-use crate::scratch::{connect, upgrade, Scratch};
-use retort_core::db_url::DatabaseUrl;
+use crate::scratch::{connect, ensure, ensure_schema, live_schema, upgrade, Scratch};
+use crate::Context;
 use retort_core::dialect::Statement;
 use retort_core::load::{read_revision, Revision};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
-use retort_core::Dialect;
 
-pub(crate) fn hostile_identifiers_round_trip(
-    dialect: &dyn Dialect,
-    url: &DatabaseUrl,
-) -> Result<(), String> {
+pub(crate) fn hostile_identifiers_round_trip(ctx: &Context<'_>) -> Result<(), String> {
+    let (dialect, url) = (ctx.dialect, ctx.url);
     let scratch = Scratch::new()?;
     let body = r#"
 [[upgrade]]
@@ -48,15 +43,11 @@ columns = ["Upper Case", "order"]
         return Err(format!("{} is not a TOML revision", path.display()));
     };
     let (expected, _) = Schema::fold(&rev.upgrade).map_err(|e| e.to_string())?;
-    ensure(live == expected, || {
-        format!("hostile names did not round-trip:\nlive: {live:#?}\nexpected: {expected:#?}")
-    })
+    ensure_schema(&live, &expected, "with hostile names")
 }
 
-pub(crate) fn bulk_insert_hostile_values_read_back(
-    dialect: &dyn Dialect,
-    url: &DatabaseUrl,
-) -> Result<(), String> {
+pub(crate) fn bulk_insert_hostile_values_read_back(ctx: &Context<'_>) -> Result<(), String> {
+    let (dialect, url) = (ctx.dialect, ctx.url);
     let scratch = Scratch::new()?;
     let large = "ab'c\"d\\e\n".repeat(20_000);
     let texts: Vec<String> = vec![
@@ -100,9 +91,10 @@ pub(crate) fn bulk_insert_hostile_values_read_back(
     for (row, text) in read.iter().zip(&texts) {
         ensure(row.get(1) == Some(&Value::String(text.clone())), || {
             format!(
-                "value changed on the way: wrote {:?}, read {:?}",
-                truncate(text),
-                row.get(1).map(|v| truncate(&format!("{v:?}")))
+                "row {}: the value changed on the way: wrote {}, read {}",
+                text_index(&texts, text),
+                shown(&Value::String(text.clone())),
+                row.get(1).map_or_else(|| String::from("nothing"), shown)
             )
         })?;
     }
@@ -116,6 +108,31 @@ fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-fn truncate(text: &str) -> String {
-    text.chars().take(60).collect()
+fn text_index(texts: &[String], text: &str) -> usize {
+    texts.iter().position(|t| t == text).map_or(0, |i| i + 1)
+}
+
+/// A value as it would be written in a revision file, cut after 60 characters.
+pub(crate) fn shown(value: &Value) -> String {
+    let text = match value {
+        Value::String(s) => toml_string(s),
+        Value::Null => String::from("NULL"),
+        Value::Integer(i) => format!("the integer {i}"),
+        Value::Float(x) => format!("the float {x}"),
+        Value::Boolean(b) => format!("the boolean {b}"),
+        Value::DateTime(t) => format!("the date/time {t}"),
+        Value::Bytes(bytes) => format!(
+            "the bytes {}",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        ),
+    };
+    if text.chars().count() > 60 {
+        format!(
+            "{}... ({} characters)",
+            text.chars().take(60).collect::<String>(),
+            text.chars().count()
+        )
+    } else {
+        text
+    }
 }

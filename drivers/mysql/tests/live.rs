@@ -1,20 +1,18 @@
-//! Against a live server (`RETORT_TEST_MYSQL_URL`): typed values, the lock, dirty state,
-//! databases.
+//! Against a live server (`RETORT_TEST_MYSQL_URL`): what is MySQL's own (values through
+//! backslash escapes, NUL and comments, credentials, TLS). Server behaviour every driver
+//! shares is tested once, in retort-conformance.
 
 mod common;
 
 use common::{fresh_database, ops, rows};
-use retort_conformance::Scratch;
 use retort_core::dialect::RenderMode;
-use retort_core::migrate::{Migrator, MigratorSettings, RowState};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Dialect;
 use retort_mysql::MysqlDialect;
-use std::time::Duration;
 
 #[test]
-fn bulk_insert_reaches_typed_columns_and_reads_back() {
+fn typed_values_with_backslashes_nul_and_comments_read_back_exactly() {
     let Some(db) = fresh_database("typed") else {
         return;
     };
@@ -71,74 +69,6 @@ rows = [{ id = 7, n = 12.5, d = 2024-02-29, ts = 2024-01-02T03:04:05Z, dt = 2024
         ]]
     );
     assert_eq!(conn.introspect().expect("introspects"), schema);
-}
-
-#[test]
-fn lock_times_out_while_another_session_holds_it() {
-    let Some(db) = fresh_database("lock") else {
-        return;
-    };
-    let mut first = MysqlDialect.connect(&db.url).expect("connects");
-    let mut second = MysqlDialect.connect(&db.url).expect("connects");
-    first.lock(Duration::from_secs(1)).expect("first lock");
-    let started = std::time::Instant::now();
-    let error = second
-        .lock(Duration::from_millis(500))
-        .expect_err("the second run waits, then gives up");
-    assert!(started.elapsed() >= Duration::from_millis(400), "it waited");
-    assert!(error.lock_timeout, "{error}");
-    assert!(error.message.contains("--lock-timeout"), "{error}");
-    assert!(error.message.contains("GET_LOCK"), "{error}");
-    first.unlock().expect("unlocks");
-    second.lock(Duration::from_secs(1)).expect("free again");
-    second.unlock().expect("unlocks");
-}
-
-#[test]
-fn a_failed_statement_leaves_a_dirty_row_and_later_runs_refuse() {
-    let Some(db) = fresh_database("dirty") else {
-        return;
-    };
-    let scratch = Scratch::new().expect("scratch project");
-    scratch
-        .revision(
-            "aaaa0001",
-            None,
-            "[[upgrade]]\nop = \"create_table\"\ntable = \"a\"\ncolumns = [{ name = \"id\", type = \"integer\" }]\n\n\
-             [[upgrade]]\nop = \"execute\"\nsql = \"ALTER TABLE a ADD COLUMN id int\"\n",
-        )
-        .expect("revision");
-    let graph = scratch.graph().expect("graph");
-    let mut conn = MysqlDialect.connect(&db.url).expect("connects");
-    let migrator = Migrator::new(&MysqlDialect, &graph, MigratorSettings::default());
-    let failed = migrator
-        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
-        .expect_err("a duplicate column fails")
-        .to_string();
-    assert!(failed.contains("recorded as dirty"), "{failed}");
-    let state = migrator.read_state(conn.as_mut()).expect("state");
-    let row = state.rows.get("aaaa0001").expect("a row for the revision");
-    assert_eq!(row.state, RowState::Dirty);
-    let recorded = row.error.clone().unwrap_or_default();
-    assert!(recorded.contains("ADD COLUMN id"), "{recorded}");
-    assert!(recorded.contains("Duplicate column"), "{recorded}");
-    let refused = migrator
-        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
-        .expect_err("a dirty database is refused")
-        .to_string();
-    for fragment in ["aaaa0001", "dirty", "ADD COLUMN id", "retort stamp"] {
-        assert!(refused.contains(fragment), "lacks {fragment}: {refused}");
-    }
-}
-
-#[test]
-fn create_and_drop_database_say_whether_they_did_anything() {
-    let Some(db) = fresh_database("createdrop") else {
-        return;
-    };
-    assert!(!MysqlDialect.create_database(&db.url).expect("create again"));
-    assert!(MysqlDialect.drop_database(&db.url).expect("drops"));
-    assert!(!MysqlDialect.drop_database(&db.url).expect("drop again"));
 }
 
 #[test]

@@ -125,47 +125,6 @@ fn create_index_concurrently_runs_in_a_non_transactional_revision() {
     );
 }
 
-#[test]
-fn a_failed_non_transactional_revision_stays_dirty_and_blocks_later_runs() {
-    let Some(db) = fresh_database("dirty") else {
-        return;
-    };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let broken =
-        "-- retort:revision b2\n-- retort:down_revision a1\n-- retort:transactional false\n\n\
-                  -- retort:upgrade\nCREATE INDEX CONCURRENTLY ix_ok ON accounts (id);\n\
-                  CREATE INDEX CONCURRENTLY ix_bad ON accounts (no_such_column);\n";
-    let graph = graph_of(dir.path(), &[("a1.toml", ACCOUNTS), ("b2.sql", broken)]);
-    let mut conn = PostgresDialect.connect(&db.url).expect("connects");
-    let migrator = Migrator::new(&PostgresDialect, &graph, MigratorSettings::default());
-    let error = migrator
-        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
-        .expect_err("the second statement fails");
-    let message = error.to_string();
-    assert!(
-        message.contains("b2") && message.contains("no_such_column"),
-        "{message}"
-    );
-    assert_eq!(
-        rows(
-            conn.as_mut(),
-            "SELECT revision, state FROM retort_version ORDER BY revision"
-        ),
-        vec![
-            vec![Value::String("a1".into()), Value::String("applied".into())],
-            vec![Value::String("b2".into()), Value::String("dirty".into())],
-        ]
-    );
-    let again = migrator
-        .upgrade(conn.as_mut(), "head", false, &mut |_| {})
-        .expect_err("a dirty revision blocks the next run")
-        .to_string();
-    assert!(
-        again.contains("b2") && again.contains("dirty") && again.contains("retort stamp"),
-        "{again}"
-    );
-}
-
 /// Between two `transactional = false` revisions one transaction records the first and
 /// marks the second dirty; it commits before the second one's `CREATE INDEX CONCURRENTLY`
 /// (which cannot run inside a transaction block) starts, and a failure further on leaves

@@ -1,11 +1,13 @@
 //! Against a live server (`RETORT_TEST_POSTGRES_URL`): a transaction's statements sent in
-//! one round trip (`Connection::execute_transaction`) do what the same statements do one
-//! at a time, and a failure among them names that statement and keeps nothing.
+//! one round trip (`Connection::execute_transaction`, PostgreSQL's pipeline) do what the
+//! same statements do one at a time, values typed by the server from bare placeholders
+//! included. That a failure among them names the statement and keeps nothing is a
+//! conformance case, for every driver.
 
 mod common;
 
 use common::{fresh_database, ops, rows};
-use retort_core::dialect::{BatchError, DbErrorCategory, RenderMode, Statement};
+use retort_core::dialect::{RenderMode, Statement};
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
 use retort_core::Dialect;
@@ -98,58 +100,5 @@ fn values_bound_in_one_round_trip_reach_their_columns_as_one_at_a_time() {
             bare[5].clone(),
             Value::Null,
         ]]
-    );
-}
-
-#[test]
-fn a_failing_statement_in_the_middle_is_named_with_the_servers_message_and_nothing_is_kept() {
-    let Some(db) = fresh_database("pipe_fails") else {
-        return;
-    };
-    let mut conn = PostgresDialect.connect(&db.url).expect("connects");
-    let failing = Statement::with_params(
-        "INSERT INTO no_such_table (x) VALUES ($1)",
-        vec![Value::Integer(1)],
-    );
-    let one_at_a_time = conn
-        .execute(&failing)
-        .expect_err("the statement fails on its own");
-    let statements = vec![
-        Statement::new("CREATE TABLE half_done (id int)"),
-        Statement::with_params("INSERT INTO half_done VALUES ($1)", vec![Value::Integer(1)]),
-        failing.clone(),
-        Statement::new("CREATE TABLE after_it (id int)"),
-    ];
-    let error = conn
-        .execute_transaction(&statements)
-        .expect_err("the batch fails");
-    assert_eq!(
-        error,
-        BatchError::Statement {
-            index: 2,
-            error: one_at_a_time
-        }
-    );
-    let BatchError::Statement { error, .. } = error else {
-        unreachable!()
-    };
-    assert_eq!(
-        error.message,
-        "statement failed: relation \"no_such_table\" does not exist"
-    );
-    assert_eq!(error.category, DbErrorCategory::Other);
-    // Nothing of it is kept, and the connection is out of the aborted transaction.
-    assert_eq!(
-        rows(
-            conn.as_mut(),
-            "SELECT count(*) FROM pg_class WHERE relname IN ('half_done', 'after_it')"
-        ),
-        vec![vec![Value::Integer(0)]]
-    );
-    conn.execute_transaction(&[Statement::new("CREATE TABLE later (id int)")])
-        .expect("the next batch runs");
-    assert_eq!(
-        rows(conn.as_mut(), "SELECT count(*) FROM later"),
-        vec![vec![Value::Integer(0)]]
     );
 }
