@@ -41,6 +41,7 @@ pub struct WireCapabilities {
     pub non_transactional_revisions: bool,
     pub run_commits_at_unlock: bool,
     pub max_identifier_length: Option<WireIdentifierLimit>,
+    pub local_file_database: bool,
 }
 
 /// [`IdentifierLimit`] on the wire.
@@ -116,6 +117,7 @@ impl From<&Capabilities> for WireCapabilities {
                 IdentifierLimit::Bytes(n) => WireIdentifierLimit::Bytes(n),
                 IdentifierLimit::Characters(n) => WireIdentifierLimit::Characters(n),
             }),
+            local_file_database: c.local_file_database,
         }
     }
 }
@@ -135,6 +137,7 @@ impl From<&WireCapabilities> for Capabilities {
             WireIdentifierLimit::Bytes(n) => IdentifierLimit::Bytes(n),
             WireIdentifierLimit::Characters(n) => IdentifierLimit::Characters(n),
         });
+        capabilities.local_file_database = c.local_file_database;
         capabilities
     }
 }
@@ -200,5 +203,27 @@ impl From<&WireOfflineScript> for OfflineScript {
         offline.prologue = script.prologue.clone();
         offline.commit_checks = script.commit_checks.clone();
         offline
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WireCapabilities;
+    use crate::dialect::Capabilities;
+
+    /// Every capability core knows crosses the wire: a field added to `Capabilities` and
+    /// forgotten here would read as "no" from every plugin.
+    #[test]
+    fn every_capability_crosses_the_wire() -> Result<(), serde_json::Error> {
+        let keys = |value: serde_json::Value| -> Vec<String> {
+            value
+                .as_object()
+                .map(|object| object.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let core = keys(serde_json::to_value(Capabilities::new())?);
+        let wire = keys(serde_json::to_value(WireCapabilities::default())?);
+        assert_eq!(core, wire);
+        Ok(())
     }
 }
