@@ -135,6 +135,11 @@ fn generated_revisions_apply_and_undo_on_the_database() {
     assert!(text.contains("op = \"rename_table\""), "{text}");
     assert!(text.contains("op = \"add_column\""), "{text}");
     assert!(text.contains("op = \"drop_column\""), "{text}");
+    // The warning travels with the file, for the reviewer.
+    assert!(
+        text.contains("# - adds NOT NULL column `age` without a default"),
+        "{text}"
+    );
 
     project.run(&["upgrade"]).ok();
     assert_eq!(tables(&project), ["purchases", "retort_version", "users"]);

@@ -191,3 +191,40 @@ fn a_directory_of_files_is_one_schema_and_a_missing_file_declares_nothing() {
     let missing = read_declared(&dir.path().join("nope.toml")).expect("nothing declared");
     assert!(missing.is_empty());
 }
+
+#[test]
+fn ambiguous_rename_hints_are_refused_and_a_stale_one_is_not() {
+    // The old name is declared too: both tables would exist, so nothing was renamed.
+    refused(
+        "[[table]]\nname = \"a\"\ncolumns = [{ name = \"x\", type = \"integer\" }]\n\n\
+         [[table]]\nname = \"b\"\nrenamed_from = \"a\"\ncolumns = [{ name = \"x\", type = \"integer\" }]\n",
+        &["schema.toml:7:", "table `b` is renamed from `a`, but `a` is declared too"],
+    );
+    // Two tables claim the same old one.
+    refused(
+        "[[table]]\nname = \"a\"\nrenamed_from = \"old\"\ncolumns = [{ name = \"x\", type = \"integer\" }]\n\n\
+         [[table]]\nname = \"b\"\nrenamed_from = \"old\"\ncolumns = [{ name = \"x\", type = \"integer\" }]\n",
+        &["schema.toml:8:", "tables `a` and `b` are both renamed from `old`"],
+    );
+    // The same, for columns.
+    refused(
+        "[[table]]\nname = \"t\"\ncolumns = [{ name = \"a\", type = \"integer\" },\n  \
+         { name = \"b\", type = \"integer\", renamed_from = \"a\" }]\n",
+        &[
+            "schema.toml:4:",
+            "column `b` is renamed from `a`, but `a` is declared too",
+        ],
+    );
+    refused(
+        "[[table]]\nname = \"t\"\ncolumns = [{ name = \"a\", type = \"integer\", renamed_from = \"z\" },\n  \
+         { name = \"b\", type = \"integer\", renamed_from = \"z\" }]\n",
+        &["schema.toml:4:", "columns `a` and `b` are both renamed from `z`"],
+    );
+    // The same old column name in two different tables is two renames, not one.
+    let declared = parse(
+        "[[table]]\nname = \"t\"\ncolumns = [{ name = \"a\", type = \"integer\", renamed_from = \"z\" }]\n\n\
+         [[table]]\nname = \"u\"\ncolumns = [{ name = \"a\", type = \"integer\", renamed_from = \"z\" }]\n",
+    )
+    .expect("hints in different tables do not collide");
+    assert_eq!(declared.column_renames.len(), 2);
+}

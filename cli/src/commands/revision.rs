@@ -46,10 +46,17 @@ pub(crate) fn revision(out: &Output, project: &Project, args: &RevisionArgs) -> 
             eprintln!("warning: {warning}");
         }
         let downgrade = comparison.reverse();
+        let warnings: Vec<String> = comparison
+            .found
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let text = toml_revision_with_operations(
             &new,
             &comparison.found.operations,
             &downgrade.operations,
+            &warnings,
         )
         .map_err(|e| CliError::runtime(format!("while writing the operations as TOML: {e}")))?;
         check_round_trip(&text, &comparison.found.operations)?;

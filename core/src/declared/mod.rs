@@ -210,15 +210,73 @@ impl Source<'_> {
             let what = format!("table `{name}`, index `{}`", raw.name);
             self.fold(&mut declared.schema, &create, index.span().start, &what)?;
         }
+        self.add_hints(table, tables, declared)
+    }
+
+    /// Records `table`'s rename hints, refusing ambiguous ones (SPEC 8): an old name that is
+    /// declared too, or an old name two hints claim. A hint whose old name no longer exists
+    /// is harmless (the rename was applied) and is not checked here.
+    fn add_hints(
+        &self,
+        table: &RawTable,
+        tables: &BTreeMap<&str, Vec<&str>>,
+        declared: &mut DeclaredSchema,
+    ) -> Result<(), FileError> {
+        let name = table.name.get_ref();
         if let Some(old) = &table.renamed_from {
+            let at = old.span().start;
+            let old = old.get_ref();
+            if tables.contains_key(old.as_str()) {
+                return Err(self.error(
+                    at,
+                    format!(
+                        "table `{name}` is renamed from `{old}`, but `{old}` is declared too: \
+                         a rename hint must name a table that no longer exists"
+                    ),
+                ));
+            }
+            if let Some((other, _)) = declared.table_renames.iter().find(|(_, o)| *o == old) {
+                return Err(self.error(
+                    at,
+                    format!("tables `{other}` and `{name}` are both renamed from `{old}`"),
+                ));
+            }
             declared.table_renames.insert(name.clone(), old.clone());
         }
+        let columns = tables.get(name.as_str()).map(Vec::as_slice).unwrap_or(&[]);
         for column in &table.columns {
             let column = column.get_ref();
-            if let Some(old) = &column.renamed_from {
-                let key = (name.clone(), column.name.get_ref().clone());
-                declared.column_renames.insert(key, old.clone());
+            let Some(old) = &column.renamed_from else {
+                continue;
+            };
+            let at = old.span().start;
+            let old = old.get_ref();
+            let new = column.name.get_ref();
+            if columns.contains(&old.as_str()) {
+                return Err(self.error(
+                    at,
+                    format!(
+                        "table `{name}`: column `{new}` is renamed from `{old}`, but `{old}` is \
+                         declared too: a rename hint must name a column that no longer exists"
+                    ),
+                ));
             }
+            let claimed = declared
+                .column_renames
+                .iter()
+                .find(|((t, _), o)| t == name && *o == old);
+            if let Some(((_, other), _)) = claimed {
+                return Err(self.error(
+                    at,
+                    format!(
+                        "table `{name}`: columns `{other}` and `{new}` are both renamed from \
+                         `{old}`"
+                    ),
+                ));
+            }
+            declared
+                .column_renames
+                .insert((name.clone(), new.clone()), old.clone());
         }
         Ok(())
     }

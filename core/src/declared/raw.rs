@@ -25,7 +25,7 @@ pub(super) struct RawTable {
     #[serde(default)]
     pub(super) comment: Option<String>,
     #[serde(default)]
-    pub(super) renamed_from: Option<String>,
+    pub(super) renamed_from: Option<Spanned<String>>,
     pub(super) columns: Vec<Spanned<RawColumn>>,
     #[serde(default)]
     pub(super) primary_key: Option<Vec<String>>,
@@ -59,7 +59,7 @@ pub(super) struct RawColumn {
     #[serde(default)]
     pub(super) comment: Option<String>,
     #[serde(default)]
-    pub(super) renamed_from: Option<String>,
+    pub(super) renamed_from: Option<Spanned<String>>,
 }
 
 fn yes() -> bool {
