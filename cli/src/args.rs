@@ -91,6 +91,12 @@ pub(crate) enum Command {
     },
     /// Write a new revision file and print its path
     Revision(RevisionArgs),
+    /// Print the live database's schema as schema.toml (as SQL with --sql)
+    Inspect {
+        /// Print CREATE statements for the database's dialect instead, referenced tables first
+        #[arg(long)]
+        sql: bool,
+    },
     /// Print the operations (and SQL) that bring the current schema to schema.toml
     Diff {
         /// What the current schema is: the live database, or what the revision files produce

@@ -92,9 +92,12 @@ fn run(cli: Cli) -> CliResult {
             );
             Ok(())
         }
-        Command::Revision(args) => {
-            commands::revision::revision(&out, &project::Project::load(&cli.global)?, args)
-        }
+        Command::Revision(args) => commands::revision::revision(
+            &out,
+            &cli.global,
+            &project::Project::load(&cli.global)?,
+            args,
+        ),
         Command::Merge {
             message,
             rev_id,
@@ -189,6 +192,7 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Check => commands::check::check(&out, &cli.global),
         Command::Diff { from } => commands::diff::run(&out, &cli.global, *from),
+        Command::Inspect { sql } => commands::inspect::run(&out, &cli.global, *sql),
         Command::Status => commands::status::status(
             &out,
             &project::Project::load_for_database(&cli.global)?,

@@ -131,7 +131,7 @@ pub fn file_stem(template: &str, revision: &NewRevision) -> Result<String, Templ
     Ok(stem)
 }
 
-fn toml_string(value: &str) -> String {
+pub(crate) fn toml_string(value: &str) -> String {
     toml::Value::String(value.to_owned()).to_string()
 }
 
@@ -250,7 +250,7 @@ fn in_reading_order(table: &toml::Table) -> Vec<(&String, &toml::Value)> {
 }
 
 /// `value` written inline; at the top level an array of tables gets one line per table.
-fn toml_value(value: &toml::Value, top_level: bool) -> String {
+pub(crate) fn toml_value(value: &toml::Value, top_level: bool) -> String {
     match value {
         toml::Value::Table(table) => {
             let fields: Vec<String> = in_reading_order(table)
@@ -275,7 +275,7 @@ fn toml_value(value: &toml::Value, top_level: bool) -> String {
 }
 
 /// A key as TOML writes it: bare when it can be.
-fn toml_key(key: &str) -> String {
+pub(crate) fn toml_key(key: &str) -> String {
     let bare = !key.is_empty()
         && key
             .chars()

@@ -2,16 +2,18 @@
 //! schema to `schema.toml`, printed or written as a revision.
 
 use crate::args::{DiffFrom, GlobalArgs};
-use crate::database::Database;
+use crate::database::{migrate_error, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::{display_path, Project};
+use retort_core::config::Config;
 use retort_core::declared::{read_declared, schema_of_revisions, DeclaredSchema};
 use retort_core::dialect::RenderMode;
-use retort_core::diff::{diff, Diff, DiffOptions, ExactSpelling};
+use retort_core::diff::{diff, Diff, DiffOptions, ExactSpelling, Spelling};
 use retort_core::revision::ops::Operation;
-use retort_core::schema::Schema;
+use retort_core::schema::{Index, Schema, Table};
 use serde_json::json;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// The two schemas of a comparison and what the differ found.
@@ -19,43 +21,136 @@ pub(crate) struct Comparison {
     pub(crate) current: Schema,
     pub(crate) declared: DeclaredSchema,
     pub(crate) found: Diff,
+    /// The database compared with (`--from db`), whose dialect decides what is spelling.
+    database: Option<Database>,
 }
 
 /// Compares the schema `from` names with `schema.toml`.
-pub(crate) fn compare(project: &Project, from: DiffFrom) -> CliResult<Comparison> {
+pub(crate) fn compare(
+    project: &Project,
+    global: &GlobalArgs,
+    from: DiffFrom,
+) -> CliResult<Comparison> {
+    let declared = read_declaration(project)?;
+    let (current, database) = match from {
+        DiffFrom::Files => (
+            schema_of_revisions(&project.graph).map_err(CliError::input)?,
+            None,
+        ),
+        DiffFrom::Db => {
+            let database = Database::for_project(project, global)?;
+            let live = live_schema_at_head(project, &database)?;
+            (live, Some(database))
+        }
+    };
+    let mut comparison = Comparison {
+        current,
+        declared,
+        found: Diff::default(),
+        database,
+    };
+    let options = comparison.options(comparison.declared.diff_options());
+    let found = diff(
+        &comparison.current,
+        &comparison.declared.schema,
+        &options,
+        comparison.spelling().as_ref(),
+    );
+    comparison.found = found;
+    Ok(comparison)
+}
+
+/// `schema.toml`, refused when it declares nothing to compare with.
+fn read_declaration(project: &Project) -> CliResult<DeclaredSchema> {
     let file = &project.config.schema.file;
     let declared = read_declared(file).map_err(CliError::input)?;
     if declared.is_empty() {
         return Err(CliError::input(format!(
             "{} declares no table, so there is nothing to compare with: declare the tables \
-             the project owns as [[table]] entries (or write a baseline with `retort inspect`)",
+             the project owns as [[table]] entries (or write them with `retort inspect > {}`)",
+            display_path(file),
             display_path(file)
         )));
     }
-    let current = match from {
-        DiffFrom::Files => schema_of_revisions(&project.graph).map_err(CliError::input)?,
-        DiffFrom::Db => {
-            return Err(CliError::runtime(
-                "comparing with the live database (--from db) is not built yet: it needs each \
-                 dialect's rules for what is only spelling; use --from files, which compares \
-                 the schema the revision files produce",
-            ))
+    Ok(declared)
+}
+
+/// The live schema, without the version table, of a database that is at head: a
+/// revision generated from anything else would repeat or miss pending ones.
+fn live_schema_at_head(project: &Project, database: &Database) -> CliResult<Schema> {
+    let mut conn = database.connect_read_only()?;
+    let migrator = database.migrator(project, None, false);
+    let state = migrator.read_state(conn.as_mut()).map_err(migrate_error)?;
+    if let Some(dirty) = state.dirty() {
+        return Err(CliError::runtime(format!(
+            "revision {} is dirty (a run failed part-way), so the database's schema is not one \
+             the revisions describe: repair it first (see `retort status`)",
+            dirty.revision
+        )));
+    }
+    let current: BTreeSet<String> = state.heads(&project.graph).into_iter().collect();
+    let heads: BTreeSet<String> = project.graph.heads().iter().map(|h| h.id.clone()).collect();
+    if current != heads {
+        return Err(CliError::runtime(
+            "Target database is not up to date: run `retort upgrade` first",
+        ));
+    }
+    let live = conn
+        .introspect()
+        .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
+    Ok(declarable(live, &project.config))
+}
+
+/// The part of a live `schema` that `schema.toml` can declare: without retort's own table
+/// (introspection reads the connection's current schema; a version table kept in another
+/// one is not in it), and without indexes on expressions, which the model's vocabulary
+/// cannot state and a diff therefore never touches.
+pub(crate) fn declarable(mut schema: Schema, config: &Config) -> Schema {
+    schema.remove_table(&config.migrations.version_table);
+    let with_expressions: Vec<String> = schema
+        .tables()
+        .filter(|table| table.indexes.iter().any(|i| on_expressions(table, i)))
+        .map(|table| table.name.clone())
+        .collect();
+    for name in with_expressions {
+        if let Some(mut table) = schema.remove_table(&name) {
+            let indexes = std::mem::take(&mut table.indexes);
+            table.indexes = indexes
+                .into_iter()
+                .filter(|index| !on_expressions(&table, index))
+                .collect();
+            schema.insert_table(table);
         }
-    };
-    let found = diff(
-        &current,
-        &declared.schema,
-        &declared.diff_options(),
-        &ExactSpelling,
-    );
-    Ok(Comparison {
-        current,
-        declared,
-        found,
-    })
+    }
+    schema
+}
+
+fn on_expressions(table: &Table, index: &Index) -> bool {
+    index.columns.iter().any(|c| table.column(c).is_none())
 }
 
 impl Comparison {
+    /// What counts as the same thing: the dialect's rules against a live database; exact
+    /// between two neutral models.
+    fn spelling(&self) -> Box<dyn Spelling + '_> {
+        match &self.database {
+            Some(database) => database.dialect.spelling(),
+            None => Box::new(ExactSpelling),
+        }
+    }
+
+    /// `options` with the identifier limit of the dialect compared with.
+    fn options(&self, mut options: DiffOptions) -> DiffOptions {
+        let limit = self
+            .database
+            .as_ref()
+            .and_then(|d| d.dialect.capabilities().max_identifier_length);
+        if let Some(limit) = limit {
+            options.identifier_limit = limit;
+        }
+        options
+    }
+
     /// The operations that undo [`Comparison::found`]: the difference the other way, with
     /// the rename hints turned round.
     pub(crate) fn reverse(&self) -> Diff {
@@ -76,11 +171,12 @@ impl Comparison {
                 .column_renames
                 .insert((table, old.clone()), new.clone());
         }
+        let options = self.options(options);
         diff(
             &self.declared.schema,
             &self.current,
             &options,
-            &ExactSpelling,
+            self.spelling().as_ref(),
         )
     }
 }
@@ -88,9 +184,12 @@ impl Comparison {
 /// `retort diff`.
 pub(crate) fn run(out: &Output, global: &GlobalArgs, from: DiffFrom) -> CliResult {
     let project = Project::load(global)?;
-    let comparison = compare(&project, from)?;
-    let database = Database::for_project(&project, global)?;
-    let sql = render(&database, &comparison.current, &comparison.found.operations)?;
+    let comparison = compare(&project, global, from)?;
+    let database = match &comparison.database {
+        Some(database) => database,
+        None => &Database::for_project(&project, global)?,
+    };
+    let sql = render(database, &comparison.current, &comparison.found.operations)?;
     let found = &comparison.found;
     for warning in &found.warnings {
         eprintln!("warning: {warning}");
@@ -122,7 +221,7 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, from: DiffFrom) -> CliResul
 
 /// Each operation's statements for the project's dialect, rendered offline against the
 /// schema as the operations before it leave it.
-fn render(
+pub(crate) fn render(
     database: &Database,
     current: &Schema,
     operations: &[Operation],

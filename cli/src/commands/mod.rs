@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod graph;
 pub(crate) mod init;
+pub(crate) mod inspect;
 pub(crate) mod migrate;
 pub(crate) mod plugin;
 pub(crate) mod revision;

@@ -1,6 +1,6 @@
 //! `revision` and `merge`: write new revision files (SPEC 3, 7).
 
-use crate::args::RevisionArgs;
+use crate::args::{GlobalArgs, RevisionArgs};
 use crate::commands::graph::resolve_single;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
@@ -17,7 +17,12 @@ use serde_json::json;
 use std::io::Write as _;
 use time::OffsetDateTime;
 
-pub(crate) fn revision(out: &Output, project: &Project, args: &RevisionArgs) -> CliResult {
+pub(crate) fn revision(
+    out: &Output,
+    global: &GlobalArgs,
+    project: &Project,
+    args: &RevisionArgs,
+) -> CliResult {
     let graph = &project.graph;
     let down_revisions = parents(graph, args.head.as_deref(), args.splice)?;
     let depends_on = args
@@ -34,7 +39,7 @@ pub(crate) fn revision(out: &Output, project: &Project, args: &RevisionArgs) -> 
         &args.branch_label,
     )?;
     let (text, extension) = if args.autogenerate {
-        let comparison = crate::commands::diff::compare(project, args.from)?;
+        let comparison = crate::commands::diff::compare(project, global, args.from)?;
         if comparison.found.is_empty() {
             out.emit(
                 |_| String::from("No changes: the schema already matches schema.toml; no revision written.\n"),

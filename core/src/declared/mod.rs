@@ -8,8 +8,10 @@
 
 mod raw;
 mod revisions;
+mod write;
 
-pub use revisions::{schema_of_revisions, RevisionsSchemaError};
+pub use revisions::{schema_of_applied_revisions, schema_of_revisions, RevisionsSchemaError};
+pub use write::declared_text;
 
 use crate::diff::{glob_matches, DiffOptions};
 use crate::location::FileError;

@@ -57,10 +57,26 @@ pub enum RevisionsSchemaError {
 
 /// The schema every revision from base to every head produces, in upgrade order.
 pub fn schema_of_revisions(graph: &Graph) -> Result<Schema, RevisionsSchemaError> {
+    schema_of_some_revisions(graph, |_| true)
+}
+
+/// The schema the `applied` revisions produce, folded in upgrade order: what a database
+/// holding them should look like unless somebody altered it by hand.
+pub fn schema_of_applied_revisions(
+    graph: &Graph,
+    applied: &HashSet<String>,
+) -> Result<Schema, RevisionsSchemaError> {
+    schema_of_some_revisions(graph, |id| applied.contains(id))
+}
+
+fn schema_of_some_revisions(
+    graph: &Graph,
+    included: impl Fn(&str) -> bool,
+) -> Result<Schema, RevisionsSchemaError> {
     let heads = Target::Revisions(graph.heads().iter().map(|h| h.id.clone()).collect());
     let plan = graph.plan_upgrade(&HashSet::new(), &heads)?;
     let mut schema = Schema::new();
-    for header in plan {
+    for header in plan.into_iter().filter(|h| included(&h.id)) {
         let operations = match read_revision(header)? {
             Revision::Sql(_) => {
                 return Err(RevisionsSchemaError::SqlRevision {

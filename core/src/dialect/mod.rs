@@ -22,6 +22,7 @@ pub use names::{choose_object_name, describe_length, object_name, IdentifierLimi
 pub use sequence::{render_folding, render_sequence, table_after, RenderedSequence};
 
 use crate::db_url::DatabaseUrl;
+use crate::diff::{LexicalSpelling, Spelling};
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
 use crate::schema::Schema;
@@ -161,6 +162,13 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     /// [`OfflineScript`]. The default adds nothing.
     fn offline_script(&self) -> OfflineScript {
         OfflineScript::default()
+    }
+
+    /// What is only spelling when a live schema of this dialect is compared with a declared
+    /// one (SPEC 8): type aliases, defaults and checks as the server re-renders them. The
+    /// default compares expressions by their tokens under [`Dialect::syntax`].
+    fn spelling(&self) -> Box<dyn Spelling + '_> {
+        Box::new(LexicalSpelling::new(self.syntax()))
     }
 
     /// A value as an SQL literal (offline output; never used for a live connection).

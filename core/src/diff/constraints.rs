@@ -14,7 +14,7 @@ use crate::revision::ops::{
 use crate::schema::{ForeignKey, Index, Table};
 
 /// The `create_table` form of a model foreign key.
-pub(super) fn foreign_key_spec(fk: &ForeignKey) -> ForeignKeySpec {
+pub(crate) fn foreign_key_spec(fk: &ForeignKey) -> ForeignKeySpec {
     let action = |action| (action != ReferentialAction::NoAction).then_some(action);
     ForeignKeySpec {
         name: fk.name.clone(),

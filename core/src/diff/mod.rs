@@ -13,12 +13,15 @@
 
 mod constraints;
 mod glob;
+mod lexical;
 mod order;
 mod spelling;
 mod tables;
 mod warnings;
 
+pub(crate) use constraints::foreign_key_spec;
 pub use glob::glob_matches;
+pub use lexical::LexicalSpelling;
 pub use spelling::{ExactSpelling, Spelling};
 pub use warnings::{Warning, WarningKind};
 

@@ -23,6 +23,7 @@ use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{
     Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
 };
+use retort_core::diff::{LexicalSpelling, Spelling};
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -67,6 +68,12 @@ impl Dialect for PostgresDialect {
         capabilities.non_transactional_revisions = true;
         capabilities.max_identifier_length = Some(render::IDENTIFIER_LIMIT);
         capabilities
+    }
+
+    /// PostgreSQL writes casts into what it stores (`'x'::text`, `(0)::double precision`):
+    /// they are spelling.
+    fn spelling(&self) -> Box<dyn Spelling + '_> {
+        Box::new(LexicalSpelling::new(self.syntax()).strip_casts())
     }
 
     fn syntax(&self) -> SqlSyntax {

@@ -8,6 +8,7 @@ mod introspect;
 mod literal;
 mod quote;
 mod render;
+mod spelling;
 mod types;
 
 pub use connection::SqliteConnection;
@@ -19,6 +20,7 @@ use retort_core::db_url::{DatabaseUrl, FileLocation};
 use retort_core::dialect::{
     Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
 };
+use retort_core::diff::Spelling;
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -113,6 +115,10 @@ impl Dialect for SqliteDialect {
         capabilities.create_database = true;
         capabilities.local_file_database = true;
         capabilities
+    }
+
+    fn spelling(&self) -> Box<dyn Spelling + '_> {
+        Box::new(spelling::SqliteSpelling::new(self.syntax()))
     }
 
     fn syntax(&self) -> SqlSyntax {
