@@ -32,15 +32,23 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs) -> CliResult {
     // An invalid URL stops `check` before the header cache is written.
     crate::database::selected_url(&config, global)?;
     let mut problems = Vec::new();
-    match Project::from_config(config, global.verbose) {
-        Err(message) => problems.push(Problem::from(&Finding::InvalidGraph { message })),
+    let notices = match Project::from_config(config, global.verbose) {
+        Err(message) => {
+            problems.push(Problem::from(&Finding::InvalidGraph { message }));
+            Vec::new()
+        }
         Ok(project) => check_project(&project, global, &mut problems)?,
+    };
+    for notice in &notices {
+        eprintln!("notice: {notice}");
     }
     let ok = problems.is_empty();
     out.emit(
         |_| {
             if ok {
-                "ok: one head, the database is at head, and no applied file changed\n".to_string()
+                "ok: one head, the database is at head, no applied file changed, and the schema \
+                 is what schema.toml and the applied revisions say\n"
+                    .to_string()
             } else {
                 problems
                     .iter()
@@ -48,7 +56,7 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs) -> CliResult {
                     .collect()
             }
         },
-        || json!({ "ok": ok, "problems": problems }),
+        || json!({ "ok": ok, "problems": problems, "notices": notices }),
     );
     if ok {
         Ok(())
@@ -60,7 +68,13 @@ pub(crate) fn check(out: &Output, global: &GlobalArgs) -> CliResult {
     }
 }
 
-fn check_project(project: &Project, global: &GlobalArgs, problems: &mut Vec<Problem>) -> CliResult {
+/// Adds the project's problems to `problems`; returns the notices about comparisons that
+/// could not be made.
+fn check_project(
+    project: &Project,
+    global: &GlobalArgs,
+    problems: &mut Vec<Problem>,
+) -> CliResult<Vec<String>> {
     let database = Database::for_project(project, global)?;
     let mut conn = database.connect_read_only()?;
     let migrator = database.migrator(project, None, false);
@@ -72,5 +86,12 @@ fn check_project(project: &Project, global: &GlobalArgs, problems: &mut Vec<Prob
     )
     .map_err(migrate_error)?;
     problems.extend(findings.iter().map(Problem::from));
-    Ok(())
+    let drift = crate::commands::drift::drift(project, &database, conn.as_mut())?;
+    problems.extend(
+        drift
+            .problems
+            .into_iter()
+            .map(|(kind, message)| Problem { kind, message }),
+    );
+    Ok(drift.notices)
 }

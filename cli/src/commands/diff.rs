@@ -98,26 +98,34 @@ fn live_schema_at_head(project: &Project, database: &Database) -> CliResult<Sche
     let live = conn
         .introspect()
         .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
-    Ok(declarable(live, &project.config))
+    Ok(declarable(
+        live,
+        &project.config,
+        database.dialect.spelling().as_ref(),
+    ))
 }
 
 /// The part of a live `schema` that `schema.toml` can declare: without retort's own table
 /// (introspection reads the connection's current schema; a version table kept in another
-/// one is not in it), and without indexes on expressions, which the model's vocabulary
-/// cannot state and a diff therefore never touches.
-pub(crate) fn declarable(mut schema: Schema, config: &Config) -> Schema {
+/// one is not in it), without indexes on expressions, which the model's vocabulary cannot
+/// state and a diff therefore never touches, and without the indexes the server made
+/// itself (MySQL's for a foreign key).
+pub(crate) fn declarable(mut schema: Schema, config: &Config, spelling: &dyn Spelling) -> Schema {
     schema.remove_table(&config.migrations.version_table);
-    let with_expressions: Vec<String> = schema
+    let not_declarable = |table: &Table, index: &Index| {
+        on_expressions(table, index) || spelling.is_implicit_index(table, index)
+    };
+    let affected: Vec<String> = schema
         .tables()
-        .filter(|table| table.indexes.iter().any(|i| on_expressions(table, i)))
+        .filter(|table| table.indexes.iter().any(|i| not_declarable(table, i)))
         .map(|table| table.name.clone())
         .collect();
-    for name in with_expressions {
+    for name in affected {
         if let Some(mut table) = schema.remove_table(&name) {
             let indexes = std::mem::take(&mut table.indexes);
             table.indexes = indexes
                 .into_iter()
-                .filter(|index| !on_expressions(&table, index))
+                .filter(|index| !not_declarable(&table, index))
                 .collect();
             schema.insert_table(table);
         }
@@ -242,7 +250,7 @@ pub(crate) fn render(
 }
 
 /// One line naming an operation and what it works on.
-fn describe(operation: &Operation) -> String {
+pub(crate) fn describe(operation: &Operation) -> String {
     match operation {
         Operation::CreateTable(op) => format!("create_table {}", op.table),
         Operation::DropTable(op) => format!("drop_table {}", op.table),

@@ -24,7 +24,7 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, sql: bool) -> CliResult {
     let live = conn
         .introspect()
         .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
-    let mut schema = declarable(live, &config);
+    let mut schema = declarable(live, &config, database.dialect.spelling().as_ref());
     let ignored: Vec<String> = schema
         .table_names()
         .filter(|name| {

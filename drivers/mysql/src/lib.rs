@@ -17,6 +17,7 @@ mod params;
 mod quote;
 mod render;
 mod server;
+mod spelling;
 mod tls;
 mod types;
 
@@ -29,6 +30,7 @@ use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{
     Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
 };
+use retort_core::diff::Spelling;
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -73,6 +75,10 @@ impl Dialect for MysqlDialect {
         capabilities.non_transactional_revisions = true;
         capabilities.max_identifier_length = Some(render::IDENTIFIER_LIMIT);
         capabilities
+    }
+
+    fn spelling(&self) -> Box<dyn Spelling + '_> {
+        Box::new(spelling::MysqlSpelling::new(self.syntax()))
     }
 
     fn syntax(&self) -> SqlSyntax {
