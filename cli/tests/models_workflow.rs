@@ -100,8 +100,14 @@ fn a_hand_made_schema_inspects_and_diffs_empty_on_every_database() {
         // inspect → schema.toml → diff is empty, and inspect prints the same bytes twice.
         let inspected = retort(&project, &db, &["inspect"]).ok().to_string();
         assert!(inspected.contains("name = \"users\""), "{inspected}");
-        assert!(!inspected.contains("user_emails"), "views are not tables: {inspected}");
-        assert!(!inspected.contains("lower"), "expression indexes are left alone: {inspected}");
+        assert!(
+            !inspected.contains("user_emails"),
+            "views are not tables: {inspected}"
+        );
+        assert!(
+            !inspected.contains("lower"),
+            "expression indexes are left alone: {inspected}"
+        );
         assert_eq!(retort(&project, &db, &["inspect"]).ok(), inspected);
         declare(&project, &inspected);
         retort(&project, &db, &["stamp", "head"]).ok();
@@ -111,11 +117,20 @@ fn a_hand_made_schema_inspects_and_diffs_empty_on_every_database() {
         declare(&project, DECLARED);
         no_differences(&retort(&project, &db, &["diff"]));
         let json = retort(&project, &db, &["diff", "--format", "json"]).json();
-        assert_eq!(json["operations"], serde_json::json!([]), "{server:?}: {json}");
+        assert_eq!(
+            json["operations"],
+            serde_json::json!([]),
+            "{server:?}: {json}"
+        );
 
         // --sql prints DDL, referenced tables first; --format json the neutral model.
-        let ddl = retort(&project, &db, &["inspect", "--sql"]).ok().to_string();
-        let (orgs, users) = (ddl.find("\"orgs\"").or(ddl.find("`orgs`")), ddl.find("TABLE"));
+        let ddl = retort(&project, &db, &["inspect", "--sql"])
+            .ok()
+            .to_string();
+        let (orgs, users) = (
+            ddl.find("\"orgs\"").or(ddl.find("`orgs`")),
+            ddl.find("TABLE"),
+        );
         assert!(orgs.is_some() && users.is_some(), "{ddl}");
         assert!(ddl.contains("CREATE INDEX"), "{ddl}");
         let model = retort(&project, &db, &["inspect", "--format", "json"]).json();
@@ -161,19 +176,27 @@ fn autogenerate_from_the_database_then_upgrade_leaves_nothing_to_diff() {
             "{ name = \"score\", type = \"integer\", default = 0 },\n  \
              { name = \"nickname\", type = \"varchar(40)\" },",
         );
-        declare(&project, &edited.replace(
-            "indexes = [{ name = \"ix_users_email\", columns = [\"email\"] }]",
-            "indexes = [{ name = \"ix_users_email\", columns = [\"email\"] },\n  \
+        declare(
+            &project,
+            &edited.replace(
+                "indexes = [{ name = \"ix_users_email\", columns = [\"email\"] }]",
+                "indexes = [{ name = \"ix_users_email\", columns = [\"email\"] },\n  \
              { name = \"ix_users_nickname\", columns = [\"nickname\"] }]",
-        ));
+            ),
+        );
         retort(&project, &db, &["check"]).fails(3, &["check found"]);
         let check = retort(&project, &db, &["check", "--format", "json"]);
         assert!(
-            check.stdout.contains("schema_drift") && check.stdout.contains("add_column users.nickname"),
+            check.stdout.contains("schema_drift")
+                && check.stdout.contains("add_column users.nickname"),
             "{}",
             check.stdout
         );
-        let second = retort(&project, &db, &["revision", "--autogenerate", "-m", "nickname"]);
+        let second = retort(
+            &project,
+            &db,
+            &["revision", "--autogenerate", "-m", "nickname"],
+        );
         let second_file = project.path().join(second.ok().trim());
         // Not applied yet: --from db refuses, since the database is not at head.
         retort(&project, &db, &["diff"]).fails(1, &["Target database is not up to date"]);
@@ -199,7 +222,12 @@ fn check_names_changes_made_outside_retort() {
         let db = server.database("models_drift");
         let project = Project::new();
         declare(&project, DECLARED);
-        retort(&project, &db, &["revision", "--autogenerate", "-m", "baseline"]).ok();
+        retort(
+            &project,
+            &db,
+            &["revision", "--autogenerate", "-m", "baseline"],
+        )
+        .ok();
         retort(&project, &db, &["upgrade"]).ok();
         retort(&project, &db, &["check"]).ok();
 
@@ -207,7 +235,8 @@ fn check_names_changes_made_outside_retort() {
         assert!(altered.status.success(), "{altered:?}");
         let check = retort(&project, &db, &["check", "--format", "json"]);
         assert_eq!(check.code, 3, "{}", check.stderr);
-        let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("one JSON document");
+        let report: serde_json::Value =
+            serde_json::from_str(&check.stdout).expect("one JSON document");
         let kinds: Vec<&str> = report["problems"]
             .as_array()
             .expect("problems")

@@ -8,10 +8,12 @@ use retort_core::dialect::{
     BatchError, Capabilities, DbError, DbErrorCategory, DialectError, IdentifierLimit,
     OfflineScript, RenderMode, Statement, StatementLimits,
 };
+use retort_core::diff::SpellingRules;
 use retort_core::plugin::abi::{ABI_MAJOR, ABI_MINOR};
 use retort_core::plugin::wire::{
     Description, RenderRequest, WireBatchError, WireCapabilities, WireError, WireIntrospect,
-    WireIntrospection, WireLimits, WireOfflineScript, WireStatement, WireSyntax, WireValue,
+    WireIntrospection, WireLimits, WireOfflineScript, WireSpellingRules, WireStatement, WireSyntax,
+    WireValue,
 };
 use retort_core::plugin::wire_ops::WireOperation;
 use retort_core::revision::toml_file::parse_toml_revision;
@@ -67,6 +69,9 @@ fn description() {
     let mut script = OfflineScript::new();
     script.prologue = vec![String::from(".bail on")];
     script.commit_checks = vec![String::from("SELECT check_things();")];
+    let mut spelling = SpellingRules::new();
+    spelling.casts_are_spelling = true;
+    spelling.foreign_keys_bring_indexes = true;
     let description = Description {
         name: String::from("example"),
         schemes: vec![String::from("example"), String::from("ex")],
@@ -75,6 +80,7 @@ fn description() {
         syntax: WireSyntax::from(&syntax),
         offline_script: WireOfflineScript::from(&script),
         transaction_elapsed_ms: Some(String::from("elapsed_ms()")),
+        spelling: WireSpellingRules::from(&spelling),
     };
     golden("description", &description);
     let read: Description =
@@ -83,6 +89,12 @@ fn description() {
     assert_eq!(SqlSyntax::from(&read.syntax), syntax);
     assert_eq!(Capabilities::from(&read.capabilities), capabilities);
     assert_eq!(OfflineScript::from(&read.offline_script), script);
+    assert_eq!(SpellingRules::from(&read.spelling), spelling);
+
+    // A plugin built before the spelling rules existed describes itself without them.
+    let older: Description =
+        serde_json::from_str(r#"{"name": "old", "schemes": ["old"]}"#).expect("decodes");
+    assert_eq!(SpellingRules::from(&older.spelling), SpellingRules::new());
 }
 
 const REVISION: &str = r#"

@@ -8,6 +8,7 @@ use crate::output::Output;
 use crate::project::{display_path, Project};
 use retort_core::config::Config;
 use retort_core::declared::{read_declared, schema_of_revisions, DeclaredSchema};
+use retort_core::dialect::spelling_of;
 use retort_core::dialect::RenderMode;
 use retort_core::diff::{diff, Diff, DiffOptions, ExactSpelling, Spelling};
 use retort_core::revision::ops::Operation;
@@ -101,7 +102,7 @@ fn live_schema_at_head(project: &Project, database: &Database) -> CliResult<Sche
     Ok(declarable(
         live,
         &project.config,
-        database.dialect.spelling().as_ref(),
+        &spelling_of(database.dialect.as_ref()),
     ))
 }
 
@@ -142,7 +143,7 @@ impl Comparison {
     /// between two neutral models.
     fn spelling(&self) -> Box<dyn Spelling + '_> {
         match &self.database {
-            Some(database) => database.dialect.spelling(),
+            Some(database) => Box::new(spelling_of(database.dialect.as_ref())),
             None => Box::new(ExactSpelling),
         }
     }

@@ -6,6 +6,7 @@ use crate::database::{migrate_error, Database};
 use crate::error::{CliError, CliResult};
 use crate::project::{display_path, Project};
 use retort_core::declared::{read_declared, schema_of_applied_revisions, RevisionsSchemaError};
+use retort_core::dialect::spelling_of;
 use retort_core::diff::{diff, DiffOptions};
 use retort_core::Connection;
 
@@ -30,15 +31,15 @@ pub(crate) fn drift(
     let live = conn
         .introspect()
         .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
-    let spelling = database.dialect.spelling();
-    let live = declarable(live, &project.config, spelling.as_ref());
+    let spelling = spelling_of(database.dialect.as_ref());
+    let live = declarable(live, &project.config, &spelling);
     let mut options = declared.diff_options();
     if let Some(limit) = database.dialect.capabilities().max_identifier_length {
         options.identifier_limit = limit;
     }
 
     if !declared.is_empty() {
-        let to_declared = diff(&live, &declared.schema, &options, spelling.as_ref());
+        let to_declared = diff(&live, &declared.schema, &options, &spelling);
         for operation in &to_declared.operations {
             found.problems.push((
                 "schema_drift",
@@ -87,7 +88,7 @@ pub(crate) fn drift(
     let mut options_for_revisions = DiffOptions::new();
     options_for_revisions.ignore_tables = declared.ignore_tables.clone();
     options_for_revisions.identifier_limit = options.identifier_limit;
-    let to_expected = diff(&live, &expected, &options_for_revisions, spelling.as_ref());
+    let to_expected = diff(&live, &expected, &options_for_revisions, &spelling);
     for operation in &to_expected.operations {
         found.problems.push((
             "altered_schema",

@@ -8,6 +8,7 @@ use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::load_config;
 use retort_core::declared::{declared_text, read_declared};
+use retort_core::dialect::spelling_of;
 use retort_core::diff::{diff, DiffOptions, ExactSpelling};
 use retort_core::schema::Schema;
 use std::fmt::Write as _;
@@ -24,7 +25,7 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, sql: bool) -> CliResult {
     let live = conn
         .introspect()
         .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
-    let mut schema = declarable(live, &config, database.dialect.spelling().as_ref());
+    let mut schema = declarable(live, &config, &spelling_of(database.dialect.as_ref()));
     let ignored: Vec<String> = schema
         .table_names()
         .filter(|name| {

@@ -22,7 +22,7 @@ pub use names::{choose_object_name, describe_length, object_name, IdentifierLimi
 pub use sequence::{render_folding, render_sequence, table_after, RenderedSequence};
 
 use crate::db_url::DatabaseUrl;
-use crate::diff::{LexicalSpelling, Spelling};
+use crate::diff::{DialectSpelling, SpellingRules};
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
 use crate::schema::Schema;
@@ -136,6 +136,11 @@ pub enum RenderMode {
     Offline,
 }
 
+/// The [`crate::diff::Spelling`] of `dialect`: its syntax and its spelling rules.
+pub fn spelling_of(dialect: &dyn Dialect) -> DialectSpelling {
+    DialectSpelling::new(dialect.syntax(), dialect.spelling_rules())
+}
+
 /// One database family's SQL: identifiers, types, operations, and how to connect.
 pub trait Dialect: Send + Sync + fmt::Debug {
     /// The dialect's name, as in `-- retort:dialect` and per-dialect tables (`postgres`).
@@ -164,11 +169,11 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         OfflineScript::default()
     }
 
-    /// What is only spelling when a live schema of this dialect is compared with a declared
-    /// one (SPEC 8): type aliases, defaults and checks as the server re-renders them. The
-    /// default compares expressions by their tokens under [`Dialect::syntax`].
-    fn spelling(&self) -> Box<dyn Spelling + '_> {
-        Box::new(LexicalSpelling::new(self.syntax()))
+    /// What the server changes in what it stores without changing the meaning, so that
+    /// comparing a live schema with a declared one (SPEC 8) ignores it. Expressions always
+    /// compare by their tokens under [`Dialect::syntax`]; the default adds no rule.
+    fn spelling_rules(&self) -> SpellingRules {
+        SpellingRules::default()
     }
 
     /// A value as an SQL literal (offline output; never used for a live connection).

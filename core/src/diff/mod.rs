@@ -15,6 +15,7 @@ mod constraints;
 mod glob;
 mod lexical;
 mod order;
+mod rules;
 mod spelling;
 mod tables;
 mod warnings;
@@ -22,6 +23,7 @@ mod warnings;
 pub(crate) use constraints::foreign_key_spec;
 pub use glob::glob_matches;
 pub use lexical::LexicalSpelling;
+pub use rules::{DialectSpelling, SpellingRules};
 pub use spelling::{ExactSpelling, Spelling};
 pub use warnings::{Warning, WarningKind};
 

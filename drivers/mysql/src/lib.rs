@@ -17,7 +17,6 @@ mod params;
 mod quote;
 mod render;
 mod server;
-mod spelling;
 mod tls;
 mod types;
 
@@ -30,7 +29,7 @@ use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{
     Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
 };
-use retort_core::diff::Spelling;
+use retort_core::diff::SpellingRules;
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -77,8 +76,14 @@ impl Dialect for MysqlDialect {
         capabilities
     }
 
-    fn spelling(&self) -> Box<dyn Spelling + '_> {
-        Box::new(spelling::MysqlSpelling::new(self.syntax()))
+    /// A unique constraint is a unique index, the server indexes every foreign key, and a
+    /// `current_timestamp` default carries the column's precision.
+    fn spelling_rules(&self) -> SpellingRules {
+        let mut rules = SpellingRules::new();
+        rules.unique_index_is_constraint = true;
+        rules.foreign_keys_bring_indexes = true;
+        rules.timestamp_precision_is_the_columns = true;
+        rules
     }
 
     fn syntax(&self) -> SqlSyntax {

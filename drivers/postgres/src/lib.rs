@@ -23,7 +23,7 @@ use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{
     Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
 };
-use retort_core::diff::{LexicalSpelling, Spelling};
+use retort_core::diff::SpellingRules;
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -70,10 +70,11 @@ impl Dialect for PostgresDialect {
         capabilities
     }
 
-    /// PostgreSQL writes casts into what it stores (`'x'::text`, `(0)::double precision`):
-    /// they are spelling.
-    fn spelling(&self) -> Box<dyn Spelling + '_> {
-        Box::new(LexicalSpelling::new(self.syntax()).strip_casts())
+    /// PostgreSQL writes casts into what it stores (`'x'::text`, `(0)::double precision`).
+    fn spelling_rules(&self) -> SpellingRules {
+        let mut rules = SpellingRules::new();
+        rules.casts_are_spelling = true;
+        rules
     }
 
     fn syntax(&self) -> SqlSyntax {

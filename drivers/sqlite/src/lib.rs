@@ -8,7 +8,6 @@ mod introspect;
 mod literal;
 mod quote;
 mod render;
-mod spelling;
 mod types;
 
 pub use connection::SqliteConnection;
@@ -20,7 +19,7 @@ use retort_core::db_url::{DatabaseUrl, FileLocation};
 use retort_core::dialect::{
     Capabilities, DbError, DialectError, OfflineScript, RenderMode, Statement,
 };
-use retort_core::diff::Spelling;
+use retort_core::diff::SpellingRules;
 use retort_core::revision::ops::Operation;
 use retort_core::revision::values::Value;
 use retort_core::schema::Schema;
@@ -117,8 +116,11 @@ impl Dialect for SqliteDialect {
         capabilities
     }
 
-    fn spelling(&self) -> Box<dyn Spelling + '_> {
-        Box::new(spelling::SqliteSpelling::new(self.syntax()))
+    /// Every integer type is one 64-bit integer: `INTEGER PRIMARY KEY` is a `bigint` key.
+    fn spelling_rules(&self) -> SpellingRules {
+        let mut rules = SpellingRules::new();
+        rules.integer_types_are_one = true;
+        rules
     }
 
     fn syntax(&self) -> SqlSyntax {

@@ -10,8 +10,8 @@ mod frame;
 use super::abi::{Buffer, FunctionTable};
 use super::wire::{
     Description, RenderRequest, WireBatchError, WireCapabilities, WireError, WireIntrospect,
-    WireIntrospection, WireLimits, WireOfflineScript, WireRows, WireStatement, WireSyntax,
-    WireTableName, WireUrl, WireValue,
+    WireIntrospection, WireLimits, WireOfflineScript, WireRows, WireSpellingRules, WireStatement,
+    WireSyntax, WireTableName, WireUrl, WireValue,
 };
 use crate::dialect::{Connection, Dialect, Statement, StatementLimits};
 use crate::revision::ops::Operation;
@@ -156,6 +156,7 @@ dialect_fn!(describe, |state, _input: ()| {
         syntax: WireSyntax::from(&dialect.syntax()),
         offline_script: WireOfflineScript::from(&dialect.offline_script()),
         transaction_elapsed_ms: dialect.transaction_elapsed_ms(),
+        spelling: WireSpellingRules::from(&dialect.spelling_rules()),
     })
 });
 dialect_fn!(render_literal, |state, value: WireValue| Ok(state

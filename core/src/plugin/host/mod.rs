@@ -17,6 +17,7 @@ use crate::db_url::DatabaseUrl;
 use crate::dialect::{
     Capabilities, Connection, DbError, Dialect, DialectError, OfflineScript, RenderMode, Statement,
 };
+use crate::diff::SpellingRules;
 use crate::revision::ops::Operation;
 use crate::revision::values::Value;
 use crate::schema::Schema;
@@ -210,6 +211,10 @@ impl Dialect for PluginDialect {
 
     fn offline_script(&self) -> OfflineScript {
         self.offline_script.clone()
+    }
+
+    fn spelling_rules(&self) -> SpellingRules {
+        SpellingRules::from(&self.description.spelling)
     }
 
     fn transaction_elapsed_ms(&self) -> Option<String> {

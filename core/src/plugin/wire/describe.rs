@@ -4,6 +4,7 @@
 //! never heard of one reads as "no" or "none".
 
 use crate::dialect::{Capabilities, IdentifierLimit, OfflineScript};
+use crate::diff::SpellingRules;
 use crate::sql::{PlaceholderStyle, SqlSyntax};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,44 @@ pub struct Description {
     pub offline_script: WireOfflineScript,
     /// [`crate::Dialect::transaction_elapsed_ms`].
     pub transaction_elapsed_ms: Option<String>,
+    /// [`crate::Dialect::spelling_rules`] (ABI 2.1 plugins built before it read as none).
+    pub spelling: WireSpellingRules,
+}
+
+/// [`SpellingRules`] on the wire.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+#[allow(missing_docs)] // Each field is the same-named one of `SpellingRules`.
+pub struct WireSpellingRules {
+    pub casts_are_spelling: bool,
+    pub integer_types_are_one: bool,
+    pub unique_index_is_constraint: bool,
+    pub foreign_keys_bring_indexes: bool,
+    pub timestamp_precision_is_the_columns: bool,
+}
+
+impl From<&SpellingRules> for WireSpellingRules {
+    fn from(r: &SpellingRules) -> Self {
+        WireSpellingRules {
+            casts_are_spelling: r.casts_are_spelling,
+            integer_types_are_one: r.integer_types_are_one,
+            unique_index_is_constraint: r.unique_index_is_constraint,
+            foreign_keys_bring_indexes: r.foreign_keys_bring_indexes,
+            timestamp_precision_is_the_columns: r.timestamp_precision_is_the_columns,
+        }
+    }
+}
+
+impl From<&WireSpellingRules> for SpellingRules {
+    fn from(r: &WireSpellingRules) -> Self {
+        let mut rules = SpellingRules::new();
+        rules.casts_are_spelling = r.casts_are_spelling;
+        rules.integer_types_are_one = r.integer_types_are_one;
+        rules.unique_index_is_constraint = r.unique_index_is_constraint;
+        rules.foreign_keys_bring_indexes = r.foreign_keys_bring_indexes;
+        rules.timestamp_precision_is_the_columns = r.timestamp_precision_is_the_columns;
+        rules
+    }
 }
 
 /// [`Capabilities`] on the wire.
@@ -208,7 +247,7 @@ impl From<&WireOfflineScript> for OfflineScript {
 
 #[cfg(test)]
 mod tests {
-    use super::WireCapabilities;
+    use super::{SpellingRules, WireCapabilities, WireSpellingRules};
     use crate::dialect::Capabilities;
 
     /// Every capability core knows crosses the wire: a field added to `Capabilities` and
@@ -224,6 +263,9 @@ mod tests {
         let core = keys(serde_json::to_value(Capabilities::new())?);
         let wire = keys(serde_json::to_value(WireCapabilities::default())?);
         assert_eq!(core, wire);
+        let core = keys(serde_json::to_value(SpellingRules::new())?);
+        let wire = keys(serde_json::to_value(WireSpellingRules::default())?);
+        assert_eq!(core, wire, "every spelling rule crosses the wire");
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ mod error;
 
 pub use describe::{
     Description, WireCapabilities, WireIdentifierLimit, WireOfflineScript, WirePlaceholders,
-    WireSyntax,
+    WireSpellingRules, WireSyntax,
 };
 pub use error::{WireBatchError, WireDbError, WireDbErrorCategory, WireDialectError, WireError};
 
