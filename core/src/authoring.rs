@@ -187,7 +187,7 @@ pub fn toml_revision_with_operations(
         for operation in operations {
             let _ = write!(text, "\n[[{section}]]\n");
             let table = toml::Table::try_from(operation)?;
-            for (key, value) in in_reading_order(&table) {
+            for (key, value) in in_reading_order(&table, Level::Operation) {
                 let _ = writeln!(text, "{} = {}", toml_key(key), toml_value(value, true));
             }
         }
@@ -230,13 +230,25 @@ const DEFAULT_FIELDS: &[(&str, bool)] = &[
     ("unique", false),
 ];
 
-fn in_reading_order(table: &toml::Table) -> Vec<(&String, &toml::Value)> {
+/// Where a table of keys stands in a revision.
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    /// An operation's own keys: `alter_column`'s `nullable = true` says "make it nullable",
+    /// so it is never left out.
+    Operation,
+    /// A column definition or other inline table, where defaults go without saying.
+    Inline,
+}
+
+fn in_reading_order(table: &toml::Table, level: Level) -> Vec<(&String, &toml::Value)> {
     let mut entries: Vec<_> = table
         .iter()
         .filter(|(key, value)| {
-            !DEFAULT_FIELDS
-                .iter()
-                .any(|(name, default)| key.as_str() == *name && value.as_bool() == Some(*default))
+            let meaningful = level == Level::Operation && key.as_str() == "nullable";
+            meaningful
+                || !DEFAULT_FIELDS.iter().any(|(name, default)| {
+                    key.as_str() == *name && value.as_bool() == Some(*default)
+                })
         })
         .collect();
     let rank = |key: &str| {
@@ -253,7 +265,7 @@ fn in_reading_order(table: &toml::Table) -> Vec<(&String, &toml::Value)> {
 pub(crate) fn toml_value(value: &toml::Value, top_level: bool) -> String {
     match value {
         toml::Value::Table(table) => {
-            let fields: Vec<String> = in_reading_order(table)
+            let fields: Vec<String> = in_reading_order(table, Level::Inline)
                 .into_iter()
                 .map(|(key, value)| format!("{} = {}", toml_key(key), toml_value(value, false)))
                 .collect();

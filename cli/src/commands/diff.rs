@@ -12,7 +12,7 @@ use retort_core::dialect::spelling_of;
 use retort_core::dialect::RenderMode;
 use retort_core::diff::{diff, Diff, DiffOptions, ExactSpelling, Spelling};
 use retort_core::revision::ops::Operation;
-use retort_core::schema::{Index, Schema, Table};
+use retort_core::schema::Schema;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -106,36 +106,12 @@ fn live_schema_at_head(project: &Project, database: &Database) -> CliResult<Sche
     ))
 }
 
-/// The part of a live `schema` that `schema.toml` can declare: without retort's own table
-/// (introspection reads the connection's current schema; a version table kept in another
-/// one is not in it), without indexes on expressions, which the model's vocabulary cannot
-/// state and a diff therefore never touches, and without the indexes the server made
-/// itself (MySQL's for a foreign key).
+/// The part of a live `schema` that `schema.toml` can declare
+/// ([`retort_core::diff::declarable`]), without retort's own table. (Introspection reads
+/// the connection's current schema; a version table kept in another one is not in it.)
 pub(crate) fn declarable(mut schema: Schema, config: &Config, spelling: &dyn Spelling) -> Schema {
     schema.remove_table(&config.migrations.version_table);
-    let not_declarable = |table: &Table, index: &Index| {
-        on_expressions(table, index) || spelling.is_implicit_index(table, index)
-    };
-    let affected: Vec<String> = schema
-        .tables()
-        .filter(|table| table.indexes.iter().any(|i| not_declarable(table, i)))
-        .map(|table| table.name.clone())
-        .collect();
-    for name in affected {
-        if let Some(mut table) = schema.remove_table(&name) {
-            let indexes = std::mem::take(&mut table.indexes);
-            table.indexes = indexes
-                .into_iter()
-                .filter(|index| !not_declarable(&table, index))
-                .collect();
-            schema.insert_table(table);
-        }
-    }
-    schema
-}
-
-fn on_expressions(table: &Table, index: &Index) -> bool {
-    index.columns.iter().any(|c| table.column(c).is_none())
+    retort_core::diff::declarable(schema, spelling)
 }
 
 impl Comparison {
@@ -163,23 +139,7 @@ impl Comparison {
     /// The operations that undo [`Comparison::found`]: the difference the other way, with
     /// the rename hints turned round.
     pub(crate) fn reverse(&self) -> Diff {
-        let mut options = DiffOptions::new();
-        options.ignore_tables = self.declared.ignore_tables.clone();
-        for (new, old) in &self.declared.table_renames {
-            options.table_renames.insert(old.clone(), new.clone());
-        }
-        for ((table, new), old) in &self.declared.column_renames {
-            // After the reverse table rename the table has its old name again.
-            let table = self
-                .declared
-                .table_renames
-                .get(table)
-                .unwrap_or(table)
-                .clone();
-            options
-                .column_renames
-                .insert((table, old.clone()), new.clone());
-        }
+        let options = self.declared.reverse_diff_options();
         let options = self.options(options);
         diff(
             &self.declared.schema,

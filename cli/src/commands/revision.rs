@@ -64,7 +64,7 @@ pub(crate) fn revision(
             &warnings,
         )
         .map_err(|e| CliError::runtime(format!("while writing the operations as TOML: {e}")))?;
-        check_round_trip(&text, &comparison.found.operations)?;
+        check_round_trip(&text, &comparison.found.operations, &downgrade.operations)?;
         (text, "toml")
     } else if args.sql {
         (sql_revision_text(&new), "sql")
@@ -211,13 +211,17 @@ fn new_revision(
 
 /// The written operations must read back as the very operations generated: a revision
 /// that says something else than what was reviewed in `diff` is never written.
-fn check_round_trip(text: &str, operations: &[retort_core::revision::ops::Operation]) -> CliResult {
+fn check_round_trip(
+    text: &str,
+    upgrade: &[retort_core::revision::ops::Operation],
+    downgrade: &[retort_core::revision::ops::Operation],
+) -> CliResult {
     let read = retort_core::revision::toml_file::parse_toml_revision(
         std::path::Path::new("generated revision"),
         text,
     )
     .map_err(|e| CliError::runtime(format!("the generated revision does not read back: {e}")))?;
-    if read.upgrade != operations {
+    if read.upgrade != upgrade || read.downgrade.as_deref().unwrap_or_default() != downgrade {
         return Err(CliError::runtime(
             "the generated revision reads back differently from the operations found; nothing \
              was written (please report this)",

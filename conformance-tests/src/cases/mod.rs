@@ -7,6 +7,7 @@ mod failures;
 mod kill;
 mod lock;
 mod migrator;
+mod models;
 mod names;
 mod offline;
 mod operations;
@@ -55,6 +56,14 @@ const fn gated(
 
 pub(crate) fn all() -> Vec<Case> {
     vec![
+        case(
+            "declared_schema_round_trips_through_the_database",
+            models::declared_schema_round_trips_through_the_database,
+        ),
+        case(
+            "every_kind_of_change_applies_to_tables_holding_rows",
+            models::every_kind_of_change_applies_to_tables_holding_rows,
+        ),
         case(
             "upgrade_and_downgrade_round_trip",
             migrator::upgrade_and_downgrade_round_trip,

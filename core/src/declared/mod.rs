@@ -47,6 +47,24 @@ impl DeclaredSchema {
         options
     }
 
+    /// The differ's options for the way back (a generated revision's downgrade): the same
+    /// ignored tables, the rename hints turned round.
+    pub fn reverse_diff_options(&self) -> DiffOptions {
+        let mut options = DiffOptions::new();
+        options.ignore_tables = self.ignore_tables.clone();
+        for (new, old) in &self.table_renames {
+            options.table_renames.insert(old.clone(), new.clone());
+        }
+        for ((table, new), old) in &self.column_renames {
+            // After the reverse table rename the table has its old name again.
+            let table = self.table_renames.get(table).unwrap_or(table).clone();
+            options
+                .column_renames
+                .insert((table, old.clone()), new.clone());
+        }
+        options
+    }
+
     /// True when the file declares no table (then there is nothing to compare with).
     pub fn is_empty(&self) -> bool {
         self.schema.is_empty()

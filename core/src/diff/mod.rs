@@ -12,6 +12,7 @@
 //! target schema (up to spelling): the tests hold the differ to that.
 
 mod constraints;
+mod declarable;
 mod glob;
 mod lexical;
 mod order;
@@ -21,6 +22,7 @@ mod tables;
 mod warnings;
 
 pub(crate) use constraints::foreign_key_spec;
+pub use declarable::declarable;
 pub use glob::glob_matches;
 pub use lexical::LexicalSpelling;
 pub use rules::{DialectSpelling, SpellingRules};
