@@ -63,22 +63,27 @@ impl NeutralType {
             }
             None => (lowered.as_str(), None),
         };
-        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        // `double   precision` is `double precision`; most names have no inner space at all.
+        let name: std::borrow::Cow<'_, str> = if name.contains(char::is_whitespace) {
+            name.split_whitespace().collect::<Vec<_>>().join(" ").into()
+        } else {
+            name.into()
+        };
         let no_args = |t: NeutralType| match &args {
             None => Ok(t),
             Some(_) => Err(TypeError::TakesNoArguments {
-                name: name.clone(),
+                name: name.to_string(),
                 text: text.to_string(),
             }),
         };
         let length = |make: fn(u32) -> NeutralType| match args.as_deref() {
             Some([n]) if *n > 0 => Ok(make(*n)),
             _ => Err(TypeError::NeedsLength {
-                name: name.clone(),
+                name: name.to_string(),
                 text: text.to_string(),
             }),
         };
-        match name.as_str() {
+        match name.as_ref() {
             "smallint" | "int2" => no_args(NeutralType::SmallInt),
             "integer" | "int" | "int4" => no_args(NeutralType::Integer),
             "bigint" | "int8" => no_args(NeutralType::BigInt),
@@ -101,7 +106,7 @@ impl NeutralType {
                     scale: Some(*s),
                 }),
                 _ => Err(TypeError::BadPrecision {
-                    name: name.clone(),
+                    name: name.to_string(),
                     text: text.to_string(),
                 }),
             },

@@ -98,22 +98,15 @@ impl SqliteConnection {
     pub(crate) fn rows(&self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
         let fail = |e: rusqlite::Error| db_error(&format!("`{}` failed", statement.sql), &e);
         let mut prepared = self.conn.prepare(&statement.sql).map_err(fail)?;
-        for (index, value) in statement.params.iter().enumerate() {
-            prepared
-                .raw_bind_parameter(index + 1, to_sql(value))
-                .map_err(fail)?;
-        }
-        let width = prepared.column_count();
-        let mut rows = prepared.raw_query();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(fail)? {
-            let mut values = Vec::with_capacity(width);
-            for index in 0..width {
-                values.push(from_sql(row.get_ref(index).map_err(fail)?));
-            }
-            out.push(values);
-        }
-        Ok(out)
+        collect_rows(&mut prepared, statement)
+    }
+
+    /// [`SqliteConnection::rows`] for a statement run again and again (introspection's
+    /// per-table pragmas): prepared once and kept.
+    pub(crate) fn cached_rows(&self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
+        let fail = |e: rusqlite::Error| db_error(&format!("`{}` failed", statement.sql), &e);
+        let mut prepared = self.conn.prepare_cached(&statement.sql).map_err(fail)?;
+        collect_rows(&mut prepared, statement)
     }
 
     /// Runs a trigger probe of a table rebuild as the database's own applications would
@@ -344,8 +337,39 @@ impl Connection for SqliteConnection {
     }
 
     fn introspect(&mut self) -> Result<Schema, DbError> {
-        crate::introspect::introspect(self)
+        // One read transaction (or a savepoint inside the run's): every table is read from
+        // the same state, and the file is not locked and unlocked once per pragma.
+        self.batch("SAVEPOINT retort_introspect")?;
+        let schema = crate::introspect::introspect(self);
+        let released = self.batch("RELEASE retort_introspect");
+        let schema = schema?;
+        released?;
+        Ok(schema)
     }
+}
+
+/// Binds `statement`'s parameters to `prepared`, runs it and collects its rows.
+fn collect_rows(
+    prepared: &mut rusqlite::Statement<'_>,
+    statement: &Statement,
+) -> Result<Vec<Vec<Value>>, DbError> {
+    let fail = |e: rusqlite::Error| db_error(&format!("`{}` failed", statement.sql), &e);
+    for (index, value) in statement.params.iter().enumerate() {
+        prepared
+            .raw_bind_parameter(index + 1, to_sql(value))
+            .map_err(fail)?;
+    }
+    let width = prepared.column_count();
+    let mut rows = prepared.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(fail)? {
+        let mut values = Vec::with_capacity(width);
+        for index in 0..width {
+            values.push(from_sql(row.get_ref(index).map_err(fail)?));
+        }
+        out.push(values);
+    }
+    Ok(out)
 }
 
 fn to_sql(value: &Value) -> SqlValue {

@@ -62,7 +62,7 @@ fn read_table(
     let mut table = Table::new(name, Vec::new());
 
     let mut key: Vec<(i64, String)> = Vec::new();
-    for row in conn.rows(&bound(
+    for row in conn.cached_rows(&bound(
         "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
     ))? {
         let column_name = text(&row, 0);
@@ -95,7 +95,7 @@ fn read_table(
     }
 
     let mut indexes: BTreeMap<String, (bool, String, Vec<String>)> = BTreeMap::new();
-    for row in conn.rows(&bound(
+    for row in conn.cached_rows(&bound(
         "SELECT il.name, il.\"unique\", il.origin, ii.name \
          FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
          ORDER BY il.name, ii.seqno",
@@ -134,7 +134,7 @@ fn read_table(
     }
 
     let mut keys: BTreeMap<i64, ForeignKey> = BTreeMap::new();
-    for row in conn.rows(&bound(
+    for row in conn.cached_rows(&bound(
         "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
          FROM pragma_foreign_key_list(?) ORDER BY id, seq",
     ))? {
