@@ -7,6 +7,7 @@
 //! `[CONSTRAINT name] CHECK (...)` and `AUTOINCREMENT`.
 
 use retort_core::schema::CheckConstraint;
+use std::borrow::Cow;
 use retort_core::sql::{tokens, unquote, TokenKind};
 use retort_core::Dialect as _;
 
@@ -43,10 +44,11 @@ enum Kind {
 }
 
 #[derive(Debug)]
-struct Token {
+struct Token<'a> {
     kind: Kind,
-    /// The identifier it spells (unquoted), or the raw text.
-    value: String,
+    /// The identifier it spells (unquoted), or the raw text (borrowed: most tokens are
+    /// words and punctuation, and a schema of many tables has many of them).
+    value: Cow<'a, str>,
     start: usize,
     end: usize,
 }
@@ -54,7 +56,7 @@ struct Token {
 /// The tokens of `sql` that matter here, read by SQLite's lexical rules: whitespace and
 /// comments dropped, except a type hint. The text is SQLite's own copy of a statement it
 /// accepted, so an unterminated quote cannot occur; one would end the list.
-fn tokenize(sql: &str) -> Vec<Token> {
+fn tokenize(sql: &str) -> Vec<Token<'_>> {
     let mut out = Vec::new();
     for token in tokens(sql, &crate::SqliteDialect.syntax()) {
         let Ok(token) = token else { break };
@@ -66,22 +68,19 @@ fn tokenize(sql: &str) -> Vec<Token> {
                     .and_then(|t| t.strip_suffix("*/"))
                     .unwrap_or_default();
                 match inner.trim().strip_prefix(TYPE_HINT) {
-                    Some(hint) => (Kind::Hint, hint.trim().to_string()),
+                    Some(hint) => (Kind::Hint, Cow::Borrowed(hint.trim())),
                     None => continue,
                 }
             }
             kind if kind.is_trivia() => continue,
-            TokenKind::String => (Kind::Str, unquote(text).unwrap_or_else(|| text.to_string())),
-            TokenKind::QuotedIdentifier => (
-                Kind::Quoted,
-                unquote(text).unwrap_or_else(|| text.to_string()),
-            ),
-            TokenKind::Word => (Kind::Word, text.to_string()),
+            TokenKind::String => (Kind::Str, unquoted(text)),
+            TokenKind::QuotedIdentifier => (Kind::Quoted, unquoted(text)),
+            TokenKind::Word => (Kind::Word, Cow::Borrowed(text)),
             _ => match text {
-                "(" => (Kind::Open, text.to_string()),
-                ")" => (Kind::Close, text.to_string()),
-                "," => (Kind::Comma, text.to_string()),
-                _ => (Kind::Other, text.to_string()),
+                "(" => (Kind::Open, Cow::Borrowed(text)),
+                ")" => (Kind::Close, Cow::Borrowed(text)),
+                "," => (Kind::Comma, Cow::Borrowed(text)),
+                _ => (Kind::Other, Cow::Borrowed(text)),
             },
         };
         out.push(Token {
@@ -92,6 +91,17 @@ fn tokenize(sql: &str) -> Vec<Token> {
         });
     }
     out
+}
+
+/// The text a quoted token spells, borrowed when no doubled quote had to be undone.
+fn unquoted(text: &str) -> Cow<'_, str> {
+    let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or_default();
+    let quote = text.chars().next().unwrap_or('"');
+    if text.len() >= 2 && quote != '[' && !inner.contains(quote) {
+        Cow::Borrowed(inner)
+    } else {
+        unquote(text).map_or(Cow::Borrowed(text), Cow::Owned)
+    }
 }
 
 fn is_word(token: Option<&Token>, word: &str) -> bool {
@@ -127,7 +137,7 @@ fn names_in(tokens: &[Token], open: usize) -> Vec<String> {
                 .iter()
                 .any(|w| t.kind == Kind::Word && t.value.eq_ignore_ascii_case(w))
         })
-        .map(|t| t.value.clone())
+        .map(|t| t.value.to_string())
         .collect()
 }
 
@@ -165,7 +175,7 @@ fn read_item(sql: &str, item: &[Token], info: &mut CreateInfo) {
     let mut name: Option<String> = None;
     let mut index = 0;
     if is_word(item.first(), "CONSTRAINT") {
-        name = item.get(1).map(|t| t.value.clone());
+        name = item.get(1).map(|t| t.value.to_string());
         index = 2;
     }
     let first = item.get(index);
@@ -186,7 +196,7 @@ fn read_item(sql: &str, item: &[Token], info: &mut CreateInfo) {
         if let (Some(name), Some(r)) = (name, references) {
             if let Some(table) = item.get(r + 1) {
                 info.named_foreign_keys
-                    .push((name, names_in(item, open), table.value.clone()));
+                    .push((name, names_in(item, open), table.value.to_string()));
             }
         }
         return;
@@ -198,13 +208,13 @@ fn read_item(sql: &str, item: &[Token], info: &mut CreateInfo) {
         return;
     }
     // A column definition: its name, then constraints.
-    let column = first.map(|t| t.value.clone()).unwrap_or_default();
+    let column = first.map(|t| t.value.to_string()).unwrap_or_default();
     let mut pending: Option<String> = None;
     let mut position = index + 1;
     while position < item.len() {
         let token = &item[position];
         if is_word(Some(token), "CONSTRAINT") {
-            pending = item.get(position + 1).map(|t| t.value.clone());
+            pending = item.get(position + 1).map(|t| t.value.to_string());
             position += 2;
             continue;
         }
@@ -213,9 +223,9 @@ fn read_item(sql: &str, item: &[Token], info: &mut CreateInfo) {
                 info.checks.push(check);
             }
         } else if is_word(Some(token), "AUTOINCREMENT") {
-            info.autoincrement = Some(column.clone());
+            info.autoincrement = Some(column.to_string());
         } else if token.kind == Kind::Hint {
-            info.type_hints.push((column.clone(), token.value.clone()));
+            info.type_hints.push((column.clone(), token.value.to_string()));
         }
         if token.kind == Kind::Open {
             position = closing(item, position) + 1;
@@ -243,6 +253,16 @@ fn check_at(sql: &str, item: &[Token], at: usize, name: Option<String>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_tokens_spell_their_names_borrowed_or_not() {
+        assert_eq!(unquoted("\"plain\""), "plain");
+        assert!(matches!(unquoted("\"plain\""), Cow::Borrowed(_)));
+        assert_eq!(unquoted("\"a\"\"b\""), "a\"b");
+        assert_eq!(unquoted("`a``b`"), "a`b");
+        assert_eq!(unquoted("[x y]"), "x y");
+        assert_eq!(unquoted("'it''s'"), "it's");
+    }
 
     #[test]
     fn quoted_names_comments_and_hints_are_read_as_sqlite_does() {
