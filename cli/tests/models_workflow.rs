@@ -74,6 +74,23 @@ fn retort(project: &Project, db: &Database, args: &[&str]) -> Run {
     project.run(&all)
 }
 
+/// How many places of the schema carry something of retort's (a comment, a type hint).
+fn marks(server: &Server, db: &Database) -> String {
+    let sql = match server {
+        Server::Sqlite(_) => "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%retort:%'",
+        Server::Postgres(_) => {
+            "SELECT count(*) FROM pg_description WHERE description LIKE 'retort:%'"
+        }
+        Server::Mysql(_) => {
+            "SELECT (SELECT count(*) FROM information_schema.STATISTICS \
+               WHERE TABLE_SCHEMA = DATABASE() AND INDEX_COMMENT LIKE 'retort:%') \
+             + (SELECT count(*) FROM information_schema.COLUMNS \
+               WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_COMMENT LIKE 'retort:%')"
+        }
+    };
+    db.query(sql).trim().to_string()
+}
+
 fn declare(project: &Project, text: &str) {
     std::fs::write(project.path().join("schema.toml"), text).expect("write schema.toml");
 }
@@ -160,6 +177,11 @@ fn autogenerate_from_the_database_then_upgrade_leaves_nothing_to_diff() {
         retort(&project, &db, &["upgrade"]).ok();
         no_differences(&retort(&project, &db, &["diff"]));
         retort(&project, &db, &["check"]).ok();
+        assert_eq!(
+            marks(&server, &db),
+            "0",
+            "{server:?}: retort wrote into the schema"
+        );
 
         // Nothing changed: no file, exit 0.
         let nothing = retort(&project, &db, &["revision", "--autogenerate", "-m", "none"]);

@@ -4,6 +4,8 @@
 
 use crate::diff::schema_differences;
 use retort_core::db_url::DatabaseUrl;
+use retort_core::dialect::spelling_of;
+use retort_core::diff::{diff, DiffOptions};
 use retort_core::graph::Graph;
 use retort_core::load::{read_headers, read_revision, Revision};
 use retort_core::migrate::{DbState, Migrator, MigratorSettings, RowState, Step};
@@ -144,15 +146,28 @@ pub(crate) fn live_schema(conn: &mut dyn Connection) -> Result<Schema, String> {
     Ok(schema)
 }
 
-/// `Err` listing every difference unless the live schema is the expected one; `context`
-/// says when (e.g. "after step 3").
-pub(crate) fn ensure_schema(live: &Schema, expected: &Schema, context: &str) -> Result<(), String> {
+/// `Err` listing every difference unless the live schema is the expected one as
+/// `dialect` spells it (SPEC 8: a check the server re-rendered, a name it gave an unnamed
+/// constraint, a type alias are not differences; what the differ would change or warn
+/// about is); `context` says when (e.g. "after step 3").
+pub(crate) fn ensure_schema(
+    dialect: &dyn Dialect,
+    live: &Schema,
+    expected: &Schema,
+    context: &str,
+) -> Result<(), String> {
     if live == expected {
         return Ok(());
     }
+    let left = diff(live, expected, &DiffOptions::new(), &spelling_of(dialect));
+    if left.operations.is_empty() && left.warnings.is_empty() {
+        return Ok(());
+    }
+    let mut lines = schema_differences(expected, live);
+    lines.extend(left.warnings.iter().map(ToString::to_string));
     Err(format!(
         "{context}, the database differs from the declared schema:\n  {}",
-        schema_differences(expected, live).join("\n  ")
+        lines.join("\n  ")
     ))
 }
 

@@ -76,7 +76,7 @@ pub(crate) fn upgrade_and_downgrade_round_trip(ctx: &Context<'_>) -> Result<(), 
         format!("upgrade ran {}", ids.join(", "))
     })?;
     let live = live_schema(conn.as_mut())?;
-    ensure_schema(&live, &scratch.folded()?, "after upgrade head")?;
+    ensure_schema(ctx.dialect, &live, &scratch.folded()?, "after upgrade head")?;
     let recorded = state(dialect, &graph, conn.as_mut())?;
     ensure(recorded.rows.len() == 3, || {
         format!("the version table holds {}", describe_state(&recorded))

@@ -87,7 +87,12 @@ pub(crate) fn names_at_the_limit_round_trip_and_longer_ones_are_refused(
     upgrade(dialect, &graph, conn.as_mut(), "head")
         .map_err(|e| format!("tables named at the limit ({length}) failed: {e}"))?;
     let live = live_schema(conn.as_mut())?;
-    ensure_schema(&live, &scratch.folded()?, "with names at the limit")?;
+    ensure_schema(
+        ctx.dialect,
+        &live,
+        &scratch.folded()?,
+        "with names at the limit",
+    )?;
     downgrade(dialect, &graph, conn.as_mut(), "base")?;
     let live = live_schema(conn.as_mut())?;
     ensure(live.is_empty(), || {

@@ -151,7 +151,12 @@ pub(crate) fn offline_upgrade_script_run_through_the_driver_matches_an_online_up
     })?;
     upgrade(ctx.dialect, &graph, conn.as_mut(), "head")?;
     let online_schema = live_schema(conn.as_mut())?;
-    ensure_schema(&offline_schema, &online_schema, "after the offline script")?;
+    ensure_schema(
+        ctx.dialect,
+        &offline_schema,
+        &online_schema,
+        "after the offline script",
+    )?;
     let online_state = state(ctx.dialect, &graph, conn.as_mut())?;
     let checksums = |s: &retort_core::migrate::DbState| -> Vec<(String, String)> {
         s.rows
@@ -200,6 +205,7 @@ pub(crate) fn offline_downgrade_script_run_through_the_driver_undoes_an_online_u
         .map_err(|e| format!("writing the downgrade script: {e}"))?;
     run_script(ctx, conn.as_mut(), &script)?;
     ensure_schema(
+        ctx.dialect,
         &live_schema(conn.as_mut())?,
         &after_first,
         "after the downgrade script",
@@ -220,6 +226,7 @@ pub(crate) fn offline_downgrade_script_run_through_the_driver_undoes_an_online_u
         .map_err(|e| format!("writing the downgrade script to base: {e}"))?;
     run_script(ctx, conn.as_mut(), &script)?;
     ensure_schema(
+        ctx.dialect,
         &live_schema(conn.as_mut())?,
         &before,
         "after the downgrade script to base",

@@ -162,7 +162,12 @@ pub(crate) fn every_operation_and_type_round_trips(ctx: &Context<'_>) -> Result<
         ops.extend(rev.upgrade);
         let (expected, _) = Schema::fold(&ops).map_err(|e| e.to_string())?;
         let live = live_schema(conn.as_mut())?;
-        ensure_schema(&live, &expected, &format!("after step {}", n + 1))?;
+        ensure_schema(
+            ctx.dialect,
+            &live,
+            &expected,
+            &format!("after step {}", n + 1),
+        )?;
         parent = Some(id);
     }
     Ok(())

@@ -151,7 +151,7 @@ pub(crate) fn a_non_transactional_revision_applies_and_is_recorded(
     let mut conn = connect(ctx.dialect, ctx.url)?;
     upgrade(ctx.dialect, &graph, conn.as_mut(), "head")?;
     let live = live_schema(conn.as_mut())?;
-    crate::scratch::ensure_schema(&live, &scratch.folded()?, "after the upgrade")?;
+    crate::scratch::ensure_schema(ctx.dialect, &live, &scratch.folded()?, "after the upgrade")?;
     let recorded = state(ctx.dialect, &graph, conn.as_mut())?;
     ensure(
         recorded.rows.len() == 3 && recorded.rows.values().all(|r| r.state == RowState::Applied),

@@ -43,7 +43,7 @@ columns = ["Upper Case", "order"]
         return Err(format!("{} is not a TOML revision", path.display()));
     };
     let (expected, _) = Schema::fold(&rev.upgrade).map_err(|e| e.to_string())?;
-    ensure_schema(&live, &expected, "with hostile names")
+    ensure_schema(ctx.dialect, &live, &expected, "with hostile names")
 }
 
 pub(crate) fn bulk_insert_hostile_values_read_back(ctx: &Context<'_>) -> Result<(), String> {

@@ -33,7 +33,7 @@ fn create_table_quotes_everything_and_states_every_constraint() {
              `name` varchar(100) NOT NULL DEFAULT 'it''s \\\\ x', \
              `u` char(36) CHARACTER SET ascii NULL COMMENT 'an id', \
              `ok` tinyint(1) NULL DEFAULT FALSE, PRIMARY KEY (`id`), \
-             CONSTRAINT `we``ird_name_key` UNIQUE (`name`) COMMENT 'retort:unnamed', \
+             CONSTRAINT `we``ird_name_key` UNIQUE (`name`), \
              CONSTRAINT `we``ird_check` CHECK (`order` >= 0), \
              KEY `we``ird_id_fkey` (`id`), \
              CONSTRAINT `we``ird_id_fkey` FOREIGN KEY (`id`) REFERENCES `other` (`id`) ON DELETE CASCADE ON UPDATE NO ACTION) \

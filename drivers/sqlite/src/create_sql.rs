@@ -7,9 +7,9 @@
 //! `[CONSTRAINT name] CHECK (...)` and `AUTOINCREMENT`.
 
 use retort_core::schema::CheckConstraint;
-use std::borrow::Cow;
 use retort_core::sql::{tokens, unquote, TokenKind};
 use retort_core::Dialect as _;
+use std::borrow::Cow;
 
 /// What the `CREATE TABLE` text adds to the pragmas.
 #[derive(Debug, Default)]
@@ -26,8 +26,9 @@ pub(crate) struct CreateInfo {
     pub(crate) type_hints: Vec<(String, String)>,
 }
 
-/// The comment that keeps an autoincrement column's neutral type, which SQLite requires
-/// to be declared exactly `INTEGER` (see [`crate::render`]).
+/// The comment with which earlier versions kept an autoincrement column's neutral type
+/// beside the exact `INTEGER` SQLite requires: read from databases that carry it, never
+/// written.
 pub(crate) const TYPE_HINT: &str = "retort:type=";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,7 +96,9 @@ fn tokenize(sql: &str) -> Vec<Token<'_>> {
 
 /// The text a quoted token spells, borrowed when no doubled quote had to be undone.
 fn unquoted(text: &str) -> Cow<'_, str> {
-    let inner = text.get(1..text.len().saturating_sub(1)).unwrap_or_default();
+    let inner = text
+        .get(1..text.len().saturating_sub(1))
+        .unwrap_or_default();
     let quote = text.chars().next().unwrap_or('"');
     if text.len() >= 2 && quote != '[' && !inner.contains(quote) {
         Cow::Borrowed(inner)
@@ -225,7 +228,8 @@ fn read_item(sql: &str, item: &[Token], info: &mut CreateInfo) {
         } else if is_word(Some(token), "AUTOINCREMENT") {
             info.autoincrement = Some(column.to_string());
         } else if token.kind == Kind::Hint {
-            info.type_hints.push((column.clone(), token.value.to_string()));
+            info.type_hints
+                .push((column.clone(), token.value.to_string()));
         }
         if token.kind == Kind::Open {
             position = closing(item, position) + 1;

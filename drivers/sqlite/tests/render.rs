@@ -321,7 +321,7 @@ fn literals_follow_sqlite_spelling() {
 }
 
 #[test]
-fn a_bigint_autoincrement_key_is_declared_integer_with_its_type_in_a_comment() {
+fn a_bigint_autoincrement_key_is_declared_integer_and_nothing_else() {
     let all = ops(r#"
 [[upgrade]]
 op = "create_table"
@@ -330,7 +330,7 @@ columns = [{ name = "id", type = "bigint", primary_key = true, autoincrement = t
 "#);
     assert_eq!(
         sql_of_last(&all),
-        vec!["CREATE TABLE \"t\" (\"id\" INTEGER /* retort:type=bigint */ PRIMARY KEY AUTOINCREMENT NOT NULL)"]
+        vec!["CREATE TABLE \"t\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL)"]
     );
     // Validation rejects this in a revision file; the dialect must still refuse it.
     let mut bad = all.clone();

@@ -103,6 +103,10 @@ impl Dialect for StrictSqlite {
         self.sqlite.offline_script()
     }
 
+    fn spelling_rules(&self) -> retort_core::diff::SpellingRules {
+        self.sqlite.spelling_rules()
+    }
+
     fn transaction_elapsed_ms(&self) -> Option<String> {
         self.sqlite.transaction_elapsed_ms()
     }

@@ -1,11 +1,11 @@
 //! `CREATE TABLE`, column definitions and constraints from the model's table.
 //!
-//! MySQL keeps no comment on a constraint, but it does on an index, and every unique
-//! constraint is an index: a unique constraint the user left unnamed carries the index
-//! comment `retort:unnamed`, and a unique index made by `create_index` carries
-//! `retort:index`, so that introspection tells the three apart. Unnamed foreign keys and
-//! checks get PostgreSQL-style names (`t_a_fkey`, `t_check`) and read back as unnamed by
-//! that name. Primary keys are always called `PRIMARY`, so their names are not kept.
+//! Unnamed unique constraints, foreign keys and checks get PostgreSQL-style names
+//! (`t_a_key`, `t_a_fkey`, `t_check`) and read back as unnamed by that name. A unique
+//! index and a unique constraint are one thing on MySQL, and comparisons treat them so
+//! (SPEC 8): nothing of retort's is written into index comments. (Earlier versions marked
+//! them `retort:unnamed` / `retort:index`; introspection still reads those marks.) Primary
+//! keys are always called `PRIMARY`, so their names are not kept.
 
 use crate::literal::render_default;
 use crate::quote::{quote_identifier, quote_list, quote_string};
@@ -18,9 +18,11 @@ use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::revision::values::DefaultValue;
 use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Table};
 
-/// The index comment of a unique constraint retort named because the user did not.
+/// The index comment with which earlier versions marked a unique constraint retort named
+/// because the user did not (read, never written).
 pub const UNNAMED_MARK: &str = "retort:unnamed";
-/// The index comment of a unique index made by `create_index` (not a unique constraint).
+/// The index comment with which earlier versions marked a unique index made by
+/// `create_index` (read, never written).
 pub const INDEX_MARK: &str = "retort:index";
 
 /// The longest identifier MySQL and MariaDB accept; they refuse longer ones.
@@ -65,20 +67,17 @@ pub(crate) fn create_table(table: &Table) -> Result<Vec<Statement>, DialectError
     Ok(vec![Statement::new(sql)])
 }
 
-/// `CONSTRAINT `n` UNIQUE (...)`, marked when the user gave no name.
+/// `CONSTRAINT `n` UNIQUE (...)`, named as retort names unnamed constraints when the user
+/// gave no name.
 pub(crate) fn unique_sql(table: &str, name: Option<&str>, columns: &[String]) -> String {
     let constraint = name
         .map(str::to_string)
         .unwrap_or_else(|| default_constraint_name(table, columns, "key"));
-    let mut sql = format!(
+    format!(
         "CONSTRAINT {} UNIQUE ({})",
         quote_identifier(&constraint),
         quote_list(columns)
-    );
-    if name.is_none() {
-        sql.push_str(&format!(" COMMENT {}", quote_string(UNNAMED_MARK)));
-    }
-    sql
+    )
 }
 
 /// The name of check `position` of a table: the user's, else `t_check`, `t_check1`...
@@ -150,11 +149,11 @@ pub(crate) fn create_index_sql(table: &str, index: &Index) -> Result<String, Dia
             "MySQL and MariaDB have no partial indexes; drop `where`, or index a generated column instead",
         ));
     }
-    let mut sql = render::create_index_sql(&crate::quote::syntax(), table, index);
-    if index.unique {
-        sql.push_str(&format!(" COMMENT {}", quote_string(INDEX_MARK)));
-    }
-    Ok(sql)
+    Ok(render::create_index_sql(
+        &crate::quote::syntax(),
+        table,
+        index,
+    ))
 }
 
 /// One column definition, complete (MySQL's `MODIFY COLUMN` restates all of it).

@@ -61,7 +61,7 @@ pub(crate) fn render_operation(
             alter(&c.table, format!("ADD {sql}"))
         }
         Operation::CreateUniqueConstraint(c) => {
-            let (sql, _) = table::unique_sql(&c.name, &c.columns, false);
+            let sql = table::unique_sql(&c.name, &c.columns);
             alter(&c.table, format!("ADD {sql}"))
         }
         Operation::CreateCheckConstraint(c) => {
@@ -69,10 +69,8 @@ pub(crate) fn render_operation(
                 name: Some(c.name.clone()),
                 expr: c.expr.clone(),
             };
-            let (sql, comment) = table::check_sql(&c.name, &check);
-            let mut statements = alter(&c.table, format!("ADD {sql}"))?;
-            statements.push(table::comment_on_constraint(&c.table, &c.name, &comment));
-            Ok(statements)
+            let sql = table::check_sql(&c.name, &check);
+            alter(&c.table, format!("ADD {sql}"))
         }
         Operation::DropConstraint(c) => {
             // The kind is the user's claim; PostgreSQL finds the constraint by name alone.
@@ -134,22 +132,12 @@ fn add_column(
             quote_identifier(&name),
             quote_list(&columns)
         )));
-        statements.push(table::comment_on_constraint(
-            &add.table,
-            &name,
-            UNNAMED_MARK,
-        ));
     }
     if add.column.unique {
         let columns = vec![model.name.clone()];
         let name = taken.choose(&add.table, &columns, "key");
-        let (sql, _) = table::unique_sql(&name, &columns, true);
+        let sql = table::unique_sql(&name, &columns);
         statements.push(Statement::new(format!("ALTER TABLE {table} ADD {sql}")));
-        statements.push(table::comment_on_constraint(
-            &add.table,
-            &name,
-            UNNAMED_MARK,
-        ));
     }
     if let Some(comment) = &model.comment {
         statements.push(table::comment_on_column(

@@ -1,14 +1,13 @@
 //! `CREATE TABLE`, constraints and comments from the model's table.
 //!
 //! Constraints the user left unnamed get the name PostgreSQL would choose (`t_pkey`,
-//! `t_a_b_key`, `t_a_fkey`, `t_check`; see [`super::names`]) and a comment marking them
-//! unnamed, so that
-//! introspection reads them back as unnamed even after a table or column rename. A check
-//! constraint's comment also keeps its expression as written, which PostgreSQL would
-//! otherwise return rewritten (`balance >= (0)::numeric`).
+//! `t_a_b_key`, `t_a_fkey`, `t_check`; see [`super::names`]). Nothing of retort's is
+//! written into the schema: comparisons match an unnamed declared constraint with a live
+//! one of any name, and read checks as PostgreSQL renders them (SPEC 8). Databases that
+//! earlier versions marked with constraint comments keep reading back as they did.
 
 use crate::literal::{render_default, render_value};
-use crate::quote::{quote_identifier, quote_list, quote_string};
+use crate::quote::{quote_identifier, quote_list};
 use crate::types::render_type;
 use crate::POSTGRES;
 use retort_core::dialect::{DialectError, Statement};
@@ -18,11 +17,13 @@ use retort_core::schema::{CheckConstraint, Column, ForeignKey, Index, Table};
 
 use super::names::{check_label, TakenNames};
 
-/// The comment that marks a constraint retort named because the user did not.
+/// The comment earlier versions put on a constraint retort named because the user did not
+/// (read, never written).
 pub const UNNAMED_MARK: &str = "retort:unnamed";
-/// The first line of a check constraint's comment; the expression as written follows.
+/// The first line of the comment earlier versions put on a check constraint, followed by
+/// its expression as written (read, never written).
 pub const CHECK_MARK: &str = "retort:check";
-/// The first line of an unnamed check constraint's comment.
+/// The same, for an unnamed check constraint.
 pub const UNNAMED_CHECK_MARK: &str = "retort:check:unnamed";
 
 /// `CREATE TABLE` for `table`, then its comments: every statement `create_table` needs.
@@ -33,7 +34,6 @@ pub(crate) fn create_table(
 ) -> Result<Vec<Statement>, DialectError> {
     let name = &table.name;
     let mut items = Vec::new();
-    let mut comments = Vec::new();
     for column in &table.columns {
         items.push(column_sql(table, column)?);
     }
@@ -57,9 +57,6 @@ pub(crate) fn create_table(
             .name
             .clone()
             .unwrap_or_else(|| taken.choose(name, &[], "pkey"));
-        if pk.name.is_none() {
-            comments.push(comment_on_constraint(name, &constraint, UNNAMED_MARK));
-        }
         items.push(format!(
             "CONSTRAINT {} PRIMARY KEY ({})",
             quote_identifier(&constraint),
@@ -71,29 +68,21 @@ pub(crate) fn create_table(
             .name
             .clone()
             .unwrap_or_else(|| taken.choose(name, &unique.columns, "key"));
-        let (sql, comment) = unique_sql(&constraint, &unique.columns, unique.name.is_none());
-        items.push(sql);
-        comments.extend(comment.map(|c| comment_on_constraint(name, &constraint, c)));
+        items.push(unique_sql(&constraint, &unique.columns));
     }
     for (n, check) in table.checks.iter().enumerate() {
         let constraint = check
             .name
             .clone()
             .unwrap_or_else(|| taken.choose(name, &[], &check_label(n)));
-        let (sql, comment) = check_sql(&constraint, check);
-        items.push(sql);
-        comments.push(comment_on_constraint(name, &constraint, &comment));
+        items.push(check_sql(&constraint, check));
     }
     for fk in &table.foreign_keys {
         let constraint = fk
             .name
             .clone()
             .unwrap_or_else(|| taken.choose(name, &fk.columns, "fkey"));
-        let sql = foreign_key_sql(&constraint, fk);
-        items.push(sql);
-        if fk.name.is_none() {
-            comments.push(comment_on_constraint(name, &constraint, UNNAMED_MARK));
-        }
+        items.push(foreign_key_sql(&constraint, fk));
     }
     let mut statements = vec![Statement::new(format!(
         "CREATE TABLE {} ({})",
@@ -112,38 +101,25 @@ pub(crate) fn create_table(
             statements.push(comment_on_column(name, &column.name, Some(comment))?);
         }
     }
-    statements.extend(comments);
     Ok(statements)
 }
 
-/// `CONSTRAINT "n" UNIQUE (...)`, with the comment to add when retort chose the name.
-pub(crate) fn unique_sql(
-    constraint: &str,
-    columns: &[String],
-    unnamed: bool,
-) -> (String, Option<&'static str>) {
-    let sql = format!(
+/// `CONSTRAINT "n" UNIQUE (...)`.
+pub(crate) fn unique_sql(constraint: &str, columns: &[String]) -> String {
+    format!(
         "CONSTRAINT {} UNIQUE ({})",
         quote_identifier(constraint),
         quote_list(columns)
-    );
-    (sql, unnamed.then_some(UNNAMED_MARK))
+    )
 }
 
-/// `CONSTRAINT "n" CHECK (...)`, with the comment that keeps the expression (and says
-/// whether the user named the check).
-pub(crate) fn check_sql(constraint: &str, check: &CheckConstraint) -> (String, String) {
-    let mark = if check.name.is_some() {
-        CHECK_MARK
-    } else {
-        UNNAMED_CHECK_MARK
-    };
-    let sql = format!(
+/// `CONSTRAINT "n" CHECK (...)`.
+pub(crate) fn check_sql(constraint: &str, check: &CheckConstraint) -> String {
+    format!(
         "CONSTRAINT {} CHECK ({})",
         quote_identifier(constraint),
         check.expr
-    );
-    (sql, format!("{mark}\n{}", check.expr))
+    )
 }
 
 /// `CONSTRAINT "n" FOREIGN KEY (...) REFERENCES ...`.
@@ -153,16 +129,6 @@ pub(crate) fn foreign_key_sql(constraint: &str, fk: &ForeignKey) -> String {
         quote_identifier(constraint),
         render::foreign_key_clause(&crate::quote::syntax(), fk, NoActionSaid::Never)
     )
-}
-
-/// `COMMENT ON CONSTRAINT "n" ON "t" IS '...'`.
-pub(crate) fn comment_on_constraint(table: &str, constraint: &str, comment: &str) -> Statement {
-    Statement::new(format!(
-        "COMMENT ON CONSTRAINT {} ON {} IS {}",
-        quote_identifier(constraint),
-        quote_identifier(table),
-        quote_string(comment)
-    ))
 }
 
 /// `COMMENT ON COLUMN "t"."c" IS ...` (`NULL` removes it).

@@ -1,14 +1,12 @@
 //! `CREATE TABLE` and `CREATE INDEX` from the model's table: one renderer for
 //! `create_table` and for the rebuild's new table, so both spell a table the same way.
 
-use crate::create_sql::TYPE_HINT;
 use crate::literal::render_default;
 use crate::quote::{quote_identifier, quote_list};
 use crate::types::render_type;
 use crate::SQLITE;
 use retort_core::dialect::DialectError;
 use retort_core::render::{self, NoActionSaid};
-use retort_core::revision::types::{ColumnType, NeutralType};
 use retort_core::schema::{Column, Index, Table};
 
 /// `CREATE TABLE "name" (...)` with the columns and constraints of `table`.
@@ -67,12 +65,10 @@ pub(crate) fn column_sql(
     autoincrement: bool,
 ) -> Result<String, DialectError> {
     let declared = if autoincrement {
-        // Only a column declared exactly INTEGER becomes the rowid that AUTOINCREMENT needs;
-        // a comment keeps `smallint` or `bigint` for introspection to read back.
-        match column.column_type {
-            ColumnType::Neutral(NeutralType::Integer) => String::from("INTEGER"),
-            ref other => format!("INTEGER /* {TYPE_HINT}{} */", type_name(other)),
-        }
+        // Only a column declared exactly INTEGER becomes the rowid that AUTOINCREMENT needs.
+        // It reads back as `integer`, which on SQLite is the same 64-bit type as `bigint`
+        // (the dialect's spelling rules say so), so nothing of retort's is written beside it.
+        String::from("INTEGER")
     } else {
         render_type(&column.name, &column.column_type)?
     };
@@ -119,13 +115,6 @@ fn autoincrement_column(table: &Table) -> Result<Option<&str>, DialectError> {
         return reject("SQLite's AUTOINCREMENT needs an integer column");
     }
     Ok(Some(column.name.as_str()))
-}
-
-fn type_name(column_type: &ColumnType) -> String {
-    match column_type {
-        ColumnType::Neutral(neutral) => neutral.to_string(),
-        _ => String::from("integer"),
-    }
 }
 
 fn constraint_name(name: Option<&str>) -> String {
