@@ -101,14 +101,6 @@ impl SqliteConnection {
         collect_rows(&mut prepared, statement)
     }
 
-    /// [`SqliteConnection::rows`] for a statement run again and again (introspection's
-    /// per-table pragmas): prepared once and kept.
-    pub(crate) fn cached_rows(&self, statement: &Statement) -> Result<Vec<Vec<Value>>, DbError> {
-        let fail = |e: rusqlite::Error| db_error(&format!("`{}` failed", statement.sql), &e);
-        let mut prepared = self.conn.prepare_cached(&statement.sql).map_err(fail)?;
-        collect_rows(&mut prepared, statement)
-    }
-
     /// Runs a trigger probe of a table rebuild as the database's own applications would
     /// compile the triggers: with SQLite's default acceptance of double-quoted strings
     /// (which this connection otherwise refuses). Only a missing column, what a rebuild

@@ -1,6 +1,7 @@
-//! Reading the live schema into the model's normal form, three queries per table
-//! (`pragma_table_info`, `pragma_index_list` joined with `pragma_index_info`,
-//! `pragma_foreign_key_list`) plus one for `sqlite_master`, names always bound.
+//! Reading the live schema into the model's normal form in four queries whatever the
+//! number of tables: `sqlite_master`, then `pragma_table_info`, `pragma_index_list` with
+//! `pragma_index_info`, and `pragma_foreign_key_list`, each joined with `sqlite_master` so
+//! that one statement reads every table.
 //!
 //! Limits: check constraints and constraint names come from the `CREATE TABLE` text (see
 //! [`crate::create_sql`]); an expression index lists its expression columns as
@@ -14,7 +15,7 @@ use retort_core::dialect::{DbError, Statement};
 use retort_core::revision::ops::ReferentialAction;
 use retort_core::revision::values::Value;
 use retort_core::schema::{Column, ForeignKey, Index, PrimaryKey, Schema, Table, UniqueConstraint};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Every table but SQLite's own (`sqlite_%`).
 pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
@@ -39,9 +40,17 @@ pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
             tables.push((name, sql));
         }
     }
+    let mut columns = by_table(conn.rows(&Statement::new(COLUMNS))?);
+    let mut indexes = by_table(conn.rows(&Statement::new(INDEXES))?);
+    let mut foreign_keys = by_table(conn.rows(&Statement::new(FOREIGN_KEYS))?);
     let mut schema = Schema::new();
     for (name, sql) in tables {
-        let mut table = read_table(conn, &name, &sql, &index_sql)?;
+        let rows = TableRows {
+            columns: columns.remove(&name).unwrap_or_default(),
+            indexes: indexes.remove(&name).unwrap_or_default(),
+            foreign_keys: foreign_keys.remove(&name).unwrap_or_default(),
+        };
+        let mut table = read_table(&name, &sql, &index_sql, rows);
         table.triggers = triggers
             .remove(&name.to_ascii_lowercase())
             .unwrap_or_default();
@@ -51,20 +60,67 @@ pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
     Ok(schema)
 }
 
+/// The user tables of `sqlite_master`, for the joins below (SQLite's own are left out, as
+/// above); a macro, so that `concat!` can build the queries at compile time.
+macro_rules! user_tables {
+    () => {
+        "sqlite_master AS m WHERE m.type = 'table' AND substr(m.name, 1, 7) <> 'sqlite_'"
+    };
+}
+
+const COLUMNS: &str = concat!(
+    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
+     FROM pragma_table_info(m.name) AS p, ",
+    user_tables!(),
+    " ORDER BY m.name, p.cid"
+);
+
+const INDEXES: &str = concat!(
+    "SELECT m.name, il.name, il.\"unique\", il.origin, ii.name \
+     FROM pragma_index_list(m.name) AS il, pragma_index_info(il.name) AS ii, ",
+    user_tables!(),
+    " ORDER BY m.name, il.name, ii.seqno"
+);
+
+const FOREIGN_KEYS: &str = concat!(
+    "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+     FROM pragma_foreign_key_list(m.name) AS f, ",
+    user_tables!(),
+    " ORDER BY m.name, f.id, f.seq"
+);
+
+/// Rows whose first value names a table, grouped by it, without that first value.
+fn by_table(rows: Vec<Vec<Value>>) -> HashMap<String, Vec<Vec<Value>>> {
+    let mut grouped: HashMap<String, Vec<Vec<Value>>> = HashMap::new();
+    for mut row in rows {
+        if row.is_empty() {
+            continue;
+        }
+        let table = text(&row, 0);
+        row.remove(0);
+        grouped.entry(table).or_default().push(row);
+    }
+    grouped
+}
+
+/// One table's rows of the three pragma queries.
+struct TableRows {
+    columns: Vec<Vec<Value>>,
+    indexes: Vec<Vec<Value>>,
+    foreign_keys: Vec<Vec<Value>>,
+}
+
 fn read_table(
-    conn: &SqliteConnection,
     name: &str,
     create_sql: &str,
     index_sql: &BTreeMap<String, String>,
-) -> Result<Table, DbError> {
-    let bound = |sql: &str| Statement::with_params(sql, vec![Value::String(name.to_string())]);
+    rows: TableRows,
+) -> Table {
     let info = read_create_table(create_sql);
     let mut table = Table::new(name, Vec::new());
 
     let mut key: Vec<(i64, String)> = Vec::new();
-    for row in conn.cached_rows(&bound(
-        "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
-    ))? {
+    for row in rows.columns {
         let column_name = text(&row, 0);
         let pk = integer(&row, 4);
         if pk > 0 {
@@ -95,11 +151,7 @@ fn read_table(
     }
 
     let mut indexes: BTreeMap<String, (bool, String, Vec<String>)> = BTreeMap::new();
-    for row in conn.cached_rows(&bound(
-        "SELECT il.name, il.\"unique\", il.origin, ii.name \
-         FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
-         ORDER BY il.name, ii.seqno",
-    ))? {
+    for row in rows.indexes {
         let entry = indexes
             .entry(text(&row, 0))
             .or_insert_with(|| (integer(&row, 1) == 1, text(&row, 2), Vec::new()));
@@ -134,10 +186,7 @@ fn read_table(
     }
 
     let mut keys: BTreeMap<i64, ForeignKey> = BTreeMap::new();
-    for row in conn.cached_rows(&bound(
-        "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete \
-         FROM pragma_foreign_key_list(?) ORDER BY id, seq",
-    ))? {
+    for row in rows.foreign_keys {
         let fk = keys.entry(integer(&row, 0)).or_insert_with(|| ForeignKey {
             name: None,
             columns: Vec::new(),
@@ -158,7 +207,7 @@ fn read_table(
         table.foreign_keys.push(fk);
     }
     table.checks = info.checks;
-    Ok(table)
+    table
 }
 
 /// The `WHERE` predicate of a `CREATE INDEX` text: what follows the column list.
