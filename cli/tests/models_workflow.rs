@@ -325,3 +325,104 @@ fn databases_marked_by_earlier_versions_keep_working() {
         drop(db);
     }
 }
+
+/// Checks the server rewrites beyond the spelling rules (`IN` into `= ANY (ARRAY[...])`,
+/// `BETWEEN` into two comparisons, `length` into `octet_length`) compare equal through the
+/// server's own rendering, which leaves nothing behind.
+#[test]
+fn checks_the_server_rewrites_compare_through_its_rendering() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for server in Server::available(dir.path(), "checks rendered by the server") {
+        let db = server.database("models_render");
+        let made = db.run_script(
+            "CREATE TABLE t (id integer PRIMARY KEY, kind varchar(10), n integer, code varchar(20),
+                CONSTRAINT ck_kind CHECK (kind IN ('a', 'b')), CONSTRAINT ck_n CHECK (n BETWEEN 1 AND 10),
+                CONSTRAINT ck_code CHECK (length(code) > 0));",
+        );
+        assert!(made.status.success(), "{server:?}: {made:?}");
+        let project = Project::new();
+        declare(
+            &project,
+            "[[table]]\nname = \"t\"\ncolumns = [\n  { name = \"id\", type = \"integer\", primary_key = true },\n  \
+             { name = \"kind\", type = \"varchar(10)\" },\n  { name = \"n\", type = \"integer\" },\n  \
+             { name = \"code\", type = \"varchar(20)\" },\n]\n\
+             checks = [{ name = \"ck_kind\", expr = \"kind IN ('a', 'b')\" }, \
+             { name = \"ck_n\", expr = \"n BETWEEN 1 AND 10\" }, \
+             { name = \"ck_code\", expr = \"length(code) > 0\" }]\n",
+        );
+        retort(&project, &db, &["stamp", "head"]).ok();
+        no_differences(&retort(&project, &db, &["diff"]));
+        // A changed check is still a difference.
+        let changed = std::fs::read_to_string(project.path().join("schema.toml"))
+            .expect("schema.toml")
+            .replace("n BETWEEN 1 AND 10", "n BETWEEN 1 AND 20");
+        declare(&project, &changed);
+        let diff = retort(&project, &db, &["diff"]);
+        assert!(
+            diff.ok().contains("create_check_constraint ck_n"),
+            "{}",
+            diff.stdout
+        );
+        assert_eq!(
+            db.tables().trim(),
+            "retort_version\nt",
+            "{server:?}: something stayed"
+        );
+        drop(db);
+    }
+}
+
+/// A PostgreSQL role that may not create temporary tables gets the textual comparison,
+/// and is told so.
+#[test]
+fn without_temporary_tables_checks_compare_as_written_and_a_notice_says_so() {
+    let Some(url) = retort_conformance::servers::url_from_env(
+        "RETORT_TEST_POSTGRES_URL",
+        "without temporary tables",
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let server = Server::Postgres(url);
+    let db = server.database("models_notemp");
+    let role = format!("retort_notemp_{}", std::process::id());
+    let name = db.url().rsplit('/').next().unwrap_or_default().to_string();
+    let made = db.run_script(&format!(
+        "CREATE TABLE t (id integer PRIMARY KEY, kind text, CONSTRAINT ck_kind CHECK (kind IN ('a', 'b')));
+         DROP ROLE IF EXISTS {role};
+         CREATE ROLE {role} LOGIN;
+         REVOKE TEMPORARY ON DATABASE \"{name}\" FROM PUBLIC;
+         GRANT SELECT ON t TO {role};"
+    ));
+    assert!(made.status.success(), "{made:?}");
+    let project = Project::new();
+    declare(
+        &project,
+        "[[table]]\nname = \"t\"\ncolumns = [{ name = \"id\", type = \"integer\", primary_key = true }, \
+         { name = \"kind\", type = \"text\" }]\nchecks = [{ name = \"ck_kind\", expr = \"kind IN ('a', 'b')\" }]\n",
+    );
+    // The version table is made by the owner; the role only reads.
+    retort(&project, &db, &["stamp", "head"]).ok();
+    let _ = db.run_script(&format!("GRANT SELECT ON retort_version TO {role};"));
+    // The same server and database, with the role's name in place of the URL's user.
+    let url = db.url();
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let as_role = format!("{scheme}://{role}@{host}");
+    let run = project.run(&["--url", &as_role, "diff"]);
+    let _ = db.run_script(&format!("DROP OWNED BY {role}; DROP ROLE {role};"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("notice: checks are compared as written"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("ck_kind"),
+        "compared as written, the check differs: {}",
+        run.stdout
+    );
+    drop(dir);
+    drop(db);
+}

@@ -2,6 +2,7 @@
 //! schema to `schema.toml`, printed or written as a revision.
 
 use crate::args::{DiffFrom, GlobalArgs};
+use crate::commands::rendered_checks::{render_unmatched_checks, WithRenderedChecks};
 use crate::database::{migrate_error, Database};
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
@@ -13,8 +14,9 @@ use retort_core::dialect::RenderMode;
 use retort_core::diff::{diff, Diff, DiffOptions, ExactSpelling, Spelling};
 use retort_core::revision::ops::Operation;
 use retort_core::schema::Schema;
+use retort_core::Connection;
 use serde_json::json;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// The two schemas of a comparison and what the differ found.
@@ -24,6 +26,8 @@ pub(crate) struct Comparison {
     pub(crate) found: Diff,
     /// The database compared with (`--from db`), whose dialect decides what is spelling.
     database: Option<Database>,
+    /// Declared check expressions as that database's server renders them.
+    rendered_checks: HashMap<String, String>,
 }
 
 /// Compares the schema `from` names with `schema.toml`.
@@ -33,15 +37,20 @@ pub(crate) fn compare(
     from: DiffFrom,
 ) -> CliResult<Comparison> {
     let declared = read_declaration(project)?;
-    let (current, database) = match from {
+    let (current, database, rendered_checks) = match from {
         DiffFrom::Files => (
             schema_of_revisions(&project.graph).map_err(CliError::input)?,
             None,
+            HashMap::new(),
         ),
         DiffFrom::Db => {
             let database = Database::for_project(project, global)?;
-            let live = live_schema_at_head(project, &database)?;
-            (live, Some(database))
+            let mut conn = database.connect_read_only()?;
+            let live = live_schema_at_head(project, &database, conn.as_mut())?;
+            let spelling = spelling_of(database.dialect.as_ref());
+            let rendered =
+                render_unmatched_checks(conn.as_mut(), &live, &declared.schema, &spelling);
+            (live, Some(database), rendered)
         }
     };
     let mut comparison = Comparison {
@@ -49,6 +58,7 @@ pub(crate) fn compare(
         declared,
         found: Diff::default(),
         database,
+        rendered_checks,
     };
     let options = comparison.options(comparison.declared.diff_options());
     let found = diff(
@@ -78,10 +88,13 @@ fn read_declaration(project: &Project) -> CliResult<DeclaredSchema> {
 
 /// The live schema, without the version table, of a database that is at head: a
 /// revision generated from anything else would repeat or miss pending ones.
-fn live_schema_at_head(project: &Project, database: &Database) -> CliResult<Schema> {
-    let mut conn = database.connect_read_only()?;
+fn live_schema_at_head(
+    project: &Project,
+    database: &Database,
+    conn: &mut dyn Connection,
+) -> CliResult<Schema> {
     let migrator = database.migrator(project, None, false);
-    let state = migrator.read_state(conn.as_mut()).map_err(migrate_error)?;
+    let state = migrator.read_state(conn).map_err(migrate_error)?;
     if let Some(dirty) = state.dirty() {
         return Err(CliError::runtime(format!(
             "revision {} is dirty (a run failed part-way), so the database's schema is not one \
@@ -119,7 +132,10 @@ impl Comparison {
     /// between two neutral models.
     fn spelling(&self) -> Box<dyn Spelling + '_> {
         match &self.database {
-            Some(database) => Box::new(spelling_of(database.dialect.as_ref())),
+            Some(database) => Box::new(WithRenderedChecks::new(
+                spelling_of(database.dialect.as_ref()),
+                &self.rendered_checks,
+            )),
             None => Box::new(ExactSpelling),
         }
     }

@@ -2,6 +2,7 @@
 //! with the schema its applied revisions produce (somebody altered the database by hand).
 
 use crate::commands::diff::{declarable, describe};
+use crate::commands::rendered_checks::{render_unmatched_checks, WithRenderedChecks};
 use crate::database::{migrate_error, Database};
 use crate::error::{CliError, CliResult};
 use crate::project::{display_path, Project};
@@ -39,6 +40,8 @@ pub(crate) fn drift(
     }
 
     if !declared.is_empty() {
+        let rendered = render_unmatched_checks(conn, &live, &declared.schema, &spelling);
+        let spelling = WithRenderedChecks::new(spelling, &rendered);
         let to_declared = diff(&live, &declared.schema, &options, &spelling);
         for operation in &to_declared.operations {
             found.problems.push((
@@ -88,6 +91,8 @@ pub(crate) fn drift(
     let mut options_for_revisions = DiffOptions::new();
     options_for_revisions.ignore_tables = declared.ignore_tables.clone();
     options_for_revisions.identifier_limit = options.identifier_limit;
+    let rendered = render_unmatched_checks(conn, &live, &expected, &spelling);
+    let spelling = WithRenderedChecks::new(spelling, &rendered);
     let to_expected = diff(&live, &expected, &options_for_revisions, &spelling);
     for operation in &to_expected.operations {
         found.problems.push((

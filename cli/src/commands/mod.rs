@@ -9,5 +9,6 @@ pub(crate) mod init;
 pub(crate) mod inspect;
 pub(crate) mod migrate;
 pub(crate) mod plugin;
+pub(crate) mod rendered_checks;
 pub(crate) mod revision;
 pub(crate) mod status;

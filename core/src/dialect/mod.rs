@@ -258,4 +258,19 @@ pub trait Connection: Send {
     fn execute_transaction(&mut self, statements: &[Statement]) -> Result<(), BatchError> {
         execute_one_by_one(self, statements)
     }
+
+    /// Each check of `checks` (table, expression) as the server writes it when it stores
+    /// it, so that a declared check compares with a live one the server re-rendered beyond
+    /// what the spelling rules cover (SPEC 8). The tables exist; nothing may be left behind
+    /// (e.g. temporary tables in a transaction that is rolled back). `Ok(None)`: the
+    /// dialect does not render checks (the default), and comparisons use the text. An
+    /// error (e.g. a role that may not create temporary tables): this comparison uses the
+    /// text, and says so.
+    fn render_checks(
+        &mut self,
+        checks: &[(String, String)],
+    ) -> Result<Option<Vec<String>>, DbError> {
+        let _ = checks;
+        Ok(None)
+    }
 }

@@ -329,6 +329,13 @@ impl Connection for MysqlConnection {
     fn introspect(&mut self) -> Result<Schema, DbError> {
         introspect::introspect(self)
     }
+
+    fn render_checks(
+        &mut self,
+        checks: &[(String, String)],
+    ) -> Result<Option<Vec<String>>, DbError> {
+        crate::check_rendering::render_checks(self, checks).map(Some)
+    }
 }
 
 fn database_name(url: &DatabaseUrl) -> Result<&str, DbError> {

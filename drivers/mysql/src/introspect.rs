@@ -248,7 +248,7 @@ fn read_checks(tables: &mut BTreeMap<String, Table>, rows: &[TextRow]) {
 }
 
 /// MySQL's `(expr)` as `expr`, when the outer parentheses enclose the whole.
-fn strip_parentheses(clause: &str) -> &str {
+pub(crate) fn strip_parentheses(clause: &str) -> &str {
     use retort_core::Dialect as _;
     retort_core::sql::strip_enclosing_parentheses(clause, &crate::MysqlDialect.syntax())
 }
@@ -263,7 +263,7 @@ fn action(rule: &str) -> ReferentialAction {
     }
 }
 
-fn text(value: Value) -> Option<String> {
+pub(crate) fn text(value: Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::String(s) | Value::DateTime(s) => Some(s),

@@ -8,6 +8,7 @@
 //! `preferred` (the default: TLS when the server offers it), `required`, `verify_ca` and
 //! `verify_identity`, with `ssl-ca=PATH` for a CA of one's own.
 
+mod check_rendering;
 mod connection;
 mod error;
 mod expr;

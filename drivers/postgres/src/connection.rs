@@ -233,7 +233,7 @@ impl PostgresConnection {
         &mut self.client
     }
 
-    fn batch(&mut self, sql: &str, what: &str) -> Result<(), DbError> {
+    pub(crate) fn batch(&mut self, sql: &str, what: &str) -> Result<(), DbError> {
         self.client
             .batch_execute(sql)
             .map_err(|e| classified(what, &e))
@@ -463,6 +463,13 @@ impl Connection for PostgresConnection {
 
     fn introspect(&mut self) -> Result<Schema, DbError> {
         introspect::introspect(self)
+    }
+
+    fn render_checks(
+        &mut self,
+        checks: &[(String, String)],
+    ) -> Result<Option<Vec<String>>, DbError> {
+        introspect::render_checks(self, checks).map(Some)
     }
 }
 

@@ -178,6 +178,63 @@ fn read_constraint(table: &mut Table, row: &Row) -> Result<(), DbError> {
     Ok(())
 }
 
+/// How PostgreSQL writes each of `checks` (table, expression): all added at once, `NOT
+/// VALID`, to empty temporary copies of their tables in a transaction that is rolled back,
+/// then read back as introspection reads checks. One round trip for the DDL, one for the
+/// answer; nothing is left behind.
+pub(crate) fn render_checks(
+    conn: &mut PostgresConnection,
+    checks: &[(String, String)],
+) -> Result<Vec<String>, DbError> {
+    if checks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut copies: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut sql = String::from("BEGIN;\n");
+    for (table, _) in checks {
+        let next = copies.len();
+        let copy = *copies.entry(table.as_str()).or_insert(next);
+        if copy == next {
+            sql.push_str(&format!(
+                "CREATE TEMPORARY TABLE retort_render_{copy} (LIKE {});\n",
+                crate::quote::quote_identifier(table)
+            ));
+        }
+    }
+    for (n, (table, expr)) in checks.iter().enumerate() {
+        sql.push_str(&format!(
+            "ALTER TABLE retort_render_{} ADD CONSTRAINT retort_render_check_{n} CHECK ({expr}) NOT VALID;\n",
+            copies[table.as_str()]
+        ));
+    }
+    let rendered = conn
+        .batch(&sql, "cannot render the declared checks on the server")
+        .and_then(|()| {
+            conn.client()
+                .query(
+                    "SELECT substr(conname::text, 21)::int, pg_get_constraintdef(oid) \
+                     FROM pg_constraint \
+                     WHERE connamespace = pg_my_temp_schema() \
+                       AND conname::text LIKE 'retort\\_render\\_check\\_%'",
+                    &[],
+                )
+                .map_err(|e| db_error("cannot read the rendered checks", &e))
+        });
+    // Whatever happened, nothing stays: the temporary tables go with the transaction.
+    let rolled_back = conn.batch("ROLLBACK", "cannot roll the check rendering back");
+    let rows = rendered?;
+    rolled_back?;
+    let mut out = vec![String::new(); checks.len()];
+    for row in &rows {
+        let n: i32 = get(row, 0)?;
+        let definition: String = get(row, 1)?;
+        if let Some(slot) = usize::try_from(n).ok().and_then(|n| out.get_mut(n)) {
+            *slot = deparsed_check(&definition);
+        }
+    }
+    Ok(out)
+}
+
 /// `CHECK ((a > 0))` → `a > 0`.
 fn deparsed_check(definition: &str) -> String {
     use retort_core::Dialect as _;
