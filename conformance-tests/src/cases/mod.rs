@@ -65,6 +65,10 @@ pub(crate) fn all() -> Vec<Case> {
             models::every_kind_of_change_applies_to_tables_holding_rows,
         ),
         case(
+            "checks_render_as_the_server_stores_them",
+            models::checks_render_as_the_server_stores_them,
+        ),
+        case(
             "upgrade_and_downgrade_round_trip",
             migrator::upgrade_and_downgrade_round_trip,
         ),

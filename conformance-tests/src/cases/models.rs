@@ -328,3 +328,65 @@ fn ensure_rows(
         format!("after `{what}`: {table} holds {count:?} rows instead of 2")
     })
 }
+
+/// Checks the server rewrites (`IN`, `BETWEEN`) come back from `render_checks` as the live
+/// ones read, where the dialect renders checks at all; a bad expression is an error; and
+/// either way nothing is left behind.
+pub(crate) fn checks_render_as_the_server_stores_them(ctx: &Context<'_>) -> Result<(), String> {
+    let (dialect, url) = (ctx.dialect, ctx.url);
+    let scratch = Scratch::new()?;
+    scratch.revision(
+        "rnd00001",
+        None,
+        r#"[[upgrade]]
+op = "create_table"
+table = "t"
+columns = [{ name = "id", type = "integer", primary_key = true }, { name = "n", type = "integer" }, { name = "kind", type = "varchar(10)" }]
+checks = [{ name = "ck_n", expr = "n BETWEEN 1 AND 10" }, { name = "ck_kind", expr = "kind IN ('a', 'b')" }]
+"#,
+    )?;
+    let mut conn = connect(dialect, url)?;
+    upgrade(dialect, &scratch.graph()?, conn.as_mut(), "head")?;
+    let live = live_schema(conn.as_mut())?;
+    let spelling = spelling_of(dialect);
+    let named = [
+        ("ck_n", "n BETWEEN 1 AND 10"),
+        ("ck_kind", "kind IN ('a', 'b')"),
+    ];
+    let checks: Vec<(String, String)> = named
+        .iter()
+        .map(|(_, expr)| (String::from("t"), expr.to_string()))
+        .collect();
+    match conn.render_checks(&checks) {
+        Ok(None) => {}
+        Ok(Some(rendered)) => {
+            ensure(rendered.len() == checks.len(), || {
+                format!("{} renderings for {} checks", rendered.len(), checks.len())
+            })?;
+            let table = live.table("t").ok_or("table t is missing")?;
+            for ((name, _), rendered) in named.iter().zip(&rendered) {
+                let stored = table
+                    .checks
+                    .iter()
+                    .find(|c| c.name.as_deref() == Some(*name))
+                    .map(|c| c.expr.as_str())
+                    .unwrap_or_default();
+                ensure(spelling.same_expression(stored, rendered), || {
+                    format!("{name} renders as `{rendered}`, but reads back as `{stored}`")
+                })?;
+            }
+        }
+        Err(error) => return Err(format!("rendering checks: {error}")),
+    }
+    let bad = conn.render_checks(&[(String::from("t"), String::from("no_such_column > 0"))]);
+    ensure(!matches!(bad, Ok(Some(_))), || {
+        "a check on a column that does not exist rendered".to_string()
+    })?;
+    let after = live_schema(conn.as_mut())?;
+    ensure(after == live, || {
+        format!(
+            "rendering left something behind: tables {:?}",
+            after.table_names().collect::<Vec<_>>()
+        )
+    })
+}

@@ -21,11 +21,15 @@ pub const MAGIC: [u8; 8] = *b"RETORTPL";
 pub const ABI_MAJOR: u32 = 2;
 
 /// The ABI minor version this build speaks: 2.0 has every slot up to and including
-/// [`FunctionTable::set_statement_limits`]; 2.1 adds [`FunctionTable::execute_transaction`].
-pub const ABI_MINOR: u32 = 1;
+/// [`FunctionTable::set_statement_limits`]; 2.1 adds [`FunctionTable::execute_transaction`];
+/// 2.2 adds [`FunctionTable::render_checks`].
+pub const ABI_MINOR: u32 = 2;
 
 /// The size of the function table of ABI 2.0, the smallest a host of major 2 accepts.
 pub const TABLE_SIZE_2_0: usize = std::mem::offset_of!(FunctionTable, execute_transaction);
+
+/// The size of the function table of ABI 2.1.
+pub const TABLE_SIZE_2_1: usize = std::mem::offset_of!(FunctionTable, render_checks);
 
 /// The plugin unwinds on panic: its panics are caught at the boundary and reported.
 pub const PANIC_UNWIND: u32 = 1;
@@ -122,6 +126,10 @@ pub struct FunctionTable {
     /// `[statement]` → `null` or a [`super::wire::WireBatchError`]:
     /// [`crate::Connection::execute_transaction`] (ABI 2.1; absent: statement by statement).
     pub execute_transaction: ConnectionFn,
+    /// `[[table, expression]]` → `null` (the dialect does not render checks) or the
+    /// expressions as the server writes them: [`crate::Connection::render_checks`] (ABI 2.2;
+    /// absent: checks compare by their text).
+    pub render_checks: ConnectionFn,
 }
 
 /// The start of every declaration, in every ABI major: what a host reads before anything

@@ -107,6 +107,7 @@ pub const fn function_table<E: ExportedDialect>() -> FunctionTable {
         introspect: introspect::<E>,
         set_statement_limits: set_statement_limits::<E>,
         execute_transaction: execute_transaction::<E>,
+        render_checks: render_checks::<E>,
     }
 }
 
@@ -318,6 +319,10 @@ connection_fn!(execute_transaction, |conn, batch: Vec<WireStatement>| {
         .err()
         .map(|error| WireBatchError::from(&error)))
 });
+
+connection_fn!(render_checks, |conn, checks: Vec<(String, String)>| Ok(
+    conn.render_checks(&checks)?
+));
 
 /// Exports a [`Dialect`] from a `cdylib` as a retort plugin: the one line of a plugin crate.
 ///

@@ -35,6 +35,8 @@ pub(super) struct Slots {
     pub(super) set_statement_limits: ConnectionFn,
     /// ABI 2.1.
     pub(super) execute_transaction: Option<ConnectionFn>,
+    /// ABI 2.2.
+    pub(super) render_checks: Option<ConnectionFn>,
 }
 
 impl Slots {
@@ -95,6 +97,7 @@ impl Slots {
             introspect: required!(introspect: ConnectionFn),
             set_statement_limits: required!(set_statement_limits: ConnectionFn),
             execute_transaction: slot!(execute_transaction: ConnectionFn),
+            render_checks: slot!(render_checks: ConnectionFn),
         })
     }
 }

@@ -120,6 +120,17 @@ impl Connection for PluginConnection {
         )
     }
 
+    fn render_checks(
+        &mut self,
+        checks: &[(String, String)],
+    ) -> Result<Option<Vec<String>>, DbError> {
+        // A plugin before ABI 2.2 has no slot for it: checks compare by their text.
+        let Some(function) = self.calls.slots.render_checks else {
+            return Ok(None);
+        };
+        self.call(function, checks)
+    }
+
     fn execute_transaction(&mut self, statements: &[Statement]) -> Result<(), BatchError> {
         // A plugin of ABI 2.0 has no slot for it: statement by statement, as the trait's
         // default does.

@@ -161,6 +161,12 @@ impl PluginDialect {
         self.calls.slots.execute_transaction.is_some()
     }
 
+    /// Whether the plugin renders checks as its server stores them
+    /// ([`Connection::render_checks`], ABI 2.2); without, checks compare by their text.
+    pub fn has_render_checks(&self) -> bool {
+        self.calls.slots.render_checks.is_some()
+    }
+
     /// Whether the plugin has panicked and refuses every call.
     pub fn is_poisoned(&self) -> bool {
         self.calls.poisoned.load(Ordering::SeqCst)

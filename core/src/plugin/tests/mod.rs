@@ -245,6 +245,7 @@ fn a_sequence_renders_through_a_plugin_as_linked_and_stops_at_a_failure() {
 fn declarations_are_checked_header_first() {
     use crate::plugin::abi::{
         FunctionTable, PluginDeclaration, ABI_MAJOR, MAGIC, PANIC_ABORT, TABLE_SIZE_2_0,
+        TABLE_SIZE_2_1,
     };
     use crate::plugin::host::{PluginDialect, PluginError};
 
@@ -274,8 +275,19 @@ fn declarations_are_checked_header_first() {
         !older.has_execute_transaction(),
         "its table ends before the slot"
     );
+    let previous = load(&|d| {
+        d.header.abi_minor = 1;
+        d.table_size = TABLE_SIZE_2_1;
+    })
+    .expect("the previous minor loads");
+    assert!(previous.has_execute_transaction());
+    assert!(
+        !previous.has_render_checks(),
+        "its table ends before the slot"
+    );
     let newer = load(&|d| d.header.abi_minor += 1).expect("a newer minor only appends");
     assert!(newer.has_execute_transaction());
+    assert!(newer.has_render_checks());
 
     let error =
         |edit: &dyn Fn(&mut PluginDeclaration)| load(edit).expect_err("refused").to_string();

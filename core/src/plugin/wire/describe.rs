@@ -26,7 +26,7 @@ pub struct Description {
     pub offline_script: WireOfflineScript,
     /// [`crate::Dialect::transaction_elapsed_ms`].
     pub transaction_elapsed_ms: Option<String>,
-    /// [`crate::Dialect::spelling_rules`] (ABI 2.1 plugins built before it read as none).
+    /// [`crate::Dialect::spelling_rules`] (plugins built before it read as none).
     pub spelling: WireSpellingRules,
 }
 
