@@ -426,3 +426,44 @@ fn without_temporary_tables_checks_compare_as_written_and_a_notice_says_so() {
     drop(dir);
     drop(db);
 }
+
+/// The same schema inspects to the same bytes after SQLite rebuilt its tables (and after
+/// the same round trip on the servers).
+#[test]
+fn inspect_prints_the_same_bytes_after_a_table_is_rebuilt() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for server in Server::available(dir.path(), "inspect after a rebuild") {
+        let db = server.database("models_rebuild");
+        let project = Project::new();
+        declare(&project, DECLARED);
+        retort(
+            &project,
+            &db,
+            &["revision", "--autogenerate", "-m", "baseline"],
+        )
+        .ok();
+        retort(&project, &db, &["upgrade"]).ok();
+        let before = retort(&project, &db, &["inspect"]).ok().to_string();
+        // There and back: a type change (a rebuild on SQLite), then its undoing.
+        let widened = DECLARED.replace("varchar(255)", "varchar(300)");
+        declare(&project, &widened);
+        retort(
+            &project,
+            &db,
+            &["revision", "--autogenerate", "-m", "widen"],
+        )
+        .ok();
+        retort(&project, &db, &["upgrade"]).ok();
+        declare(&project, DECLARED);
+        retort(
+            &project,
+            &db,
+            &["revision", "--autogenerate", "-m", "narrow"],
+        )
+        .ok();
+        retort(&project, &db, &["upgrade"]).ok();
+        let after = retort(&project, &db, &["inspect"]).ok().to_string();
+        assert_eq!(before, after, "{server:?}");
+        drop(db);
+    }
+}
