@@ -118,13 +118,11 @@ fn stamp_and_check() {
     let check = p.run(&["check", "--format", "json"]);
     assert_eq!(check.code, 3, "{}", check.stderr);
     let report: serde_json::Value = serde_json::from_str(&check.stdout).expect("one JSON document");
-    let kinds: Vec<&str> = report["problems"]
-        .as_array()
-        .expect("problems")
-        .iter()
-        .filter_map(|p| p["kind"].as_str())
-        .collect();
-    assert_eq!(kinds, ["altered_schema", "altered_schema"], "{report}");
+    assert_eq!(
+        common::problem_kinds(&report),
+        ["altered_schema", "altered_schema"],
+        "{report}"
+    );
     assert!(
         check.stdout.contains("create_table users") && check.stdout.contains("create_table posts"),
         "{report}"

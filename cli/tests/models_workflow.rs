@@ -7,7 +7,7 @@
 mod common;
 
 use common::clients::{Database, Server};
-use common::{Project, Run};
+use common::{problem_kinds, Project, Run};
 
 /// Two tables as a DBA writes them for each database: serial / identity / AUTO_INCREMENT
 /// keys, `now()` defaults, checks the server re-renders, `int(11)`, affinity spellings.
@@ -89,6 +89,12 @@ fn marks(server: &Server, db: &Database) -> String {
         }
     };
     db.query(sql).trim().to_string()
+}
+
+/// Writes the revision that brings `db` to the current declaration, and applies it.
+fn generate_and_apply(project: &Project, db: &Database, message: &str) {
+    retort(project, db, &["revision", "--autogenerate", "-m", message]).ok();
+    retort(project, db, &["upgrade"]).ok();
 }
 
 fn declare(project: &Project, text: &str) {
@@ -244,13 +250,7 @@ fn check_names_changes_made_outside_retort() {
         let db = server.database("models_drift");
         let project = Project::new();
         declare(&project, DECLARED);
-        retort(
-            &project,
-            &db,
-            &["revision", "--autogenerate", "-m", "baseline"],
-        )
-        .ok();
-        retort(&project, &db, &["upgrade"]).ok();
+        generate_and_apply(&project, &db, "baseline");
         retort(&project, &db, &["check"]).ok();
 
         let altered = db.run_script("ALTER TABLE users ADD COLUMN notes TEXT;\n");
@@ -436,13 +436,7 @@ fn inspect_prints_the_same_bytes_after_a_table_is_rebuilt() {
         let db = server.database("models_rebuild");
         let project = Project::new();
         declare(&project, DECLARED);
-        retort(
-            &project,
-            &db,
-            &["revision", "--autogenerate", "-m", "baseline"],
-        )
-        .ok();
-        retort(&project, &db, &["upgrade"]).ok();
+        generate_and_apply(&project, &db, "baseline");
         let before = retort(&project, &db, &["inspect"]).ok().to_string();
         // There and back: a type change (a rebuild on SQLite), then its undoing.
         let widened = DECLARED.replace("varchar(255)", "varchar(300)");

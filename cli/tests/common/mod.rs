@@ -97,6 +97,14 @@ impl Project {
     }
 }
 
+/// The `kind` of every problem of a `check --format json` report, in order.
+pub fn problem_kinds(report: &serde_json::Value) -> Vec<&str> {
+    report["problems"]
+        .as_array()
+        .map(|problems| problems.iter().filter_map(|p| p["kind"].as_str()).collect())
+        .unwrap_or_default()
+}
+
 /// The `revision` field of every entry of a JSON array.
 pub fn ids(value: &serde_json::Value) -> Vec<String> {
     value
