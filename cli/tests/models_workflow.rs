@@ -259,13 +259,11 @@ fn check_names_changes_made_outside_retort() {
         assert_eq!(check.code, 3, "{}", check.stderr);
         let report: serde_json::Value =
             serde_json::from_str(&check.stdout).expect("one JSON document");
-        let kinds: Vec<&str> = report["problems"]
-            .as_array()
-            .expect("problems")
-            .iter()
-            .filter_map(|p| p["kind"].as_str())
-            .collect();
-        assert_eq!(kinds, ["schema_drift", "altered_schema"], "{report}");
+        assert_eq!(
+            problem_kinds(&report),
+            ["schema_drift", "altered_schema"],
+            "{report}"
+        );
         assert!(check.stdout.contains("drop_column users.notes"), "{report}");
         drop(db);
     }
