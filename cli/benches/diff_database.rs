@@ -28,10 +28,16 @@
 //! header cache never trusts a file modified within two seconds, and a real project's files
 //! are not seconds old.
 
+mod measure;
+
+use measure::{
+    assert_no_differences, assert_succeeded, milliseconds, peak_memory_mib, retort, verdict,
+    GNU_TIME,
+};
 use retort_conformance::servers::with_database;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const SIZES: [usize; 2] = [100, 1_000];
@@ -44,7 +50,6 @@ const TARGET_RATIO: f64 = 1.0;
 const TARGET_SQLITE_MEDIAN_MS: f64 = 100.0;
 const TARGET_PEAK_MIB: f64 = 64.0;
 const DEFAULT_POSTGRES_URL: &str = "postgres://postgres:postgres@127.0.0.1:5432/test";
-const GNU_TIME: &str = "/usr/bin/time";
 const BASELINE_ARGS: [&str; 6] = [
     "revision",
     "--autogenerate",
@@ -79,14 +84,6 @@ const TYPED_COLUMNS: [(&str, &str, Option<&str>, bool); 17] = [
 /// consecutive tables has every type 6 times.
 const TYPED_COLUMNS_PER_TABLE: usize = 6;
 const ON_DELETE_ACTIONS: [&str; 4] = ["cascade", "set_null", "restrict", "no_action"];
-
-/// The release binary cargo built for this bench.
-fn retort() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_retort"));
-    // `retort init` writes `url = "${DATABASE_URL:-sqlite://app.db}"`: keep it SQLite.
-    command.env_remove("DATABASE_URL");
-    command
-}
 
 /// The name of generated table `n`.
 fn table_name(n: usize) -> String {
@@ -196,16 +193,6 @@ fn generate(dir: &Path, tables: usize) {
     assert_succeeded(&baseline, "retort revision --autogenerate --from files");
 }
 
-fn assert_succeeded(output: &Output, what: &str) {
-    assert!(
-        output.status.success(),
-        "{what} failed ({}):\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// `retort` in `dir` with `--url url`, or with the project's own SQLite URL.
 fn retort_with(dir: &Path, url: Option<&str>) -> Command {
     let mut command = retort();
@@ -234,13 +221,7 @@ fn diff_command(dir: &Path, url: Option<&str>) -> Command {
 /// Fails loudly unless the diff exits 0 and finds nothing: the bench must time a no-op.
 fn assert_no_op_diff(dir: &Path, url: Option<&str>) {
     let output = diff_command(dir, url).output().expect("run retort diff");
-    assert_succeeded(&output, "retort diff");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("No differences"),
-        "retort diff found differences, so the bench would not time a no-op:\n{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_no_differences(&output, "retort diff");
 }
 
 /// `pg_dump --schema-only` of the database `url` names, into /dev/null.
@@ -261,48 +242,13 @@ fn timed(command: &mut Command, what: &str) -> Duration {
     elapsed
 }
 
-/// The largest peak resident set size of a few runs of `program args` under GNU time, in
-/// MiB; `None` when /usr/bin/time is missing or its report cannot be read.
-fn peak_memory_mib(program: &str, args: &[&str], dir: &Path) -> Option<f64> {
-    if !Path::new(GNU_TIME).exists() {
-        return None;
-    }
-    let mut largest_kib: Option<u64> = None;
-    for _ in 0..MEMORY_RUNS {
-        let output = Command::new(GNU_TIME)
-            .args(["-f", "%M", program])
-            .args(args)
-            .env_remove("DATABASE_URL")
-            .current_dir(dir)
-            .output()
-            .expect("run /usr/bin/time");
-        assert_succeeded(&output, &format!("/usr/bin/time {program}"));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let kib = stderr.lines().last()?.trim().parse::<u64>().ok()?;
-        largest_kib = Some(largest_kib.map_or(kib, |largest| largest.max(kib)));
-    }
-    largest_kib.map(|kib| kib as f64 / 1024.0)
-}
-
 fn median<T: Copy + PartialOrd>(mut values: Vec<T>) -> T {
     values.sort_by(|a, b| a.partial_cmp(b).expect("comparable"));
     values[values.len() / 2]
 }
 
-fn milliseconds(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
-}
-
 fn mib_text(mib: Option<f64>) -> String {
     mib.map_or_else(|| "not measured".to_string(), |mib| format!("{mib:.1} MiB"))
-}
-
-fn verdict(passed: bool) -> &'static str {
-    if passed {
-        "PASS"
-    } else {
-        "FAIL"
-    }
 }
 
 fn memory_verdict(what: &str, mib: Option<f64>) {
@@ -396,11 +342,13 @@ fn measure_postgres(dir: &Path, url: &str) -> PostgresFigures {
             env!("CARGO_BIN_EXE_retort"),
             &["--url", url, "diff"],
             dir,
+            MEMORY_RUNS,
         ),
         pg_dump_peak_mib: peak_memory_mib(
             "pg_dump",
             &["--schema-only", "-d", url, "-f", "/dev/null"],
             dir,
+            MEMORY_RUNS,
         ),
     }
 }
@@ -495,7 +443,7 @@ fn bench_sqlite(projects: &[(usize, PathBuf)]) {
         times.sort();
         let median_ms = milliseconds(times[times.len() / 2]);
         let fastest_ms = milliseconds(times[0]);
-        let peak_mib = peak_memory_mib(env!("CARGO_BIN_EXE_retort"), &["diff"], dir);
+        let peak_mib = peak_memory_mib(env!("CARGO_BIN_EXE_retort"), &["diff"], dir, MEMORY_RUNS);
         println!(
             "{tables:>6} {:>12} {:>12} {:>14}",
             format!("{median_ms:.1} ms"),

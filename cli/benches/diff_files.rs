@@ -15,9 +15,15 @@
 //! The files are given two seconds to settle first: the header cache never trusts a file
 //! modified within two seconds, and a real project's files are not seconds old.
 
+mod measure;
+
+use measure::{
+    assert_no_differences, assert_succeeded, milliseconds, peak_memory_mib, retort, verdict,
+    GNU_TIME,
+};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 const SIZES: [usize; 2] = [100, 1_000];
@@ -28,15 +34,6 @@ const TARGET_REVISIONS: usize = 1_000;
 const TARGET_MEDIAN_MS: f64 = 100.0;
 const TARGET_PEAK_MIB: f64 = 64.0;
 const DIFF_ARGS: [&str; 3] = ["diff", "--from", "files"];
-const GNU_TIME: &str = "/usr/bin/time";
-
-/// The release binary cargo built for this bench.
-fn retort() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_retort"));
-    // `retort init` writes `url = "${DATABASE_URL:-sqlite://app.db}"`: keep it SQLite.
-    command.env_remove("DATABASE_URL");
-    command
-}
 
 /// The name of generated table `n`.
 fn table_name(n: usize) -> String {
@@ -140,16 +137,6 @@ fn generate(dir: &Path, revisions: usize) {
     std::fs::write(dir.join("schema.toml"), schema_file(revisions)).expect("write schema.toml");
 }
 
-fn assert_succeeded(output: &Output, what: &str) {
-    assert!(
-        output.status.success(),
-        "{what} failed ({}):\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 fn run_diff(dir: &Path) -> Output {
     retort()
         .args(DIFF_ARGS)
@@ -160,15 +147,7 @@ fn run_diff(dir: &Path) -> Output {
 
 /// Fails loudly unless the diff exits 0 and finds nothing: the bench must time a no-op.
 fn assert_no_op_diff(dir: &Path) {
-    let output = run_diff(dir);
-    assert_succeeded(&output, "retort diff --from files");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains("No differences"),
-        "retort diff --from files found differences, so the bench would not time a no-op:\n\
-         {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_no_differences(&run_diff(dir), "retort diff --from files");
 }
 
 /// The wall times of the timed runs, sorted, after the warm-up runs.
@@ -185,42 +164,6 @@ fn time_diff(dir: &Path) -> Vec<Duration> {
     }
     times.sort();
     times
-}
-
-/// The largest peak resident set size of a few runs under GNU time, in MiB; `None` when
-/// /usr/bin/time is missing or its report cannot be read.
-fn peak_memory_mib(dir: &Path) -> Option<f64> {
-    if !Path::new(GNU_TIME).exists() {
-        return None;
-    }
-    let mut largest_kib: Option<u64> = None;
-    for _ in 0..MEMORY_RUNS {
-        let output = Command::new(GNU_TIME)
-            .args(["-f", "%M"])
-            .arg(env!("CARGO_BIN_EXE_retort"))
-            .args(DIFF_ARGS)
-            .env_remove("DATABASE_URL")
-            .current_dir(dir)
-            .output()
-            .expect("run /usr/bin/time");
-        assert_succeeded(&output, "/usr/bin/time retort diff --from files");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let kib = stderr.lines().last()?.trim().parse::<u64>().ok()?;
-        largest_kib = Some(largest_kib.map_or(kib, |largest| largest.max(kib)));
-    }
-    largest_kib.map(|kib| kib as f64 / 1024.0)
-}
-
-fn milliseconds(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
-}
-
-fn verdict(passed: bool) -> &'static str {
-    if passed {
-        "PASS"
-    } else {
-        "FAIL"
-    }
 }
 
 fn main() {
@@ -249,7 +192,7 @@ fn main() {
         let times = time_diff(dir);
         let median_ms = milliseconds(times[times.len() / 2]);
         let fastest_ms = milliseconds(times[0]);
-        let peak_mib = peak_memory_mib(dir);
+        let peak_mib = peak_memory_mib(env!("CARGO_BIN_EXE_retort"), &DIFF_ARGS, dir, MEMORY_RUNS);
         let peak =
             peak_mib.map_or_else(|| "not measured".to_string(), |mib| format!("{mib:.1} MiB"));
         println!(
