@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The wire documents are those of this ABI version; a new major or minor may change them.
-const WIRE_OF_ABI: (u32, u32) = (2, 1);
+const WIRE_OF_ABI: (u32, u32) = (2, 2);
 
 fn golden(name: &str, document: &impl Serialize) {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -192,6 +192,23 @@ column = "note"
 op = "drop_table"
 table = "kids"
 "#;
+
+/// ABI 2.2's `render_checks`: `[[table, expression]]` in; `null` (not rendered) or the
+/// expressions as the server stores them out.
+#[test]
+fn render_checks() {
+    let request: Vec<(String, String)> = vec![(String::from("t"), String::from("n IN (1, 2)"))];
+    let rendered: Option<Vec<String>> = Some(vec![String::from("n = ANY (ARRAY[1, 2])")]);
+    let not_rendered: Option<Vec<String>> = None;
+    golden(
+        "render_checks",
+        &serde_json::json!({
+            "request": request,
+            "answer": rendered,
+            "answer_of_a_dialect_that_does_not_render": not_rendered,
+        }),
+    );
+}
 
 #[test]
 fn render_request() {
