@@ -4,7 +4,6 @@
 
 use retort_core::diff::{DialectSpelling, Spelling};
 use retort_core::revision::types::ColumnType;
-use retort_core::revision::values::DefaultValue;
 use retort_core::schema::{Index, Schema, Table};
 use retort_core::Connection;
 use std::collections::HashMap;
@@ -25,10 +24,6 @@ impl<'a> WithRenderedChecks<'a> {
 impl Spelling for WithRenderedChecks<'_> {
     fn same_type(&self, current: &ColumnType, target: &ColumnType) -> bool {
         self.inner.same_type(current, target)
-    }
-
-    fn same_default(&self, current: &DefaultValue, target: &DefaultValue) -> bool {
-        self.inner.same_default(current, target)
     }
 
     /// Either side may be the declared one (a generated downgrade compares the other way).

@@ -5,7 +5,6 @@
 //! server rewrote beyond them shows up as drop + create, never as "the same" when it is not.
 
 use super::spelling::Spelling;
-use crate::revision::values::DefaultValue;
 use crate::sql::{tokens, unquote, SqlSyntax, TokenKind};
 
 /// A [`Spelling`] that compares expressions (checks, index predicates, SQL defaults) token
@@ -19,11 +18,14 @@ use crate::sql::{tokens, unquote, SqlSyntax, TokenKind};
 /// - a niladic datetime function written with or without `()` is one
 ///   (`current_timestamp()`), and `now()` is `current_timestamp`;
 /// - with [`LexicalSpelling::strip_casts`], `::type` casts do not count (PostgreSQL writes
-///   `'x'::text` for `'x'`).
+///   `'x'::text` for `'x'`);
+/// - with [`LexicalSpelling::timestamp_precision_is_the_columns`], `current_timestamp(6)`
+///   is `current_timestamp` (MySQL requires the precision to be the column's).
 #[derive(Debug, Clone, Copy)]
 pub struct LexicalSpelling {
     syntax: SqlSyntax,
     strip_casts: bool,
+    strip_timestamp_precision: bool,
 }
 
 impl LexicalSpelling {
@@ -32,12 +34,19 @@ impl LexicalSpelling {
         LexicalSpelling {
             syntax,
             strip_casts: false,
+            strip_timestamp_precision: false,
         }
     }
 
     /// Also ignores `::type` casts.
     pub fn strip_casts(mut self) -> Self {
         self.strip_casts = true;
+        self
+    }
+
+    /// Also reads `current_timestamp(N)` as `current_timestamp`.
+    pub fn timestamp_precision_is_the_columns(mut self) -> Self {
+        self.strip_timestamp_precision = true;
         self
     }
 
@@ -65,7 +74,7 @@ impl LexicalSpelling {
         if self.strip_casts {
             words = without_casts(words);
         }
-        words = without_call_parentheses(words);
+        words = without_call_parentheses(words, self.strip_timestamp_precision);
         words = without_single_token_parentheses(words);
         words = without_parentheses_around_terms(words);
         strip_enclosing(words)
@@ -81,8 +90,9 @@ const NILADIC: &[&str] = &[
     "localtime",
 ];
 
-/// `now()` → `current_timestamp`; `current_timestamp()` → `current_timestamp`.
-fn without_call_parentheses(words: Vec<String>) -> Vec<String> {
+/// `now()` → `current_timestamp`; `current_timestamp()` → `current_timestamp`; with
+/// `and_precision`, also `current_timestamp(6)` → `current_timestamp`.
+fn without_call_parentheses(words: Vec<String>, and_precision: bool) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
@@ -95,12 +105,21 @@ fn without_call_parentheses(words: Vec<String>) -> Vec<String> {
         } else if NILADIC.contains(&word) && empty_call {
             out.push(word.to_string());
             i += 3;
+        } else if and_precision && word == "current_timestamp" && with_precision(&words[i + 1..]) {
+            out.push(word.to_string());
+            i += 4;
         } else {
             out.push(words[i].clone());
             i += 1;
         }
     }
     out
+}
+
+/// Whether `words` start with `(N)`, N a number.
+fn with_precision(words: &[String]) -> bool {
+    matches!(words, [open, n, close, ..]
+        if open == "(" && close == ")" && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Drops `::` and the type name after it (one or more words, with an optional `(n, m)`
@@ -231,13 +250,6 @@ fn strip_enclosing(mut words: Vec<String>) -> Vec<String> {
 }
 
 impl Spelling for LexicalSpelling {
-    fn same_default(&self, current: &DefaultValue, target: &DefaultValue) -> bool {
-        match (current, target) {
-            (DefaultValue::Sql(a), DefaultValue::Sql(b)) => self.same_expression(a, b),
-            _ => current == target,
-        }
-    }
-
     fn same_expression(&self, current: &str, target: &str) -> bool {
         current == target || self.expression_key(current) == self.expression_key(target)
     }

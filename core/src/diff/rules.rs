@@ -5,7 +5,6 @@
 use super::lexical::LexicalSpelling;
 use super::spelling::Spelling;
 use crate::revision::types::ColumnType;
-use crate::revision::values::DefaultValue;
 use crate::schema::{Index, Table};
 use crate::sql::SqlSyntax;
 use serde::{Deserialize, Serialize};
@@ -53,28 +52,10 @@ impl DialectSpelling {
         if rules.casts_are_spelling {
             expressions = expressions.strip_casts();
         }
+        if rules.timestamp_precision_is_the_columns {
+            expressions = expressions.timestamp_precision_is_the_columns();
+        }
         DialectSpelling { expressions, rules }
-    }
-
-    /// The tokens by which `expr` compares.
-    fn key(&self, expr: &str) -> Vec<String> {
-        let words = self.expressions.expression_key(expr);
-        if !self.rules.timestamp_precision_is_the_columns {
-            return words;
-        }
-        let mut out = Vec::with_capacity(words.len());
-        let mut i = 0;
-        while i < words.len() {
-            let with_precision = words[i] == "current_timestamp"
-                && words.get(i + 1).is_some_and(|w| w == "(")
-                && words
-                    .get(i + 2)
-                    .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-                && words.get(i + 3).is_some_and(|w| w == ")");
-            out.push(words[i].clone());
-            i += if with_precision { 4 } else { 1 };
-        }
-        out
     }
 }
 
@@ -84,15 +65,8 @@ impl Spelling for DialectSpelling {
             || (self.rules.integer_types_are_one && current.is_integer() && target.is_integer())
     }
 
-    fn same_default(&self, current: &DefaultValue, target: &DefaultValue) -> bool {
-        match (current, target) {
-            (DefaultValue::Sql(a), DefaultValue::Sql(b)) => self.same_expression(a, b),
-            _ => current == target,
-        }
-    }
-
     fn same_expression(&self, current: &str, target: &str) -> bool {
-        current == target || self.key(current) == self.key(target)
+        self.expressions.same_expression(current, target)
     }
 
     fn is_implicit_index(&self, table: &Table, index: &Index) -> bool {
@@ -120,6 +94,7 @@ impl Spelling for DialectSpelling {
 mod tests {
     use super::*;
     use crate::revision::types::NeutralType;
+    use crate::revision::values::DefaultValue;
 
     fn spelling(rules: SpellingRules) -> DialectSpelling {
         DialectSpelling::new(SqlSyntax::default(), rules)

@@ -13,9 +13,13 @@ pub trait Spelling {
         current == target
     }
 
-    /// Whether two defaults are the same default (`'x'::text` and `'x'`).
+    /// Whether two defaults are the same default (`'x'::text` and `'x'`). SQL expressions
+    /// compare as [`Spelling::same_expression`] compares them.
     fn same_default(&self, current: &DefaultValue, target: &DefaultValue) -> bool {
-        current == target
+        match (current, target) {
+            (DefaultValue::Sql(a), DefaultValue::Sql(b)) => self.same_expression(a, b),
+            _ => current == target,
+        }
     }
 
     /// Whether two check expressions (or index predicates) are the same expression as the
