@@ -109,22 +109,34 @@ fn live_schema_at_head(
             "Target database is not up to date: run `retort upgrade` first",
         ));
     }
-    let live = conn
+    live_declarable_schema(database, conn, &project.config)
+}
+
+/// The part of the live schema that `schema.toml` can declare
+/// ([`retort_core::diff::declarable`]), without retort's own table. (Introspection reads
+/// the connection's current schema; a version table kept in another one is not in it.)
+pub(crate) fn live_declarable_schema(
+    database: &Database,
+    conn: &mut dyn Connection,
+    config: &Config,
+) -> CliResult<Schema> {
+    let mut schema = conn
         .introspect()
         .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
-    Ok(declarable(
-        live,
-        &project.config,
+    schema.remove_table(&config.migrations.version_table);
+    Ok(retort_core::diff::declarable(
+        schema,
         &spelling_of(database.dialect.as_ref()),
     ))
 }
 
-/// The part of a live `schema` that `schema.toml` can declare
-/// ([`retort_core::diff::declarable`]), without retort's own table. (Introspection reads
-/// the connection's current schema; a version table kept in another one is not in it.)
-pub(crate) fn declarable(mut schema: Schema, config: &Config, spelling: &dyn Spelling) -> Schema {
-    schema.remove_table(&config.migrations.version_table);
-    retort_core::diff::declarable(schema, spelling)
+/// `options` with the identifier limit of `database`'s dialect, for the names the differ
+/// gives unnamed constraints it adds.
+pub(crate) fn with_dialect_limit(mut options: DiffOptions, database: &Database) -> DiffOptions {
+    if let Some(limit) = database.dialect.capabilities().max_identifier_length {
+        options.identifier_limit = limit;
+    }
+    options
 }
 
 impl Comparison {
@@ -141,15 +153,11 @@ impl Comparison {
     }
 
     /// `options` with the identifier limit of the dialect compared with.
-    fn options(&self, mut options: DiffOptions) -> DiffOptions {
-        let limit = self
-            .database
-            .as_ref()
-            .and_then(|d| d.dialect.capabilities().max_identifier_length);
-        if let Some(limit) = limit {
-            options.identifier_limit = limit;
+    fn options(&self, options: DiffOptions) -> DiffOptions {
+        match &self.database {
+            Some(database) => with_dialect_limit(options, database),
+            None => options,
         }
-        options
     }
 
     /// The operations that undo [`Comparison::found`]: the difference the other way, with

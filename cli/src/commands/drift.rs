@@ -1,14 +1,14 @@
 //! Drift, for `retort check` (SPEC 7, 8): the live schema compared with `schema.toml`, and
 //! with the schema its applied revisions produce (somebody altered the database by hand).
 
-use crate::commands::diff::{declarable, describe};
-use crate::commands::rendered_checks::{render_unmatched_checks, WithRenderedChecks};
+use crate::commands::diff::{describe, live_declarable_schema, with_dialect_limit};
+use crate::commands::rendered_checks::diff_live;
 use crate::database::{migrate_error, Database};
 use crate::error::{CliError, CliResult};
 use crate::project::{display_path, Project};
 use retort_core::declared::{read_declared, schema_of_applied_revisions, RevisionsSchemaError};
 use retort_core::dialect::spelling_of;
-use retort_core::diff::{diff, DiffOptions};
+use retort_core::diff::DiffOptions;
 use retort_core::Connection;
 
 /// What the comparisons found: problems as (kind, message), and notices for a comparison
@@ -29,20 +29,12 @@ pub(crate) fn drift(
     let mut found = Drift::default();
     let file = &project.config.schema.file;
     let declared = read_declared(file).map_err(CliError::input)?;
-    let live = conn
-        .introspect()
-        .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
+    let live = live_declarable_schema(database, conn, &project.config)?;
     let spelling = spelling_of(database.dialect.as_ref());
-    let live = declarable(live, &project.config, &spelling);
-    let mut options = declared.diff_options();
-    if let Some(limit) = database.dialect.capabilities().max_identifier_length {
-        options.identifier_limit = limit;
-    }
 
     if !declared.is_empty() {
-        let rendered = render_unmatched_checks(conn, &live, &declared.schema, &spelling);
-        let spelling = WithRenderedChecks::new(spelling, &rendered);
-        let to_declared = diff(&live, &declared.schema, &options, &spelling);
+        let options = with_dialect_limit(declared.diff_options(), database);
+        let to_declared = diff_live(conn, &live, &declared.schema, &options, spelling);
         for operation in &to_declared.operations {
             found.problems.push((
                 "schema_drift",
@@ -88,12 +80,10 @@ pub(crate) fn drift(
         }
     };
     // Hints describe schema.toml's past, not the revisions'; the ignored tables hold here too.
-    let mut options_for_revisions = DiffOptions::new();
-    options_for_revisions.ignore_tables = declared.ignore_tables.clone();
-    options_for_revisions.identifier_limit = options.identifier_limit;
-    let rendered = render_unmatched_checks(conn, &live, &expected, &spelling);
-    let spelling = WithRenderedChecks::new(spelling, &rendered);
-    let to_expected = diff(&live, &expected, &options_for_revisions, &spelling);
+    let mut options = DiffOptions::new();
+    options.ignore_tables = declared.ignore_tables.clone();
+    let options = with_dialect_limit(options, database);
+    let to_expected = diff_live(conn, &live, &expected, &options, spelling);
     for operation in &to_expected.operations {
         found.problems.push((
             "altered_schema",

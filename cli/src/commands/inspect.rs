@@ -2,13 +2,12 @@
 //! `--sql`, or as the neutral model's JSON with `--format json`.
 
 use crate::args::GlobalArgs;
-use crate::commands::diff::{declarable, render};
+use crate::commands::diff::{live_declarable_schema, render};
 use crate::database::Database;
 use crate::error::{CliError, CliResult};
 use crate::output::Output;
 use crate::project::load_config;
 use retort_core::declared::{declared_text, read_declared};
-use retort_core::dialect::spelling_of;
 use retort_core::diff::{diff, DiffOptions, ExactSpelling};
 use retort_core::schema::Schema;
 use std::fmt::Write as _;
@@ -22,10 +21,7 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, sql: bool) -> CliResult {
     let ignore = declared.ignore_tables;
     let database = Database::for_config(&config, global)?;
     let mut conn = database.connect_read_only()?;
-    let live = conn
-        .introspect()
-        .map_err(|e| CliError::runtime(format!("while reading the database's schema: {e}")))?;
-    let mut schema = declarable(live, &config, &spelling_of(database.dialect.as_ref()));
+    let mut schema = live_declarable_schema(&database, conn.as_mut(), &config)?;
     let ignored: Vec<String> = schema
         .table_names()
         .filter(|name| {

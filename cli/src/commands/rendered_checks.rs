@@ -2,7 +2,7 @@
 //! live check of its table by the dialect's spelling rules, the server renders it, and the
 //! comparison accepts a live check equal to that rendering.
 
-use retort_core::diff::{DialectSpelling, Spelling};
+use retort_core::diff::{diff, DialectSpelling, Diff, DiffOptions, Spelling};
 use retort_core::revision::types::ColumnType;
 use retort_core::schema::{Index, Schema, Table};
 use retort_core::Connection;
@@ -45,6 +45,24 @@ impl Spelling for WithRenderedChecks<'_> {
     fn unique_index_is_constraint(&self) -> bool {
         self.inner.unique_index_is_constraint()
     }
+}
+
+/// The difference from `live` to `target`, comparing checks also as the server renders
+/// the unmatched ones of `target` ([`render_unmatched_checks`]).
+pub(crate) fn diff_live(
+    conn: &mut dyn Connection,
+    live: &Schema,
+    target: &Schema,
+    options: &DiffOptions,
+    spelling: DialectSpelling,
+) -> Diff {
+    let rendered = render_unmatched_checks(conn, live, target, &spelling);
+    diff(
+        live,
+        target,
+        options,
+        &WithRenderedChecks::new(spelling, &rendered),
+    )
 }
 
 /// The server's renderings of the checks of `target` that no check of the same live table
