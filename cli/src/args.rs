@@ -201,6 +201,10 @@ pub(crate) enum Command {
     },
     /// Exit 3 if the graph, the files or the database are not as they should be
     Check,
+    /// The migration gauntlet, on scratch databases created beside the configured one and
+    /// dropped afterwards: empty → head, each revision up/down/up, head = schema.toml,
+    /// stamp head → nothing to upgrade, head → base leaves nothing, offline = online
+    Test(TestArgs),
     /// Create or drop the database the URL names
     Db {
         #[command(subcommand)]
@@ -233,6 +237,23 @@ pub(crate) struct RunArgs {
     /// default 60s)
     #[arg(long, value_name = "DURATION", value_parser = lock_timeout)]
     pub(crate) lock_timeout: Option<Duration>,
+}
+
+/// `retort test`.
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// Keep the scratch databases and print their URLs
+    #[arg(long)]
+    pub(crate) keep: bool,
+    /// Also write the results as JUnit XML to FILE
+    #[arg(long, value_name = "FILE")]
+    pub(crate) junit: Option<PathBuf>,
+    /// Start the stairway at this revision (the ones before it are only applied)
+    #[arg(long, value_name = "REV")]
+    pub(crate) since: Option<String>,
+    /// Allow several heads (separate branches); otherwise they fail the graph check
+    #[arg(long)]
+    pub(crate) heads: bool,
 }
 
 /// `retort plugin`.

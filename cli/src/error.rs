@@ -8,6 +8,8 @@ pub(crate) const RUNTIME: u8 = 1;
 pub(crate) const BAD_INPUT: u8 = 2;
 /// Exit code 3: a check found problems.
 pub(crate) const PROBLEMS_FOUND: u8 = 3;
+/// Exit code 130: stopped by SIGINT (Ctrl-C) or SIGTERM, as shells report it.
+pub(crate) const INTERRUPTED: u8 = 130;
 
 /// A failed command.
 #[derive(Debug)]
@@ -47,11 +49,21 @@ impl CliError {
         }
     }
 
+    /// Stopped by SIGINT or SIGTERM (exit 130), after cleaning up.
+    pub(crate) fn interrupted(message: impl fmt::Display) -> Self {
+        CliError {
+            exit_code: INTERRUPTED,
+            message: message.to_string(),
+            reported: false,
+        }
+    }
+
     /// What kind of failure this is, as `--format json` names it.
     pub(crate) fn kind(&self) -> &'static str {
         match self.exit_code {
             BAD_INPUT => "bad_input",
             PROBLEMS_FOUND => "problems_found",
+            INTERRUPTED => "interrupted",
             _ => "runtime",
         }
     }

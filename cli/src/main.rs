@@ -191,6 +191,7 @@ fn run(cli: Cli) -> CliResult {
             }
         }
         Command::Check => commands::check::check(&out, &cli.global),
+        Command::Test(args) => commands::gauntlet::run(&out, &cli.global, args),
         Command::Diff { from } => commands::diff::run(&out, &cli.global, *from),
         Command::Inspect { sql } => commands::inspect::run(&out, &cli.global, *sql),
         Command::Status => commands::status::status(

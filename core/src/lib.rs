@@ -24,6 +24,7 @@ pub mod render;
 pub mod revision;
 pub mod schema;
 pub mod sql;
+pub mod test_data;
 
 pub use dialect::{Connection, Dialect};
 pub use location::{FileError, LineCol};

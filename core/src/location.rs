@@ -65,6 +65,15 @@ impl FileError {
         }
     }
 
+    /// A TOML syntax or shape error in `text`, the contents of `path`, where the parser
+    /// says it is.
+    pub fn from_toml(path: &Path, text: &str, error: &toml::de::Error) -> Self {
+        match error.span() {
+            Some(span) => FileError::at_offset(path, text, span.start, error.message().trim_end()),
+            None => FileError::whole_file(path, error.message().trim_end()),
+        }
+    }
+
     /// An error about `path` as a whole.
     pub fn whole_file(path: &Path, message: impl Into<String>) -> Self {
         FileError {

@@ -4,6 +4,7 @@ pub(crate) mod accept;
 pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod drift;
+pub(crate) mod gauntlet;
 pub(crate) mod graph;
 pub(crate) mod init;
 pub(crate) mod inspect;

@@ -252,6 +252,26 @@ impl DatabaseUrl {
         redact_url(&self.raw)
     }
 
+    /// The same server URL naming the database `name` instead, credentials, host and
+    /// query parameters kept: where `retort test` creates its scratch databases.
+    ///
+    /// # Errors
+    ///
+    /// The URL is not a server URL ([`UrlForm::Server`]).
+    pub fn with_database(&self, name: &str) -> Result<DatabaseUrl, UrlError> {
+        self.check(UrlForm::Server)?;
+        let (head, query) = match self.raw.split_once('?') {
+            Some((head, query)) => (head, format!("?{query}")),
+            None => (self.raw.as_str(), String::new()),
+        };
+        let authority_start = head.find("://").map_or(0, |start| start + 3);
+        let authority_end = head[authority_start..]
+            .find('/')
+            .map_or(head.len(), |i| authority_start + i);
+        let raw = format!("{}/{name}{query}", &head[..authority_end]);
+        parse::parse(&raw, self.base_dir.as_deref())
+    }
+
     /// The URL exactly as given, password included: only for handing to a database client.
     pub fn expose_secret_str(&self) -> &str {
         &self.raw

@@ -362,3 +362,20 @@ fn from_str_matches_parse() {
     let parsed: Result<DatabaseUrl, _> = "sqlite::memory:".parse();
     assert_eq!(parsed.ok(), DatabaseUrl::parse("sqlite::memory:").ok());
 }
+
+#[test]
+fn another_database_on_the_same_server_keeps_credentials_and_parameters() {
+    let url = DatabaseUrl::parse("postgres://u:p%40ss@h:5433/app?sslmode=disable").expect("parsed");
+    let other = url.with_database("retort_test_1").expect("a server URL");
+    assert_eq!(other.database(), Some("retort_test_1"));
+    assert_eq!(other.expose_password(), Some("p@ss"));
+    assert_eq!(other.port(), Some(5433));
+    assert_eq!(other.query_param("sslmode"), Some("disable"));
+    let bare = DatabaseUrl::parse("mysql://root@127.0.0.1:3306").expect("parsed");
+    assert_eq!(
+        bare.with_database("x")
+            .expect("a server URL")
+            .expose_secret_str(),
+        "mysql://root@127.0.0.1:3306/x"
+    );
+}

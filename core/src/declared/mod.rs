@@ -106,7 +106,8 @@ pub fn read_declared(path: &Path) -> Result<DeclaredSchema, FileError> {
 pub fn parse_declared(files: &[(&Path, &str)]) -> Result<DeclaredSchema, FileError> {
     let mut parsed = Vec::with_capacity(files.len());
     for &(path, text) in files {
-        let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
+        let raw: RawFile =
+            toml::from_str(text).map_err(|e| FileError::from_toml(path, text, &e))?;
         parsed.push(Source { path, text, raw });
     }
     let mut declared = DeclaredSchema::default();
@@ -357,12 +358,5 @@ impl Source<'_> {
             ));
         }
         Ok(())
-    }
-}
-
-fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> FileError {
-    match error.span() {
-        Some(span) => FileError::at_offset(path, text, span.start, error.message().trim_end()),
-        None => FileError::whole_file(path, error.message().trim_end()),
     }
 }

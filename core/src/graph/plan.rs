@@ -104,6 +104,35 @@ impl Graph {
         Ok(self.headers(order))
     }
 
+    /// The revisions reverting `id` alone takes, children and dependents first: `id` and
+    /// every applied revision that needs it, through `down_revision` or `depends_on`,
+    /// directly or not. Nothing else is touched, whatever branch it is on (`retort test`
+    /// reverts each revision of its stairway this way).
+    ///
+    /// `id` must be applied ([`PlanError::TargetNotApplied`]).
+    pub fn plan_revert(
+        &self,
+        applied: &HashSet<String>,
+        id: &str,
+    ) -> Result<Vec<&RevisionHeader>, PlanError> {
+        let node = self.known(id)?;
+        let is_applied = self.applied_flags(applied);
+        if !is_applied[node] {
+            return Err(PlanError::TargetNotApplied {
+                id: id.to_string(),
+                current_heads: self.ids(self.current_head_nodes(&is_applied)),
+            });
+        }
+        let affected = self.reachable([node], &self.needed_by);
+        let to_revert: Vec<bool> = (0..self.len())
+            .map(|node| affected[node] && is_applied[node])
+            .collect();
+        let order = kahn(&to_revert, &self.needed_by, &self.needs, |node| {
+            self.rank[node]
+        });
+        Ok(self.headers(order))
+    }
+
     /// The applied revisions without an applied child through `down_revision`.
     pub fn current_heads(&self, applied: &HashSet<String>) -> Vec<&RevisionHeader> {
         self.headers(self.current_head_nodes(&self.applied_flags(applied)))

@@ -14,6 +14,15 @@ use std::time::Instant;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+/// Where a run goes.
+#[derive(Debug, Clone, Copy)]
+enum Goal<'t> {
+    /// A target as the command line gives it (SPEC 4).
+    Target(&'t str),
+    /// One revision reverted, with what needs it.
+    Revert(&'t str),
+}
+
 impl Migrator<'_> {
     /// `upgrade TARGET` (SPEC 4, 6): applies what the target needs, under the lock.
     /// With `dry_run`, plans and returns the steps without executing anything.
@@ -24,7 +33,13 @@ impl Migrator<'_> {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Step>, MigrateError> {
-        self.run(conn, target, Direction::Upgrade, dry_run, progress)
+        self.run(
+            conn,
+            Goal::Target(target),
+            Direction::Upgrade,
+            dry_run,
+            progress,
+        )
     }
 
     /// `downgrade TARGET` (SPEC 4, 6): reverts what stands above the target, under the lock.
@@ -35,18 +50,44 @@ impl Migrator<'_> {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Step>, MigrateError> {
-        self.run(conn, target, Direction::Downgrade, dry_run, progress)
+        self.run(
+            conn,
+            Goal::Target(target),
+            Direction::Downgrade,
+            dry_run,
+            progress,
+        )
+    }
+
+    /// Reverts the applied revision `id` and whatever applied revision needs it, and
+    /// nothing else, under the lock: `retort test` takes each revision of its stairway
+    /// down this way, whatever branch the others are on.
+    pub fn revert(
+        &self,
+        conn: &mut dyn Connection,
+        id: &str,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Vec<Step>, MigrateError> {
+        self.run(
+            conn,
+            Goal::Revert(id),
+            Direction::Downgrade,
+            false,
+            progress,
+        )
     }
 
     fn run(
         &self,
         conn: &mut dyn Connection,
-        target: &str,
+        goal: Goal<'_>,
         direction: Direction,
         dry_run: bool,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<Step>, MigrateError> {
-        check_direction(target, direction)?;
+        if let Goal::Target(target) = goal {
+            check_direction(target, direction)?;
+        }
         // Steps that ran but wait for the lock's release to be durable (SQLite's run is one
         // transaction): reported only once that commit returned, so that what retort prints
         // as done is done (SPEC 6).
@@ -63,7 +104,7 @@ impl Migrator<'_> {
                 });
             }
             self.check_known(&state, false)?;
-            let plan = self.plan(&state, target, direction)?;
+            let plan = self.plan(&state, goal, direction)?;
             if direction == Direction::Upgrade {
                 self.check_unchanged(&state)?;
             }
@@ -217,12 +258,16 @@ impl Migrator<'_> {
     fn plan(
         &self,
         state: &DbState,
-        target: &str,
+        goal: Goal<'_>,
         direction: Direction,
     ) -> Result<Vec<&RevisionHeader>, MigrateError> {
+        let applied = state.applied();
+        let target = match goal {
+            Goal::Target(target) => target,
+            Goal::Revert(id) => return Ok(self.graph.plan_revert(&applied, id)?),
+        };
         let heads = state.heads(self.graph);
         let target = self.graph.resolve(target, &heads)?;
-        let applied = state.applied();
         Ok(match direction {
             Direction::Upgrade => self.graph.plan_upgrade(&applied, &target)?,
             Direction::Downgrade => self.graph.plan_downgrade(&applied, &target)?,

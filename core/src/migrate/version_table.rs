@@ -18,7 +18,8 @@ pub enum RowState {
 }
 
 impl RowState {
-    fn as_str(self) -> &'static str {
+    /// The state as the version table stores it (`applied`, `dirty`).
+    pub fn as_str(self) -> &'static str {
         match self {
             RowState::Applied => "applied",
             RowState::Dirty => "dirty",

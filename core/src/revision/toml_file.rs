@@ -106,7 +106,8 @@ pub fn parse_toml_header(path: &Path, text: &str) -> Result<RevisionHeader, File
             return doc.into_header(path, text);
         }
     }
-    let doc = toml::from_str::<HeaderDoc>(text).map_err(|e| toml_error(path, text, &e))?;
+    let doc =
+        toml::from_str::<HeaderDoc>(text).map_err(|e| FileError::from_toml(path, text, &e))?;
     doc.into_header(path, text)
 }
 
@@ -131,8 +132,8 @@ pub fn parse_toml_revision_with(
     let mut root = document.into_inner();
     let upgrade = root.remove("upgrade");
     let downgrade = root.remove("downgrade");
-    let header: HeaderDoc =
-        from_spanned_table(Spanned::new(span, root)).map_err(|e| toml_error(path, text, &e))?;
+    let header: HeaderDoc = from_spanned_table(Spanned::new(span, root))
+        .map_err(|e| FileError::from_toml(path, text, &e))?;
     let header = header.into_header(path, text)?;
     let upgrade = match upgrade {
         Some(value) => parse_operations(path, text, syntaxes, "upgrade", value)?,
@@ -402,13 +403,6 @@ fn section_twice(path: &Path, text: &str, error: &toml::de::Error) -> FileError 
                 ),
             )
         }
-        _ => toml_error(path, text, error),
-    }
-}
-
-fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> FileError {
-    match error.span() {
-        Some(span) => FileError::at_offset(path, text, span.start, error.message().trim_end()),
-        None => FileError::whole_file(path, error.message().trim_end()),
+        _ => FileError::from_toml(path, text, error),
     }
 }

@@ -1,0 +1,116 @@
+//! Reading a scratch database's schema and saying how two schemas differ, in the words a
+//! failed check shows: what is left over, what is missing, what is different.
+
+use crate::commands::diff::describe;
+use retort_core::dialect::spelling_of;
+use retort_core::diff::{diff, DiffOptions};
+use retort_core::migrate::DbState;
+use retort_core::revision::ops::Operation;
+use retort_core::schema::Schema;
+use retort_core::{Connection, Dialect};
+use std::collections::BTreeSet;
+
+/// Which tables a comparison looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every table.
+    All,
+    /// Only these (the ones a revision's operations name).
+    Tables(BTreeSet<String>),
+}
+
+/// The live schema without the version table, limited to `scope`.
+pub(crate) fn snapshot(
+    conn: &mut dyn Connection,
+    version_table: &str,
+    scope: &Scope,
+) -> Result<Schema, String> {
+    let mut schema = conn
+        .introspect()
+        .map_err(|e| format!("while reading the scratch database's schema: {e}"))?;
+    schema.remove_table(version_table);
+    if let Scope::Tables(tables) = scope {
+        let others: Vec<String> = schema
+            .table_names()
+            .filter(|name| !tables.contains(*name))
+            .map(String::from)
+            .collect();
+        for name in others {
+            schema.remove_table(&name);
+        }
+    }
+    Ok(schema)
+}
+
+/// How `actual` differs from `expected`, one line each: `left over: ...` for what only
+/// `actual` has, `missing: ...` for what only `expected` has, `different: ...` otherwise.
+/// Empty when they are the same by `dialect`'s spelling rules.
+pub(crate) fn differences(
+    dialect: &dyn Dialect,
+    actual: &Schema,
+    expected: &Schema,
+) -> Vec<String> {
+    let mut options = DiffOptions::new();
+    if let Some(limit) = dialect.capabilities().max_identifier_length {
+        options.identifier_limit = limit;
+    }
+    let found = diff(actual, expected, &options, &spelling_of(dialect));
+    found.operations.iter().map(difference).collect()
+}
+
+/// One operation of the way from `actual` to `expected`, as a difference.
+pub(crate) fn difference(operation: &Operation) -> String {
+    let what = match operation {
+        Operation::CreateTable(op) => return format!("missing: table {}", op.table),
+        Operation::DropTable(op) => return format!("left over: table {}", op.table),
+        Operation::AddColumn(op) => {
+            return format!("missing: column {}.{}", op.table, op.column.name)
+        }
+        Operation::DropColumn(op) => {
+            return format!("left over: column {}.{}", op.table, op.column)
+        }
+        Operation::CreateIndex(op) => return format!("missing: index {} on {}", op.name, op.table),
+        Operation::DropIndex(op) => return format!("left over: index {} on {}", op.name, op.table),
+        Operation::CreateForeignKey(op) => format!("foreign key {} on {}", op.name, op.table),
+        Operation::CreateUniqueConstraint(op) => {
+            format!("unique constraint {} on {}", op.name, op.table)
+        }
+        Operation::CreateCheckConstraint(op) => {
+            format!("check constraint {} on {}", op.name, op.table)
+        }
+        Operation::DropConstraint(op) => {
+            return format!("left over: constraint {} on {}", op.name, op.table)
+        }
+        other => return format!("different: `{}` would make them equal", describe(other)),
+    };
+    format!("missing: {what}")
+}
+
+/// How the version rows of `actual` differ from `expected`'s, by revision, checksum and
+/// state (the time and duration of a run differ by nature).
+pub(crate) fn row_differences(actual: &DbState, expected: &DbState) -> Vec<String> {
+    let mut found = Vec::new();
+    for (id, row) in &expected.rows {
+        match actual.rows.get(id) {
+            None => found.push(format!("missing: version row {id}")),
+            Some(other) if other.checksum != row.checksum => found.push(format!(
+                "different: version row {id} has checksum {} instead of {}",
+                other.checksum, row.checksum
+            )),
+            Some(other) if other.state != row.state => found.push(format!(
+                "different: version row {id} is {} instead of {}",
+                other.state.as_str(),
+                row.state.as_str()
+            )),
+            Some(_) => {}
+        }
+    }
+    for id in actual
+        .rows
+        .keys()
+        .filter(|id| !expected.rows.contains_key(*id))
+    {
+        found.push(format!("left over: version row {id}"));
+    }
+    found
+}
