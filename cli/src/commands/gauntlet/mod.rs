@@ -114,7 +114,7 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, args: &TestArgs) -> CliResu
     let since = since_index(&project, &order, args.since.as_deref())?;
     report.add(graph_check(&project, &heads, args.heads), started.elapsed());
 
-    let mut scratch = Scratch::new(&database, args.keep)?;
+    let mut scratch = Scratch::new(&database, args.keep, global.verbose > 0)?;
     let gauntlet = Gauntlet {
         project: &project,
         database: &database,
@@ -124,16 +124,17 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, args: &TestArgs) -> CliResu
         interrupted: scratch.interruption(),
     };
     let outcome = run_checks(&gauntlet, &mut scratch, &mut report, &order, since);
-    let kept = if args.keep {
-        scratch.created()
-    } else {
-        Vec::new()
-    };
+    let created = scratch.created();
     for failure in scratch.finish() {
         eprintln!("warning: {failure}");
     }
+    let kept = if args.keep {
+        created.clone()
+    } else {
+        Vec::new()
+    };
     match outcome {
-        Ok(()) => conclude(&report, args, started, &kept),
+        Ok(()) => conclude(&report, args, started, &created),
         Err(Stop::Failed(error)) => Err(error),
         Err(Stop::Interrupted) => {
             if let Some(path) = &args.junit {
@@ -258,9 +259,15 @@ fn test_data_dir(project: &Project) -> PathBuf {
         .map_or_else(|| PathBuf::from("test_data"), |dir| dir.join("test_data"))
 }
 
-/// The summary (or JSON document), the JUnit file, and the exit code.
-fn conclude(report: &Report<'_>, args: &TestArgs, started: Instant, kept: &[String]) -> CliResult {
-    report.finish(started.elapsed(), kept);
+/// The summary (or JSON document), the JUnit file, and the exit code; `scratch` lists
+/// the scratch databases the run created.
+fn conclude(
+    report: &Report<'_>,
+    args: &TestArgs,
+    started: Instant,
+    scratch: &[String],
+) -> CliResult {
+    report.finish(started.elapsed(), scratch, args.keep);
     if let Some(path) = &args.junit {
         report.write_junit(path, started.elapsed()).map_err(|e| {
             CliError::runtime(format!(

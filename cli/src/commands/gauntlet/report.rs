@@ -166,8 +166,9 @@ impl<'o> Report<'o> {
         self.checks.iter().all(|c| c.status != Status::Failed)
     }
 
-    /// The summary line, or the JSON document; `kept` lists the scratch databases kept.
-    pub(crate) fn finish(&self, took: Duration, kept: &[String]) {
+    /// The summary line, or the JSON document; `scratch` lists the scratch databases the
+    /// run created, which `kept` says are still there.
+    pub(crate) fn finish(&self, took: Duration, scratch: &[String], kept: bool) {
         let count = |status| self.checks.iter().filter(|c| c.status == status).count();
         let ok = self.ok();
         self.out.emit(
@@ -180,7 +181,7 @@ impl<'o> Report<'o> {
                     count(Status::Skipped),
                     shown(millis(took))
                 );
-                for url in kept {
+                for url in scratch.iter().filter(|_| kept) {
                     let _ = writeln!(text, "kept the scratch database {url}");
                 }
                 text
@@ -190,6 +191,7 @@ impl<'o> Report<'o> {
                     "ok": ok,
                     "checks": self.checks,
                     "ms": millis(took),
+                    "scratch_databases": scratch,
                     "kept": kept,
                 })
             },

@@ -20,6 +20,8 @@ pub(crate) struct Scratch<'d> {
     dir: Option<tempfile::TempDir>,
     created: Vec<DatabaseUrl>,
     keep: bool,
+    /// Say on stderr which scratch database was created (`-v`).
+    announce: bool,
     interrupted: Arc<AtomicBool>,
 }
 
@@ -28,7 +30,11 @@ impl<'d> Scratch<'d> {
     /// From now on, SIGINT and SIGTERM are noted (see [`Scratch::interrupted`]) instead of
     /// ending the process, so that the scratch databases are dropped first; a second one
     /// ends it at once.
-    pub(crate) fn new(configured: &'d Database, keep: bool) -> CliResult<Scratch<'d>> {
+    pub(crate) fn new(
+        configured: &'d Database,
+        keep: bool,
+        announce: bool,
+    ) -> CliResult<Scratch<'d>> {
         let interrupted = Arc::new(AtomicBool::new(false));
         for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
             // Registered first, so it sees the flag as the earlier signal left it.
@@ -55,6 +61,7 @@ impl<'d> Scratch<'d> {
             dir,
             created: Vec::new(),
             keep,
+            announce,
             interrupted,
         })
     }
@@ -94,6 +101,9 @@ impl<'d> Scratch<'d> {
                 url.redacted()
             ))
         })?;
+        if self.announce {
+            eprintln!("created the scratch database {}", url.redacted());
+        }
         self.created.push(url.clone());
         Ok(url)
     }
