@@ -26,6 +26,12 @@ impl Cli {
         for plugin in &mut self.global.plugin {
             *plugin = dir.join(&*plugin);
         }
+        if let Command::Test(TestArgs {
+            junit: Some(junit), ..
+        }) = &mut self.command
+        {
+            *junit = dir.join(&*junit);
+        }
         Ok(())
     }
 }

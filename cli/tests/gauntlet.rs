@@ -349,6 +349,17 @@ fn irreversible_revisions_are_applied_not_failed_and_junit_is_written() {
         xml.contains("classname=\"retort.stairway\" name=\"aaaa0002 second aaaa0002\""),
         "{xml}"
     );
+
+    // A relative path is relative to where retort was started, as every path given to it.
+    let sub = project.project.path().join("sub");
+    std::fs::create_dir_all(&sub).expect("a subdirectory");
+    common::run_in(
+        &sub,
+        &["--url", &project.url, "test", "-q", "--junit", "rel.xml"],
+    )
+    .ok();
+    assert!(sub.join("rel.xml").exists());
+    assert!(!project.project.path().join("rel.xml").exists());
 }
 
 #[test]

@@ -242,6 +242,24 @@ pub trait Connection: Send {
     /// The live schema, in the neutral model.
     fn introspect(&mut self) -> Result<Schema, DbError>;
 
+    /// The live schema of the tables named in `tables` only; a name no table has is left
+    /// out. What `retort test` compares after each revision of its stairway, so that its
+    /// cost follows the revision, not the size of the schema. The default reads the whole
+    /// schema and keeps those tables; a driver that can ask its catalog for some tables
+    /// only should.
+    fn introspect_tables(&mut self, tables: &[String]) -> Result<Schema, DbError> {
+        let mut schema = self.introspect()?;
+        schema.retain_tables(|name| tables.iter().any(|wanted| wanted == name));
+        Ok(schema)
+    }
+
+    /// Commits on this connection need not survive a crash from now on: its database is
+    /// thrown away afterwards (`retort test`'s scratch databases), so waiting for the disk
+    /// buys nothing. The default changes nothing.
+    fn trade_durability_for_speed(&mut self) -> Result<(), DbError> {
+        Ok(())
+    }
+
     /// Applies `limits` to the statements this connection runs from now on, until the next
     /// call. A failure that a limit causes is reported with the matching
     /// [`DbErrorCategory`]. The default ignores them: a database without such settings

@@ -21,6 +21,18 @@ pub enum PlanError {
         /// The id.
         id: String,
     },
+    /// A revision applied alone whose parents or dependencies are not all applied.
+    #[error(
+        "cannot apply `{id}` alone: it needs {}, which {} not applied",
+        id_list(.missing),
+        if .missing.len() == 1 { "is" } else { "are" }
+    )]
+    NeedsUnapplied {
+        /// The revision.
+        id: String,
+        /// What it needs that is not applied.
+        missing: Vec<String>,
+    },
     /// A downgrade to a revision that is not applied.
     #[error(
         "cannot downgrade to `{id}`: it is not applied (current heads: {}); downgrade to an \
@@ -102,6 +114,34 @@ impl Graph {
             self.rank[node]
         });
         Ok(self.headers(order))
+    }
+
+    /// The revisions applying `id` alone takes: `[id]`, or nothing when it is applied. It
+    /// costs what `id`'s own parents and dependencies cost, whatever the size of the graph
+    /// (`retort test` applies each revision of its stairway this way).
+    ///
+    /// Every revision `id` needs must be applied ([`PlanError::NeedsUnapplied`]).
+    pub fn plan_apply(
+        &self,
+        applied: &HashSet<String>,
+        id: &str,
+    ) -> Result<Vec<&RevisionHeader>, PlanError> {
+        let node = self.known(id)?;
+        if applied.contains(id) {
+            return Ok(Vec::new());
+        }
+        let missing: Vec<String> = self.needs[node]
+            .iter()
+            .map(|&need| self.revisions[need].id.clone())
+            .filter(|need| !applied.contains(need))
+            .collect();
+        if !missing.is_empty() {
+            return Err(PlanError::NeedsUnapplied {
+                id: id.to_string(),
+                missing,
+            });
+        }
+        Ok(vec![&self.revisions[node]])
     }
 
     /// The revisions reverting `id` alone takes, children and dependents first: `id` and

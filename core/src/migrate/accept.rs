@@ -30,6 +30,8 @@ impl Migrator<'_> {
         conn: &mut dyn Connection,
         specs: &[String],
     ) -> Result<Vec<AcceptedChange>, MigrateError> {
+        // It rewrites the version table: a sole writer reads it again next time.
+        self.carry(super::Carried::default());
         self.locked(conn, |conn| {
             let state = self.read_state(conn)?;
             let heads = state.heads(self.graph);

@@ -34,6 +34,11 @@ impl LiveSchema {
         }
     }
 
+    /// The schema as the run left it, unless the model lost track of it (after raw SQL).
+    pub(super) fn into_schema(self) -> Option<Schema> {
+        (!self.stale).then_some(self.schema)
+    }
+
     /// Moves on to the next revision's statements rendered ahead.
     pub(super) fn next_revision(&mut self) {
         self.current = self.ahead.pop_front().unwrap_or_default().into();

@@ -181,6 +181,18 @@ pub struct Migrator<'a> {
     /// Revisions read in full by earlier calls, by id: a rehearsal (a dry run before the
     /// real run) does not parse every file twice, and the run executes what was checked.
     read_before: Mutex<HashMap<String, Loaded>>,
+    /// With [`Migrator::as_sole_writer`]: what the last run left, which the next run
+    /// starts from instead of reading the database.
+    carried: Option<Mutex<Carried>>,
+}
+
+/// What a run leaves to the next one of a sole writer.
+#[derive(Debug, Default)]
+pub(crate) struct Carried {
+    /// The schema, folded through the run's operations.
+    pub(crate) schema: Option<crate::schema::Schema>,
+    /// The version rows, as the run wrote them.
+    pub(crate) state: Option<DbState>,
 }
 
 impl<'a> Migrator<'a> {
@@ -195,6 +207,7 @@ impl<'a> Migrator<'a> {
             embedded: None,
             syntaxes: crate::registry::syntaxes_of([dialect]),
             read_before: Mutex::default(),
+            carried: None,
         }
     }
 
@@ -212,6 +225,34 @@ impl<'a> Migrator<'a> {
     pub fn with_syntaxes(mut self, syntaxes: DialectSyntaxes) -> Self {
         self.syntaxes = syntaxes;
         self
+    }
+
+    /// For a caller that is the only writer of one database and runs many short runs on
+    /// it, as `retort test` is of its scratch databases: each run starts from the schema
+    /// (as its operations fold it) and the version rows the previous run left, instead of
+    /// reading the whole schema and version table again. The first run, a run after one
+    /// that failed or after a stamp, and a run after raw SQL (which the model cannot
+    /// follow) read the database as usual. Use one Migrator per database when this is on.
+    pub fn as_sole_writer(mut self) -> Self {
+        self.carried = Some(Mutex::default());
+        self
+    }
+
+    /// What the previous run left, if this Migrator is a sole writer; taken, so that a run
+    /// that fails leaves nothing behind.
+    pub(crate) fn take_carried(&self) -> Carried {
+        self.carried
+            .as_ref()
+            .and_then(|carried| carried.lock().ok())
+            .map(|mut carried| std::mem::take(&mut *carried))
+            .unwrap_or_default()
+    }
+
+    /// Keeps what a run left for the next one, if this Migrator is a sole writer.
+    pub(crate) fn carry(&self, left: Carried) {
+        if let Some(mut carried) = self.carried.as_ref().and_then(|c| c.lock().ok()) {
+            *carried = left;
+        }
     }
 
     /// The whole revision behind `header`, embedded or from its file.

@@ -6,7 +6,9 @@ use super::error::RevisionFailure;
 use super::limits::unlimit;
 use super::live_schema::LiveSchema;
 use super::prepare::{check_direction, database, position, Loaded, Unit};
-use super::{DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow};
+use super::{
+    Carried, DbState, Direction, MigrateError, Migrator, Progress, RowState, Step, VersionRow,
+};
 use crate::dialect::{Connection, DbError, DbErrorCategory, RenderMode, Statement};
 use crate::graph::Target;
 use crate::revision::RevisionHeader;
@@ -19,6 +21,8 @@ use time::OffsetDateTime;
 enum Goal<'t> {
     /// A target as the command line gives it (SPEC 4).
     Target(&'t str),
+    /// One revision applied alone.
+    Apply(&'t str),
     /// One revision reverted, with what needs it.
     Revert(&'t str),
 }
@@ -59,6 +63,19 @@ impl Migrator<'_> {
         )
     }
 
+    /// Applies the revision `id` alone, under the lock; its parents and dependencies must
+    /// be applied. Unlike `upgrade ID`, its plan costs what the revision's own parents
+    /// cost, not a walk of the graph: `retort test` takes each revision of its stairway up
+    /// this way.
+    pub fn upgrade_only(
+        &self,
+        conn: &mut dyn Connection,
+        id: &str,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Vec<Step>, MigrateError> {
+        self.run(conn, Goal::Apply(id), Direction::Upgrade, false, progress)
+    }
+
     /// Reverts the applied revision `id` and whatever applied revision needs it, and
     /// nothing else, under the lock: `retort test` takes each revision of its stairway
     /// down this way, whatever branch the others are on.
@@ -96,7 +113,11 @@ impl Migrator<'_> {
             // Every file the run needs is read, checked and rendered before the first
             // write, the version table's creation included: bad input leaves the database
             // exactly as it was.
-            let state = self.read_state(conn)?;
+            let carried = self.take_carried();
+            let mut state = match carried.state {
+                Some(state) => state,
+                None => self.read_state(conn)?,
+            };
             if let Some(dirty) = state.dirty() {
                 return Err(MigrateError::Dirty {
                     revision: dirty.revision.clone(),
@@ -119,9 +140,12 @@ impl Migrator<'_> {
                 progress(Progress::Planned(&[]));
                 return Ok(Vec::new());
             }
-            let schema = conn
-                .introspect()
-                .map_err(database("reading the database's schema"))?;
+            let schema = match carried.schema {
+                Some(schema) => schema,
+                None => conn
+                    .introspect()
+                    .map_err(database("reading the database's schema"))?,
+            };
             let ahead = self.render_ahead(schema.clone(), &loaded, direction)?;
             let mut schema = LiveSchema::new(schema, ahead);
             let mut steps: Vec<Step> = loaded
@@ -135,6 +159,10 @@ impl Migrator<'_> {
                 .collect();
             progress(Progress::Planned(&steps));
             if dry_run {
+                self.carry(Carried {
+                    schema: schema.into_schema(),
+                    state: Some(state),
+                });
                 return Ok(steps);
             }
             let capabilities = self.dialect.capabilities();
@@ -208,6 +236,24 @@ impl Migrator<'_> {
             };
             unlimit(conn, limits);
             committed?;
+            if self.carried.is_some() {
+                for revision in &loaded {
+                    let id = &revision.header().id;
+                    match direction {
+                        Direction::Upgrade => {
+                            let row = self.row(revision, RowState::Applied, 0, None);
+                            state.rows.insert(id.clone(), row);
+                        }
+                        Direction::Downgrade => {
+                            state.rows.remove(id);
+                        }
+                    }
+                }
+                self.carry(Carried {
+                    schema: schema.into_schema(),
+                    state: Some(state),
+                });
+            }
             if whole_run {
                 if capabilities.run_commits_at_unlock {
                     ran.append(&mut uncommitted);
@@ -226,6 +272,10 @@ impl Migrator<'_> {
             for (index, step) in ran.iter().enumerate() {
                 progress(Progress::Finished(index, step));
             }
+        }
+        if result.is_err() || unlocked.is_err() {
+            // What the database holds now is not known to be what the run folded.
+            self.carry(Carried::default());
         }
         // A failed revision's error says more than a failed release after it; the revisions
         // before it are not reported then, as none of them is known to be kept.
@@ -264,6 +314,7 @@ impl Migrator<'_> {
         let applied = state.applied();
         let target = match goal {
             Goal::Target(target) => target,
+            Goal::Apply(id) => return Ok(self.graph.plan_apply(&applied, id)?),
             Goal::Revert(id) => return Ok(self.graph.plan_revert(&applied, id)?),
         };
         let heads = state.heads(self.graph);
@@ -446,6 +497,8 @@ impl Migrator<'_> {
         target: &str,
         purge: bool,
     ) -> Result<DbState, MigrateError> {
+        // It rewrites the version table: a sole writer reads it again next time.
+        self.carry(Carried::default());
         self.locked(conn, |conn| {
             let table = self.version_table();
             let recorded = self.read_state(conn)?;

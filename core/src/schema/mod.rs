@@ -189,6 +189,11 @@ impl Schema {
             .map(Arc::unwrap_or_clone)
     }
 
+    /// Keeps only the tables whose name `keep` accepts.
+    pub fn retain_tables(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.tables.retain(|name, _| keep(name));
+    }
+
     /// Takes the table named `name` out of the schema.
     pub fn remove_table(&mut self, name: &str) -> Option<Table> {
         self.tables.remove(name).map(Arc::unwrap_or_clone)

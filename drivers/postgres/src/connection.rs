@@ -434,6 +434,15 @@ impl Connection for PostgresConnection {
             .map_err(|e| db_error("cannot release the migration lock", &e))
     }
 
+    fn trade_durability_for_speed(&mut self) -> Result<(), DbError> {
+        // The commit returns before its WAL reaches the disk; a crash may lose the last
+        // ones, never corrupt the database.
+        self.client
+            .execute("SELECT set_config('synchronous_commit', 'off', false)", &[])
+            .map(|_| ())
+            .map_err(|e| classified("cannot set synchronous_commit", &e))
+    }
+
     fn set_statement_limits(&mut self, limits: &StatementLimits) -> Result<(), DbError> {
         // Session settings (`false`: not only for the current transaction); 0 is no limit.
         let millis = |d: Duration| format!("{}ms", d.as_millis().min(i32::MAX as u128));

@@ -17,11 +17,25 @@ use retort_core::revision::values::Value;
 use retort_core::schema::{Column, ForeignKey, Index, PrimaryKey, Schema, Table, UniqueConstraint};
 use std::collections::{BTreeMap, HashMap};
 
-/// Every table but SQLite's own (`sqlite_%`).
-pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
-    let master = conn.rows(&Statement::new(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'trigger') ORDER BY name",
-    ))?;
+/// Every table but SQLite's own (`sqlite_%`); with `only`, just the tables it names
+/// (matched as SQLite matches names, without regard to ASCII case).
+pub(crate) fn introspect(
+    conn: &SqliteConnection,
+    only: Option<&[String]>,
+) -> Result<Schema, DbError> {
+    let master = match only {
+        None => Statement::new(format!("{MASTER} ORDER BY m.name")),
+        Some(tables) => {
+            let placeholders = vec!["?"; tables.len()].join(", ");
+            Statement::with_params(
+                format!(
+                    "{MASTER} AND m.tbl_name IN ({placeholders}) COLLATE NOCASE ORDER BY m.name"
+                ),
+                tables.iter().map(|t| Value::String(t.clone())).collect(),
+            )
+        }
+    };
+    let master = conn.rows(&master)?;
     let mut index_sql: BTreeMap<String, String> = BTreeMap::new();
     let mut triggers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut tables = Vec::new();
@@ -40,9 +54,22 @@ pub(crate) fn introspect(conn: &SqliteConnection) -> Result<Schema, DbError> {
             tables.push((name, sql));
         }
     }
-    let mut columns = by_table(conn.rows(&Statement::new(COLUMNS))?);
-    let mut indexes = by_table(conn.rows(&Statement::new(INDEXES))?);
-    let mut foreign_keys = by_table(conn.rows(&Statement::new(FOREIGN_KEYS))?);
+    // Every table: one statement each, joined with `sqlite_master`. Some tables: the
+    // pragmas of each, whose cost follows the table, not the size of the schema.
+    let read = |all_tables: &str, one_table: &str| -> Result<_, DbError> {
+        if only.is_none() {
+            return Ok(by_table(conn.rows(&Statement::new(all_tables))?));
+        }
+        let mut grouped = HashMap::new();
+        for (name, _) in &tables {
+            let one = Statement::with_params(one_table, vec![Value::String(name.clone())]);
+            grouped.extend(by_table(conn.rows(&one)?));
+        }
+        Ok(grouped)
+    };
+    let mut columns = read(COLUMNS, COLUMNS_OF)?;
+    let mut indexes = read(INDEXES, INDEXES_OF)?;
+    let mut foreign_keys = read(FOREIGN_KEYS, FOREIGN_KEYS_OF)?;
     let mut schema = Schema::new();
     for (name, sql) in tables {
         let rows = TableRows {
@@ -68,6 +95,10 @@ macro_rules! user_tables {
     };
 }
 
+/// Tables, indexes and triggers; ends in its `WHERE` clause, so that a filter can follow.
+const MASTER: &str = "SELECT m.type, m.name, m.tbl_name, m.sql FROM sqlite_master AS m \
+     WHERE m.type IN ('table', 'index', 'trigger')";
+
 const COLUMNS: &str = concat!(
     "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
      FROM pragma_table_info(m.name) AS p, ",
@@ -88,6 +119,20 @@ const FOREIGN_KEYS: &str = concat!(
     user_tables!(),
     " ORDER BY m.name, f.id, f.seq"
 );
+
+/// [`COLUMNS`] of the one table `?1` names.
+const COLUMNS_OF: &str = "SELECT ?1, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk \
+     FROM pragma_table_info(?1) AS p ORDER BY p.cid";
+
+/// [`INDEXES`] of the one table `?1` names.
+const INDEXES_OF: &str = "SELECT ?1, il.name, il.\"unique\", il.origin, ii.name \
+     FROM pragma_index_list(?1) AS il, pragma_index_info(il.name) AS ii \
+     ORDER BY il.name, ii.seqno";
+
+/// [`FOREIGN_KEYS`] of the one table `?1` names.
+const FOREIGN_KEYS_OF: &str =
+    "SELECT ?1, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete \
+     FROM pragma_foreign_key_list(?1) AS f ORDER BY f.id, f.seq";
 
 /// Rows whose first value names a table, grouped by it, without that first value.
 fn by_table(rows: Vec<Vec<Value>>) -> HashMap<String, Vec<Vec<Value>>> {

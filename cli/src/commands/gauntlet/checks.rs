@@ -120,14 +120,24 @@ pub(crate) fn adopt(
     let create = diff(&Schema::new(), &wanted, &DiffOptions::new(), &ExactSpelling);
     let statements =
         render(gauntlet.database, &Schema::new(), &create.operations).map_err(Stop::Failed)?;
-    for sql in statements.iter().flatten() {
-        if let Err(error) = conn.execute(&Statement::new(sql.clone())) {
-            return Ok(Check::failed(
-                "adopt",
-                "head's schema could not be created without the revisions",
-            )
-            .with_details(vec![format!("{sql}: {error}")]));
-        }
+    // One transaction where DDL is transactional: one commit, not one per statement.
+    let created = conn
+        .begin()
+        .map_err(|error| error.to_string())
+        .and_then(|()| {
+            for sql in statements.iter().flatten() {
+                conn.execute(&Statement::new(sql.clone()))
+                    .map_err(|error| format!("{sql}: {error}"))?;
+            }
+            conn.commit().map_err(|error| error.to_string())
+        });
+    if let Err(error) = created {
+        let _ = conn.rollback();
+        return Ok(Check::failed(
+            "adopt",
+            "head's schema could not be created without the revisions",
+        )
+        .with_details(vec![error]));
     }
     let migrator = &gauntlet.migrator;
     if let Err(error) = migrator.stamp(conn.as_mut(), "heads", false) {

@@ -25,20 +25,16 @@ pub(crate) fn snapshot(
     version_table: &str,
     scope: &Scope,
 ) -> Result<Schema, String> {
-    let mut schema = conn
-        .introspect()
-        .map_err(|e| format!("while reading the scratch database's schema: {e}"))?;
-    schema.remove_table(version_table);
-    if let Scope::Tables(tables) = scope {
-        let others: Vec<String> = schema
-            .table_names()
-            .filter(|name| !tables.contains(*name))
-            .map(String::from)
-            .collect();
-        for name in others {
-            schema.remove_table(&name);
+    let read = match scope {
+        Scope::All => conn.introspect(),
+        Scope::Tables(tables) => {
+            let tables: Vec<String> = tables.iter().cloned().collect();
+            conn.introspect_tables(&tables)
         }
-    }
+    };
+    let mut schema =
+        read.map_err(|e| format!("while reading the scratch database's schema: {e}"))?;
+    schema.remove_table(version_table);
     Ok(schema)
 }
 

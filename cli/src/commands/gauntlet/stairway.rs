@@ -8,6 +8,7 @@ use super::{Gauntlet, Stop};
 use crate::project::display_path;
 use retort_core::dialect::{RenderMode, Statement};
 use retort_core::load::{read_revision_with, Revision};
+use retort_core::migrate::Migrator;
 use retort_core::revision::ops::{BulkInsert, Operation};
 use retort_core::schema::Schema;
 use retort_core::{Connection, RevisionHeader};
@@ -18,18 +19,18 @@ use std::time::Instant;
 /// into `order`) are only applied.
 pub(crate) fn stairway(
     gauntlet: &Gauntlet<'_>,
+    migrator: &Migrator<'_>,
     report: &Report<'_>,
     conn: &mut dyn Connection,
     order: &[&RevisionHeader],
     since: usize,
 ) -> Result<Check, Stop> {
-    let migrator = &gauntlet.migrator;
     let mut steps = Vec::new();
     let mut irreversible = 0;
     for (index, header) in order.iter().enumerate() {
         gauntlet.stop_if_interrupted()?;
         if index < since {
-            if let Err(error) = migrator.upgrade(conn, &header.id, false, &mut |_| {}) {
+            if let Err(error) = migrator.upgrade_only(conn, &header.id, &mut |_| {}) {
                 return Ok(Check::failed(
                     "stairway",
                     format!(
@@ -43,7 +44,7 @@ pub(crate) fn stairway(
             continue;
         }
         let started = Instant::now();
-        let outcome = step(gauntlet, conn, header);
+        let outcome = step(gauntlet, migrator, conn, header);
         let mut stair = StairStep {
             revision: header.id.clone(),
             message: header.message.clone(),
@@ -119,10 +120,10 @@ impl StepFailure {
 
 fn step(
     gauntlet: &Gauntlet<'_>,
+    migrator: &Migrator<'_>,
     conn: &mut dyn Connection,
     header: &RevisionHeader,
 ) -> Result<Stepped, StepFailure> {
-    let migrator = &gauntlet.migrator;
     let revision = read_revision_with(header, &gauntlet.database.syntaxes)
         .map_err(|e| StepFailure::new("cannot be read", e))?;
     let scope = touched_tables(&revision);
@@ -131,7 +132,7 @@ fn step(
         .map_err(|e| StepFailure::new("could not be prepared", e))?;
     insert_test_data(gauntlet, conn, header, &before)?;
     migrator
-        .upgrade(conn, &header.id, false, &mut |_| {})
+        .upgrade_only(conn, &header.id, &mut |_| {})
         .map_err(|e| StepFailure::new("failed to upgrade", e))?;
     if !revision.is_reversible() {
         return Ok(Stepped::Irreversible);
@@ -152,7 +153,7 @@ fn step(
         });
     }
     migrator
-        .upgrade(conn, &header.id, false, &mut |_| {})
+        .upgrade_only(conn, &header.id, &mut |_| {})
         .map_err(|e| StepFailure::new("failed to upgrade again after its downgrade", e))?;
     Ok(Stepped::Reversed)
 }
