@@ -7,7 +7,7 @@ use crate::scratch::{
 use crate::Context;
 use retort_core::migrate::{Migrator, MigratorSettings};
 
-const USERS: &str = r#"
+pub(crate) const USERS: &str = r#"
 [[upgrade]]
 op = "create_table"
 table = "users"
@@ -21,7 +21,7 @@ op = "drop_table"
 table = "users"
 "#;
 
-const EMAIL: &str = r#"
+pub(crate) const EMAIL: &str = r#"
 [[upgrade]]
 op = "add_column"
 table = "users"
@@ -45,7 +45,7 @@ table = "users"
 column = "email"
 "#;
 
-const POSTS: &str = r#"
+pub(crate) const POSTS: &str = r#"
 [[upgrade]]
 op = "create_table"
 table = "posts"

@@ -11,6 +11,7 @@ mod models;
 mod names;
 mod offline;
 mod operations;
+mod stairway;
 mod state;
 mod transactions;
 mod typed;
@@ -67,6 +68,10 @@ pub(crate) fn all() -> Vec<Case> {
         case(
             "checks_render_as_the_server_stores_them",
             models::checks_render_as_the_server_stores_them,
+        ),
+        case(
+            "a_sole_writer_takes_each_revision_up_down_and_up_again",
+            stairway::a_sole_writer_takes_each_revision_up_down_and_up_again,
         ),
         case(
             "upgrade_and_downgrade_round_trip",
