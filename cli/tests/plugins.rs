@@ -492,7 +492,9 @@ fn plugin_check_reports_where_the_strict_sqlite_example_differs() {
             "hostile_identifiers_round_trip",
             "offline_upgrade_script_run_through_the_driver_matches_an_online_upgrade",
             "offline_downgrade_script_run_through_the_driver_undoes_an_online_upgrade",
-        ]
+        ],
+        "{}",
+        run.stdout
     );
     assert!(
         run.stdout.contains(

@@ -21,7 +21,7 @@ op = "drop_table"
 table = "users"
 "#;
 
-pub(crate) const EMAIL: &str = r#"
+const EMAIL: &str = r#"
 [[upgrade]]
 op = "add_column"
 table = "users"

@@ -120,20 +120,21 @@ impl Graph {
     /// costs what `id`'s own parents and dependencies cost, whatever the size of the graph
     /// (`retort test` applies each revision of its stairway this way).
     ///
-    /// Every revision `id` needs must be applied ([`PlanError::NeedsUnapplied`]).
+    /// `is_applied` says whether a revision is applied; it is asked about `id` and what it
+    /// needs only. Every revision `id` needs must be applied ([`PlanError::NeedsUnapplied`]).
     pub fn plan_apply(
         &self,
-        applied: &HashSet<String>,
+        is_applied: &dyn Fn(&str) -> bool,
         id: &str,
     ) -> Result<Vec<&RevisionHeader>, PlanError> {
         let node = self.known(id)?;
-        if applied.contains(id) {
+        if is_applied(id) {
             return Ok(Vec::new());
         }
         let missing: Vec<String> = self.needs[node]
             .iter()
             .map(|&need| self.revisions[need].id.clone())
-            .filter(|need| !applied.contains(need))
+            .filter(|need| !is_applied(need))
             .collect();
         if !missing.is_empty() {
             return Err(PlanError::NeedsUnapplied {
@@ -149,23 +150,24 @@ impl Graph {
     /// directly or not. Nothing else is touched, whatever branch it is on (`retort test`
     /// reverts each revision of its stairway this way).
     ///
-    /// `id` must be applied ([`PlanError::TargetNotApplied`]).
+    /// `is_applied` says whether a revision is applied; it is asked about `id` and what
+    /// needs it only. `id` must be applied ([`PlanError::TargetNotApplied`]).
     pub fn plan_revert(
         &self,
-        applied: &HashSet<String>,
+        is_applied: &dyn Fn(&str) -> bool,
         id: &str,
     ) -> Result<Vec<&RevisionHeader>, PlanError> {
         let node = self.known(id)?;
-        let is_applied = self.applied_flags(applied);
-        if !is_applied[node] {
+        if !is_applied(id) {
+            let flags: Vec<bool> = self.revisions.iter().map(|r| is_applied(&r.id)).collect();
             return Err(PlanError::TargetNotApplied {
                 id: id.to_string(),
-                current_heads: self.ids(self.current_head_nodes(&is_applied)),
+                current_heads: self.ids(self.current_head_nodes(&flags)),
             });
         }
         let affected = self.reachable([node], &self.needed_by);
         let to_revert: Vec<bool> = (0..self.len())
-            .map(|node| affected[node] && is_applied[node])
+            .map(|node| affected[node] && is_applied(&self.revisions[node].id))
             .collect();
         let order = kahn(&to_revert, &self.needed_by, &self.needs, |node| {
             self.rank[node]
