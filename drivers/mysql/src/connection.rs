@@ -327,7 +327,11 @@ impl Connection for MysqlConnection {
     }
 
     fn introspect(&mut self) -> Result<Schema, DbError> {
-        introspect::introspect(self)
+        introspect::introspect(self, None)
+    }
+
+    fn introspect_tables(&mut self, tables: &[String]) -> Result<Schema, DbError> {
+        introspect::introspect(self, Some(tables))
     }
 
     fn render_checks(

@@ -57,11 +57,24 @@ WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK'";
 /// One row of catalog text; `None` for NULL.
 type TextRow = Vec<Option<String>>;
 
-/// The tables of the current database.
-pub(crate) fn introspect(conn: &mut MysqlConnection) -> Result<Schema, DbError> {
+/// The tables of the current database; with `only`, just the tables it names (the
+/// server then opens those alone to answer).
+pub(crate) fn introspect(
+    conn: &mut MysqlConnection,
+    only: Option<&[String]>,
+) -> Result<Schema, DbError> {
     let mariadb = conn.is_mariadb();
-    let mut run = |sql: &str| -> Result<Vec<TextRow>, DbError> {
-        let rows = conn.rows(sql, &[]).map_err(|e| {
+    let params: Vec<Value> = only
+        .unwrap_or_default()
+        .iter()
+        .map(|t| Value::String(t.clone()))
+        .collect();
+    let mut run = |sql: &str, table_column: &str| -> Result<Vec<TextRow>, DbError> {
+        let sql = match only {
+            None => sql.to_string(),
+            Some(tables) => limited_to(sql, table_column, tables.len()),
+        };
+        let rows = conn.rows(&sql, &params).map_err(|e| {
             DbError::new(format!(
                 "cannot read the schema from information_schema: {e}"
             ))
@@ -71,15 +84,15 @@ pub(crate) fn introspect(conn: &mut MysqlConnection) -> Result<Schema, DbError> 
             .map(|row| row.into_iter().map(text).collect())
             .collect())
     };
-    let table_rows = run(TABLES)?;
-    let column_rows = run(COLUMNS)?;
-    let index_rows = run(INDEXES)?;
-    let fk_rows = run(FOREIGN_KEYS)?;
-    let check_rows = run(if mariadb {
-        CHECKS_MARIADB
+    let table_rows = run(TABLES, "TABLE_NAME")?;
+    let column_rows = run(COLUMNS, "TABLE_NAME")?;
+    let index_rows = run(INDEXES, "TABLE_NAME")?;
+    let fk_rows = run(FOREIGN_KEYS, "k.TABLE_NAME")?;
+    let check_rows = if mariadb {
+        run(CHECKS_MARIADB, "TABLE_NAME")?
     } else {
-        CHECKS_MYSQL
-    })?;
+        run(CHECKS_MYSQL, "tc.TABLE_NAME")?
+    };
 
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
     for row in &table_rows {
@@ -116,6 +129,16 @@ pub(crate) fn introspect(conn: &mut MysqlConnection) -> Result<Schema, DbError> 
     read_indexes(&mut tables, &index_rows);
     read_checks(&mut tables, &check_rows);
     Ok(tables.into_values().collect())
+}
+
+/// `sql` with `AND column IN (?, ...)` for `count` tables added to its `WHERE` clause,
+/// before its `ORDER BY` if it has one.
+fn limited_to(sql: &str, column: &str, count: usize) -> String {
+    let filter = format!(" AND {column} IN ({})", vec!["?"; count].join(", "));
+    match sql.find("\nORDER BY") {
+        Some(order) => format!("{}{filter}{}", &sql[..order], &sql[order..]),
+        None => format!("{sql}{filter}"),
+    }
 }
 
 fn read_foreign_keys(tables: &mut BTreeMap<String, Table>, rows: &[TextRow]) {

@@ -19,6 +19,9 @@ use retort_core::schema::{
 };
 use std::collections::BTreeMap;
 
+/// The condition every query below starts its `WHERE` clause with (`c` is the table).
+const IN_SCHEMA: &str = "WHERE n.nspname = current_schema()";
+
 const TABLES: &str = "SELECT c.oid, c.relname::text, obj_description(c.oid, 'pg_class')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')";
@@ -64,12 +67,26 @@ WHERE n.nspname = current_schema()
                     AND con.contype IN ('p', 'u', 'x'))";
 
 /// The tables of the current schema.
-pub(crate) fn introspect(conn: &mut PostgresConnection) -> Result<Schema, DbError> {
+/// Every table of the current schema; with `only`, just the tables it names.
+pub(crate) fn introspect(
+    conn: &mut PostgresConnection,
+    only: Option<&[String]>,
+) -> Result<Schema, DbError> {
     let mut run = |sql: &str| {
         conn.introspection_queries += 1;
-        conn.client()
-            .query(sql, &[])
-            .map_err(|e| db_error("cannot read the schema from the catalogs", &e))
+        let result = match only {
+            None => conn.client().query(sql, &[]),
+            // Each query's one `WHERE` starts with the schema; the tables follow it.
+            Some(tables) => conn.client().query(
+                &sql.replacen(
+                    IN_SCHEMA,
+                    &format!("{IN_SCHEMA} AND c.relname = ANY($1)"),
+                    1,
+                ),
+                &[&tables],
+            ),
+        };
+        result.map_err(|e| db_error("cannot read the schema from the catalogs", &e))
     };
     let table_rows = run(TABLES)?;
     let column_rows = run(COLUMNS)?;
