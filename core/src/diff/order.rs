@@ -6,7 +6,7 @@ use super::constraints::{create_foreign_key, foreign_key_spec};
 use crate::dialect::IdentifierLimit;
 use crate::revision::ops::{CreateIndex, CreateTable, Operation};
 use crate::schema::Table;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The operations of a diff, by kind.
 #[derive(Debug, Default)]
@@ -56,31 +56,51 @@ pub(super) fn drop_order<'t>(tables: &[&'t Table]) -> Vec<&'t Table> {
 }
 
 /// `tables` in an order to create them: a referenced table before the tables that
-/// reference it, where the references allow (a cycle is broken in name order).
+/// reference it, where the references allow (a cycle is broken in name order). Among the
+/// tables that wait for nothing, the first in `tables` goes first. Kahn's algorithm, so
+/// that a schema of thousands of tables is ordered in about linear time.
 fn creation_order<'t>(tables: &[&'t Table]) -> Vec<&'t Table> {
-    let names: BTreeSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let position: HashMap<&str, usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, table)| (table.name.as_str(), i))
+        .collect();
+    // For each table, the other tables of `tables` it references and that are not created
+    // yet; for each, the tables referencing it.
+    let mut waits_for: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); tables.len()];
+    let mut referenced_by: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+    for (i, table) in tables.iter().enumerate() {
+        for fk in &table.foreign_keys {
+            match position.get(fk.references_table.as_str()) {
+                Some(&j) if j != i && waits_for[i].insert(j) => referenced_by[j].push(i),
+                _ => {}
+            }
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..tables.len())
+        .filter(|&i| waits_for[i].is_empty())
+        .collect();
+    let mut done = vec![false; tables.len()];
     let mut order = Vec::with_capacity(tables.len());
     while order.len() < tables.len() {
-        let waits_for_nothing = |table: &&Table| {
-            table.foreign_keys.iter().all(|fk| {
-                let referenced = fk.references_table.as_str();
-                referenced == table.name || !names.contains(referenced) || done.contains(referenced)
-            })
+        let cycle_breaker = || {
+            (0..tables.len())
+                .filter(|&i| !done[i])
+                .min_by(|&a, &b| tables[a].name.cmp(&tables[b].name))
         };
-        let remaining: Vec<&'t Table> = tables
-            .iter()
-            .copied()
-            .filter(|t| !done.contains(t.name.as_str()))
-            .collect();
-        let next = remaining
-            .iter()
-            .find(|t| waits_for_nothing(t))
-            .or_else(|| remaining.iter().min_by(|a, b| a.name.cmp(&b.name)))
-            .copied();
-        let Some(next) = next else { break };
-        done.insert(&next.name);
-        order.push(next);
+        let Some(next) = ready.pop_first().or_else(cycle_breaker) else {
+            break;
+        };
+        done[next] = true;
+        order.push(tables[next]);
+        for &dependent in &referenced_by[next] {
+            if waits_for[dependent].remove(&next)
+                && waits_for[dependent].is_empty()
+                && !done[dependent]
+            {
+                ready.insert(dependent);
+            }
+        }
     }
     order
 }

@@ -170,7 +170,10 @@ impl Migrator<'_> {
                 return Ok(steps);
             }
             let capabilities = self.dialect.capabilities();
-            self.ensure_version_table(conn)?;
+            if !state_was_carried {
+                // A sole writer's earlier run made it.
+                self.ensure_version_table(conn)?;
+            }
             let whole_run = !self.settings.transaction_per_migration
                 && capabilities.transactional_ddl
                 && loaded.iter().all(|rev| rev.header().transactional);

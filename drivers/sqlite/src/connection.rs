@@ -347,7 +347,18 @@ impl Connection for SqliteConnection {
     }
 
     fn introspect_tables(&mut self, tables: &[String]) -> Result<Schema, DbError> {
-        self.introspect_some(Some(tables))
+        // Reading `sqlite_master` means reading all of it; the tables that do not exist
+        // are known without that (a revision's tables before it creates them).
+        let mut existing = Vec::new();
+        for table in tables {
+            if self.table_exists(None, table)? {
+                existing.push(table.clone());
+            }
+        }
+        if existing.is_empty() {
+            return Ok(Schema::new());
+        }
+        self.introspect_some(Some(&existing))
     }
 
     fn trade_durability_for_speed(&mut self) -> Result<(), DbError> {
