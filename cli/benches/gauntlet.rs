@@ -5,8 +5,8 @@
 //! undone by a `drop_table`) and prints the median wall time of `retort test` on SQLite
 //! over 3 runs each: every check, the stairway taking each revision up, down and up again.
 //! The targets: the 1,000 run under 10 s, and at most 2.5 times the 500 run (no quadratic
-//! step). With `RETORT_TEST_POSTGRES_URL` set, it also runs 100 revisions on that
-//! PostgreSQL server (its scratch databases are created beside the URL's database).
+//! step). With `RETORT_TEST_POSTGRES_URL` or `RETORT_TEST_MYSQL_URL` set, it also runs
+//! 100 revisions on that server (its scratch databases are created beside the URL's).
 //!
 //! Beside it, for scale, SQLite alone (through rusqlite, no retort) running the stairway's
 //! DDL for 500 and 1,000 revisions: each table and its index created, dropped and created
@@ -25,7 +25,7 @@ const SIZES: [usize; 3] = [250, 500, 1_000];
 const RUNS: usize = 3;
 const LARGEST_TARGET: Duration = Duration::from_secs(10);
 const RATIO_TARGET: f64 = 2.5;
-const POSTGRES_REVISIONS: usize = 100;
+const SERVER_REVISIONS: usize = 100;
 
 fn generate(dir: &Path, revisions: usize) -> std::io::Result<()> {
     let migrations = dir.join("migrations");
@@ -143,17 +143,22 @@ fn main() -> std::io::Result<()> {
         );
     }
 
-    match std::env::var("RETORT_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => {
-            let dir = root.path().join("postgres");
-            generate(&dir, POSTGRES_REVISIONS)?;
-            let median = time_test(&dir, &url);
-            println!(
-                "retort test on PostgreSQL, {POSTGRES_REVISIONS} revisions, median of {RUNS}: {}",
-                seconds(median)
-            );
+    for (server, variable) in [
+        ("PostgreSQL", "RETORT_TEST_POSTGRES_URL"),
+        ("MariaDB", "RETORT_TEST_MYSQL_URL"),
+    ] {
+        match std::env::var(variable) {
+            Ok(url) if !url.is_empty() => {
+                let dir = root.path().join(server);
+                generate(&dir, SERVER_REVISIONS)?;
+                let median = time_test(&dir, &url);
+                println!(
+                    "retort test on {server}, {SERVER_REVISIONS} revisions, median of {RUNS}: {}",
+                    seconds(median)
+                );
+            }
+            _ => println!("{server}: skipped ({variable} is not set)"),
         }
-        _ => println!("PostgreSQL: skipped (RETORT_TEST_POSTGRES_URL is not set)"),
     }
     Ok(())
 }
