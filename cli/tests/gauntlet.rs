@@ -477,3 +477,40 @@ fn sigint_in_the_middle_drops_the_scratch_databases() {
         }
     }
 }
+
+#[test]
+fn keep_leaves_the_scratch_databases_and_prints_where_they_are() {
+    let project = Gauntlet::new(&Server::Sqlite(std::path::PathBuf::new()), ADD_NAME);
+    let report = project.report(0, &["--keep"]);
+    assert_eq!(report["kept"], true, "{report}");
+    let kept: Vec<String> = report["scratch_databases"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|url| url.as_str())
+        .map(|url| url.trim_start_matches("sqlite://").to_string())
+        .collect();
+    assert_eq!(kept.len(), 4, "{report}");
+    for path in &kept {
+        assert!(std::path::Path::new(path).exists(), "{path} is gone");
+    }
+    let text = project.test(&["--keep"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("kept the scratch database sqlite://"),
+        "{}",
+        text.stdout
+    );
+    for path in kept {
+        if let Some(dir) = std::path::Path::new(&path).parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    for line in text.stdout.lines() {
+        if let Some(url) = line.strip_prefix("kept the scratch database sqlite://") {
+            if let Some(dir) = std::path::Path::new(url).parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+}
