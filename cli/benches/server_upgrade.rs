@@ -1,9 +1,9 @@
 //! Benchmark: `retort upgrade` on PostgreSQL and MariaDB/MySQL against the database's own
 //! client running the same SQL.
 //!
-//! `cargo bench -p retort-cli --bench server_upgrade` generates the 1,000-revision workload
-//! of the SQLite benchmark (a `create_table` with three columns plus a `create_index` each)
-//! and, for every server whose URL is set (`RETORT_BENCH_POSTGRES_URL` or
+//! `cargo bench -p retort-cli --bench server_upgrade` generates the workload of the SQLite
+//! benchmark (a `create_table` with three columns plus a `create_index` each), 100 and 1,000
+//! revisions, and, for every server whose URL is set (`RETORT_BENCH_POSTGRES_URL` or
 //! `RETORT_TEST_POSTGRES_URL`; `RETORT_BENCH_MYSQL_URL` or `RETORT_TEST_MYSQL_URL`), prints
 //! the median wall time of:
 //!
@@ -31,10 +31,11 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use workload::revision_file;
 
-const REVISIONS: usize = 1_000;
+/// The project sizes: 100, where start-up weighs more, and 1,000.
+const SIZES: [usize; 2] = [100, 1_000];
 const RUNS: usize = 7;
 
-fn generate(dir: &Path) -> std::io::Result<()> {
+fn generate(dir: &Path, revisions: usize) -> std::io::Result<()> {
     let migrations = dir.join("migrations");
     std::fs::create_dir_all(&migrations)?;
     std::fs::write(
@@ -42,7 +43,7 @@ fn generate(dir: &Path) -> std::io::Result<()> {
         "[database]\nurl = \"sqlite://unused.db\"\n",
     )?;
     let mut parent: Option<String> = None;
-    for n in 0..REVISIONS {
+    for n in 0..revisions {
         let id = format!("{n:012x}");
         std::fs::write(
             migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
@@ -233,12 +234,6 @@ fn env_url(vars: [&str; 2]) -> Option<String> {
 
 fn main() {
     let root = tempfile::tempdir().expect("temporary directory");
-    let dir = root.path().join("project");
-    generate(&dir).expect("generate the project");
-    println!(
-        "retort on database servers, {REVISIONS} TOML revisions (create_table with 3 columns + \
-         create_index each), release build, median of {RUNS}"
-    );
     let mut servers = Vec::new();
     match env_url(["RETORT_BENCH_POSTGRES_URL", "RETORT_TEST_POSTGRES_URL"]) {
         Some(url) => servers.push(Server {
@@ -258,7 +253,15 @@ fn main() {
         }),
         None => println!("MariaDB: SKIPPED, set RETORT_BENCH_MYSQL_URL"),
     }
-    for server in &servers {
-        bench(&dir, server);
+    for revisions in SIZES {
+        let dir = root.path().join(format!("project_{revisions}"));
+        generate(&dir, revisions).expect("generate the project");
+        println!(
+            "retort on database servers, {revisions} TOML revisions (create_table with 3 columns \
+             + create_index each), release build, median of {RUNS}"
+        );
+        for server in &servers {
+            bench(&dir, server);
+        }
     }
 }
