@@ -19,32 +19,13 @@ mod workload;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use workload::revision_file;
+use workload::write_project;
 
 const SIZES: [usize; 3] = [250, 500, 1_000];
 const RUNS: usize = 3;
 const LARGEST_TARGET: Duration = Duration::from_secs(10);
 const RATIO_TARGET: f64 = 2.5;
 const SERVER_REVISIONS: usize = 100;
-
-fn generate(dir: &Path, revisions: usize) -> std::io::Result<()> {
-    let migrations = dir.join("migrations");
-    std::fs::create_dir_all(&migrations)?;
-    std::fs::write(
-        dir.join("retort.toml"),
-        "[database]\nurl = \"sqlite://unused.db\"\n",
-    )?;
-    let mut parent: Option<String> = None;
-    for n in 0..revisions {
-        let id = format!("{n:012x}");
-        std::fs::write(
-            migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
-            revision_file(&id, parent.as_slice(), n),
-        )?;
-        parent = Some(id);
-    }
-    Ok(())
-}
 
 /// The median time of `retort --url URL test -q` in `dir`; panics if a run fails.
 fn time_test(dir: &Path, url: &str) -> Duration {
@@ -101,7 +82,7 @@ fn main() -> std::io::Result<()> {
     let mut medians = Vec::new();
     for revisions in SIZES {
         let dir = root.path().join(format!("sqlite_{revisions}"));
-        generate(&dir, revisions)?;
+        write_project(&dir, revisions)?;
         let url = format!("sqlite://{}", dir.join("app.db").display());
         let median = time_test(&dir, &url);
         println!("  {revisions:>5} revisions: {}", seconds(median));
@@ -150,7 +131,7 @@ fn main() -> std::io::Result<()> {
         match std::env::var(variable) {
             Ok(url) if !url.is_empty() => {
                 let dir = root.path().join(server);
-                generate(&dir, SERVER_REVISIONS)?;
+                write_project(&dir, SERVER_REVISIONS)?;
                 let median = time_test(&dir, &url);
                 println!(
                     "retort test on {server}, {SERVER_REVISIONS} revisions, median of {RUNS}: {}",

@@ -23,7 +23,7 @@ mod workload;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use workload::revision_file;
+use workload::write_project;
 
 const SIZES: [usize; 2] = [100, 1_000];
 const RUNS: usize = 15;
@@ -34,25 +34,6 @@ const DIALECTS: [(&str, &str); 3] = [
     ("postgres", "postgres://bench@localhost/bench"),
     ("mysql", "mysql://bench@localhost/bench"),
 ];
-
-fn generate(dir: &Path, revisions: usize) -> std::io::Result<()> {
-    let migrations = dir.join("migrations");
-    std::fs::create_dir_all(&migrations)?;
-    std::fs::write(
-        dir.join("retort.toml"),
-        "[database]\nurl = \"sqlite://unused.db\"\n",
-    )?;
-    let mut parent: Option<String> = None;
-    for n in 0..revisions {
-        let id = format!("{n:012x}");
-        std::fs::write(
-            migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
-            revision_file(&id, parent.as_slice(), n),
-        )?;
-        parent = Some(id);
-    }
-    Ok(())
-}
 
 /// One measured command: the project, the dialect and the arguments.
 struct Case {
@@ -109,7 +90,7 @@ fn main() {
     let mut cases = Vec::new();
     for revisions in SIZES {
         let dir = root.path().join(format!("project-{revisions}"));
-        generate(&dir, revisions).expect("generate the project");
+        write_project(&dir, revisions).expect("generate the project");
         for (dialect, url) in DIALECTS {
             for command in [&["upgrade", "head"][..], &["downgrade", "base"][..]] {
                 let mut args = vec!["--url".to_string(), url.to_string()];

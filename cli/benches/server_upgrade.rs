@@ -29,30 +29,11 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use workload::revision_file;
+use workload::write_project;
 
 /// The project sizes: 100, where start-up weighs more, and 1,000.
 const SIZES: [usize; 2] = [100, 1_000];
 const RUNS: usize = 7;
-
-fn generate(dir: &Path, revisions: usize) -> std::io::Result<()> {
-    let migrations = dir.join("migrations");
-    std::fs::create_dir_all(&migrations)?;
-    std::fs::write(
-        dir.join("retort.toml"),
-        "[database]\nurl = \"sqlite://unused.db\"\n",
-    )?;
-    let mut parent: Option<String> = None;
-    for n in 0..revisions {
-        let id = format!("{n:012x}");
-        std::fs::write(
-            migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
-            revision_file(&id, parent.as_slice(), n),
-        )?;
-        parent = Some(id);
-    }
-    Ok(())
-}
 
 /// Runs the release `retort` in `dir`: its stdout, or its stderr as the error.
 fn retort(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
@@ -255,7 +236,7 @@ fn main() {
     }
     for revisions in SIZES {
         let dir = root.path().join(format!("project_{revisions}"));
-        generate(&dir, revisions).expect("generate the project");
+        write_project(&dir, revisions).expect("generate the project");
         println!(
             "retort on database servers, {revisions} TOML revisions (create_table with 3 columns \
              + create_index each), release build, median of {RUNS}"

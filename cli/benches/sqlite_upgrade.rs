@@ -24,7 +24,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use workload::revision_file;
+use workload::write_project;
 
 const REVISIONS: usize = 1_000;
 const UPGRADE_RUNS: usize = 9;
@@ -34,25 +34,6 @@ const SQLITE3: &str = "/usr/bin/sqlite3";
 const SAVEPOINT: &str = "retort_revision";
 const RATIO_TARGET: f64 = 1.3;
 const CURRENT_TARGET_MS: f64 = 10.0;
-
-fn generate(dir: &Path) -> std::io::Result<()> {
-    let migrations = dir.join("migrations");
-    std::fs::create_dir_all(&migrations)?;
-    std::fs::write(
-        dir.join("retort.toml"),
-        "[database]\nurl = \"sqlite://unused.db\"\n",
-    )?;
-    let mut parent: Option<String> = None;
-    for n in 0..REVISIONS {
-        let id = format!("{n:012x}");
-        std::fs::write(
-            migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
-            revision_file(&id, parent.as_slice(), n),
-        )?;
-        parent = Some(id);
-    }
-    Ok(())
-}
 
 /// Runs the release `retort` in `dir`; panics with its stderr if it fails.
 fn retort(dir: &Path, args: &[&str]) -> Vec<u8> {
@@ -178,7 +159,7 @@ fn ms(d: Duration) -> String {
 fn main() {
     let root = tempfile::tempdir().expect("temporary directory");
     let dir = root.path().join("project");
-    generate(&dir).expect("generate the project");
+    write_project(&dir, REVISIONS).expect("generate the project");
     // The header cache never trusts a file modified within two seconds.
     std::thread::sleep(Duration::from_millis(2100));
     let db = root.path().join("bench.db");

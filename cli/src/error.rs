@@ -8,8 +8,9 @@ pub(crate) const RUNTIME: u8 = 1;
 pub(crate) const BAD_INPUT: u8 = 2;
 /// Exit code 3: a check found problems.
 pub(crate) const PROBLEMS_FOUND: u8 = 3;
-/// Exit code 130: stopped by SIGINT (Ctrl-C) or SIGTERM, as shells report it.
-pub(crate) const INTERRUPTED: u8 = 130;
+/// Exit code 128 + the signal: stopped by SIGINT (Ctrl-C, 130) or SIGTERM (143), as shells
+/// report it.
+const SIGNALLED: u8 = 128;
 
 /// A failed command.
 #[derive(Debug)]
@@ -49,10 +50,10 @@ impl CliError {
         }
     }
 
-    /// Stopped by SIGINT or SIGTERM (exit 130), after cleaning up.
-    pub(crate) fn interrupted(message: impl fmt::Display) -> Self {
+    /// Stopped by `signal` (SIGINT, SIGTERM) after cleaning up: exit 128 + its number.
+    pub(crate) fn interrupted(signal: u8, message: impl fmt::Display) -> Self {
         CliError {
-            exit_code: INTERRUPTED,
+            exit_code: SIGNALLED.saturating_add(signal),
             message: message.to_string(),
             reported: false,
         }
@@ -63,7 +64,7 @@ impl CliError {
         match self.exit_code {
             BAD_INPUT => "bad_input",
             PROBLEMS_FOUND => "problems_found",
-            INTERRUPTED => "interrupted",
+            code if code > SIGNALLED => "interrupted",
             _ => "runtime",
         }
     }

@@ -188,6 +188,12 @@ fn a_clean_project_passes_and_each_planted_fault_fails_its_check() {
             "test_data/aaaa0002.toml",
             "[[insert]]\ntable = \"users\"\nrows = [{ id = 1, email = \"ada@example.com\" }]\n",
         );
+        // A revision that names no table, as `retort revision` writes it.
+        clean.project.write(
+            "0003_empty.toml",
+            "revision = \"aaaa0003\"\ndown_revision = \"aaaa0002\"\nmessage = \"nothing\"\n\
+             created = 2026-01-03T00:00:00Z\ndowngrade = []\n",
+        );
         let report = clean.report(0, &[]);
         assert_eq!(report["ok"], true, "{server:?}: {report}");
         for name in [
@@ -207,7 +213,7 @@ fn a_clean_project_passes_and_each_planted_fault_fails_its_check() {
         }
         assert_eq!(
             check(&report, "stairway")["steps"].as_array().map(Vec::len),
-            Some(2)
+            Some(3)
         );
         assert_cleaned_up(&server, &probe, &clean, &report);
 

@@ -2,6 +2,7 @@
 //! `create_index` each, as the issues specify.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// The text of generated revision `n` with id `id` on `parents`.
 pub(crate) fn revision_file(id: &str, parents: &[String], n: usize) -> String {
@@ -27,4 +28,26 @@ pub(crate) fn revision_file(id: &str, parents: &[String], n: usize) -> String {
          [[downgrade]]\nop = \"drop_table\"\ntable = \"t{n}\"\n"
     );
     text
+}
+
+/// A project in `dir`: a `retort.toml` (its URL unused: benches pass `--url`) and
+/// `revisions` generated revisions in a linear chain under `migrations/`.
+#[allow(dead_code)] // Not every bench that shares this module writes whole projects.
+pub(crate) fn write_project(dir: &Path, revisions: usize) -> std::io::Result<()> {
+    let migrations = dir.join("migrations");
+    std::fs::create_dir_all(&migrations)?;
+    std::fs::write(
+        dir.join("retort.toml"),
+        "[database]\nurl = \"sqlite://unused.db\"\n",
+    )?;
+    let mut parent: Option<String> = None;
+    for n in 0..revisions {
+        let id = format!("{n:012x}");
+        std::fs::write(
+            migrations.join(format!("20260101_0000_{id}_revision_{n}.toml")),
+            revision_file(&id, parent.as_slice(), n),
+        )?;
+        parent = Some(id);
+    }
+    Ok(())
 }

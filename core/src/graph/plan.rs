@@ -33,6 +33,14 @@ pub enum PlanError {
         /// What it needs that is not applied.
         missing: Vec<String>,
     },
+    /// A revision to revert alone that is not applied.
+    #[error("cannot revert `{id}`: it is not applied (current heads: {})", id_list(.current_heads))]
+    NotApplied {
+        /// The revision.
+        id: String,
+        /// The applied heads.
+        current_heads: Vec<String>,
+    },
     /// A downgrade to a revision that is not applied.
     #[error(
         "cannot downgrade to `{id}`: it is not applied (current heads: {}); downgrade to an \
@@ -151,7 +159,7 @@ impl Graph {
     /// reverts each revision of its stairway this way).
     ///
     /// `is_applied` says whether a revision is applied; it is asked about `id` and what
-    /// needs it only. `id` must be applied ([`PlanError::TargetNotApplied`]).
+    /// needs it only. `id` must be applied ([`PlanError::NotApplied`]).
     pub fn plan_revert(
         &self,
         is_applied: &dyn Fn(&str) -> bool,
@@ -160,7 +168,7 @@ impl Graph {
         let node = self.known(id)?;
         if !is_applied(id) {
             let flags: Vec<bool> = self.revisions.iter().map(|r| is_applied(&r.id)).collect();
-            return Err(PlanError::TargetNotApplied {
+            return Err(PlanError::NotApplied {
                 id: id.to_string(),
                 current_heads: self.ids(self.current_head_nodes(&flags)),
             });

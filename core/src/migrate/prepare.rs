@@ -240,12 +240,8 @@ impl Migrator<'_> {
 
     /// Refuses when an applied revision's file no longer has the recorded checksum.
     pub(crate) fn check_unchanged(&self, state: &DbState) -> Result<(), MigrateError> {
-        if self.settings.allow_changed {
-            // Nothing to refuse, so no file to read again.
-            return Ok(());
-        }
         let changed = self.changed_revisions(state)?;
-        if changed.is_empty() {
+        if changed.is_empty() || self.settings.allow_changed {
             Ok(())
         } else {
             Err(MigrateError::ChangedFiles { changed })

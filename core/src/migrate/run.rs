@@ -130,7 +130,8 @@ impl Migrator<'_> {
                 self.check_known(&state, false)?;
             }
             let plan = self.plan(&state, goal, direction)?;
-            if direction == Direction::Upgrade {
+            if direction == Direction::Upgrade && !state_was_carried {
+                // A sole writer recorded those checksums itself, from the files it read.
                 self.check_unchanged(&state)?;
             }
             let loaded = self.load(&plan)?;
@@ -141,6 +142,12 @@ impl Migrator<'_> {
                 if !dry_run {
                     self.ensure_version_table(conn)?;
                 }
+                // Nothing changed: what was carried still holds (the rows only once the
+                // version table surely exists).
+                self.carry(Carried {
+                    schema: carried.schema,
+                    state: (!dry_run).then_some(state),
+                });
                 progress(Progress::Planned(&[]));
                 return Ok(Vec::new());
             }
@@ -163,9 +170,11 @@ impl Migrator<'_> {
                 .collect();
             progress(Progress::Planned(&steps));
             if dry_run {
+                // The rows are not carried: a dry run does not make the version table, and
+                // a carried state tells the next run that it exists.
                 self.carry(Carried {
                     schema: schema.into_schema(),
-                    state: Some(state),
+                    state: None,
                 });
                 return Ok(steps);
             }

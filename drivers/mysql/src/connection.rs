@@ -331,6 +331,10 @@ impl Connection for MysqlConnection {
     }
 
     fn introspect_tables(&mut self, tables: &[String]) -> Result<Schema, DbError> {
+        if tables.is_empty() {
+            // `IN ()` is not SQL.
+            return Ok(Schema::new());
+        }
         introspect::introspect(self, Some(tables))
     }
 

@@ -66,7 +66,6 @@ WHERE n.nspname = current_schema()
                   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
                     AND con.contype IN ('p', 'u', 'x'))";
 
-/// The tables of the current schema.
 /// Every table of the current schema; with `only`, just the tables it names.
 pub(crate) fn introspect(
     conn: &mut PostgresConnection,
@@ -278,4 +277,17 @@ fn action(code: &str) -> ReferentialAction {
 fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Result<T, DbError> {
     row.try_get(index)
         .map_err(|e| db_error("the catalogs returned an unexpected row", &e))
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::{COLUMNS, CONSTRAINTS, INDEXES, IN_SCHEMA, TABLES};
+
+    /// `introspect_tables` adds its filter after this condition: each query needs it once.
+    #[test]
+    fn every_catalog_query_starts_its_where_clause_with_the_schema_once() {
+        for query in [TABLES, COLUMNS, CONSTRAINTS, INDEXES] {
+            assert_eq!(query.matches(IN_SCHEMA).count(), 1, "{query}");
+        }
+    }
 }

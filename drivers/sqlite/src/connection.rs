@@ -38,6 +38,17 @@ pub struct SqliteConnection {
 type Violation = (String, Option<String>, String, String);
 
 impl SqliteConnection {
+    /// Whether `table` may be a table of the main database, from SQLite's own table of
+    /// names (a query of `sqlite_master` would read every row of it). When the pragma
+    /// cannot answer, the name is kept: reading it decides.
+    fn may_be_a_table(&self, table: &str) -> bool {
+        let found = self.rows(&Statement::with_params(
+            "SELECT 1 FROM pragma_table_list(?1) WHERE schema = 'main' AND type = 'table'",
+            vec![Value::String(table.to_string())],
+        ));
+        found.map_or(true, |rows| !rows.is_empty())
+    }
+
     /// The schema, or the tables `only` names, in one read transaction (or a savepoint
     /// inside the run's): every table is read from the same state, and the file is not
     /// locked and unlocked once per pragma.
@@ -329,15 +340,13 @@ impl Connection for SqliteConnection {
     }
 
     fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
-        // The pragma looks the name up in SQLite's own table of names, where a query of
-        // `sqlite_master` would read every row of it. (A view answers too; retort never
-        // makes one of the version table's name.)
+        let master = match schema {
+            Some(schema) => format!("{}.sqlite_master", crate::quote::quote_identifier(schema)),
+            None => String::from("sqlite_master"),
+        };
         let rows = self.rows(&Statement::with_params(
-            "SELECT 1 FROM pragma_table_info(?1, ?2) LIMIT 1",
-            vec![
-                Value::String(table.to_string()),
-                Value::String(schema.unwrap_or("main").to_string()),
-            ],
+            format!("SELECT 1 FROM {master} WHERE type = 'table' AND name = ?"),
+            vec![Value::String(table.to_string())],
         ))?;
         Ok(!rows.is_empty())
     }
@@ -351,7 +360,7 @@ impl Connection for SqliteConnection {
         // are known without that (a revision's tables before it creates them).
         let mut existing = Vec::new();
         for table in tables {
-            if self.table_exists(None, table)? {
+            if self.may_be_a_table(table) {
                 existing.push(table.clone());
             }
         }

@@ -1,7 +1,8 @@
 //! Reading the live schema into the model's normal form in four queries whatever the
 //! number of tables: `sqlite_master`, then `pragma_table_info`, `pragma_index_list` with
 //! `pragma_index_info`, and `pragma_foreign_key_list`, each joined with `sqlite_master` so
-//! that one statement reads every table.
+//! that one statement reads every table. Some tables alone are read with the pragmas of
+//! each (and `sqlite_master` once).
 //!
 //! Limits: check constraints and constraint names come from the `CREATE TABLE` text (see
 //! [`crate::create_sql`]); an expression index lists its expression columns as
@@ -29,7 +30,7 @@ pub(crate) fn introspect(
             let placeholders = vec!["?"; tables.len()].join(", ");
             Statement::with_params(
                 format!(
-                    "{MASTER} AND m.tbl_name IN ({placeholders}) COLLATE NOCASE ORDER BY m.name"
+                    "{MASTER} AND m.tbl_name COLLATE NOCASE IN ({placeholders}) ORDER BY m.name"
                 ),
                 tables.iter().map(|t| Value::String(t.clone())).collect(),
             )

@@ -689,3 +689,31 @@ fn a_nul_in_text_survives_offline_literals_and_is_refused_as_a_default() {
         .expect_err("refused");
     assert!(error.to_string().contains("NUL"), "{error}");
 }
+
+#[test]
+fn some_tables_are_read_by_name_as_sqlite_matches_names_and_views_are_no_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut conn = open(&dir);
+    for sql in [
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL)",
+        "CREATE INDEX ix_users_email ON users (email)",
+        "CREATE TABLE other (id INTEGER PRIMARY KEY)",
+        "CREATE VIEW emails AS SELECT email FROM users",
+    ] {
+        conn.execute(&Statement::new(sql)).expect("set-up");
+    }
+    let whole = conn.introspect().expect("the whole schema");
+    let names = |tables: &[&str]| tables.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    let some = conn
+        .introspect_tables(&names(&["USERS", "emails", "nope"]))
+        .expect("some tables");
+    let read: Vec<&str> = some.table_names().collect();
+    assert_eq!(read, ["users"]);
+    assert_eq!(some.table("users"), whole.table("users"));
+    assert!(conn
+        .introspect_tables(&names(&["nope"]))
+        .expect("none")
+        .is_empty());
+    assert!(!conn.table_exists(None, "emails").expect("asked"));
+    assert!(conn.table_exists(None, "users").expect("asked"));
+}

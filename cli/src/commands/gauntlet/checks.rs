@@ -239,7 +239,9 @@ pub(crate) fn offline(
     };
     let url = scratch.create("offline")?;
     let mut conn = gauntlet.connect(&url)?;
-    if let Err(error) = run_script(conn.as_mut(), &gauntlet.dialect().syntax(), &script) {
+    let dialect = gauntlet.dialect();
+    let prologue = dialect.offline_script().prologue;
+    if let Err(error) = run_script(conn.as_mut(), &dialect.syntax(), &prologue, &script) {
         return Ok(
             Check::failed("offline", "the script of `upgrade --sql` failed")
                 .with_details(vec![error]),

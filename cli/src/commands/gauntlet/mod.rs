@@ -123,9 +123,7 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, args: &TestArgs) -> CliResu
     let gauntlet = Gauntlet {
         project: &project,
         database: &database,
-        // Every scratch database is made from these very files: the changed-file check
-        // could only read them all again, once per run.
-        migrator: database.migrator(&project, None, true),
+        migrator: database.migrator(&project, None, false),
         test_data,
         declared,
         interrupted: scratch.interruption(),
@@ -142,19 +140,31 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, args: &TestArgs) -> CliResu
     };
     match outcome {
         Ok(()) => conclude(&report, args, started, &created),
-        Err(Stop::Failed(error)) => Err(error),
+        Err(Stop::Failed(mut error)) => {
+            if !kept.is_empty() {
+                error.message = format!(
+                    "{}\n  kept the scratch databases {}",
+                    error.message,
+                    kept.join(", ")
+                );
+            }
+            Err(error)
+        }
         Err(Stop::Interrupted) => {
             if let Some(path) = &args.junit {
                 let _ = report.write_junit(path, started.elapsed());
             }
-            Err(CliError::interrupted(if kept.is_empty() {
-                "interrupted: the scratch databases were dropped".to_string()
-            } else {
-                format!(
-                    "interrupted: kept the scratch databases {}",
-                    kept.join(", ")
-                )
-            }))
+            Err(CliError::interrupted(
+                scratch.signal(),
+                if kept.is_empty() {
+                    "interrupted: the scratch databases were dropped".to_string()
+                } else {
+                    format!(
+                        "interrupted: kept the scratch databases {}",
+                        kept.join(", ")
+                    )
+                },
+            ))
         }
     }
 }
@@ -180,14 +190,20 @@ fn run_checks(
         // and version rows the one before left, instead of reading them all again.
         let migrator = gauntlet
             .database
-            .migrator(gauntlet.project, None, true)
+            .migrator(gauntlet.project, None, false)
             .as_sole_writer();
         stairway::stairway(gauntlet, &migrator, report, conn.as_mut(), order, since)?
     };
     report.add(check, timed.elapsed());
 
+    let later: [(&'static str, checks::Later); 4] = [
+        ("declared", checks::declared),
+        ("adopt", checks::adopt),
+        ("downgrade", checks::downgrade),
+        ("offline", checks::offline),
+    ];
     let Some(head) = head else {
-        for name in ["declared", "adopt", "downgrade", "offline"] {
+        for (name, _) in later {
             report.add(
                 Check::skipped(name, "the fresh database did not reach head"),
                 std::time::Duration::ZERO,
@@ -195,12 +211,6 @@ fn run_checks(
         }
         return Ok(());
     };
-    let later: [(&str, checks::Later); 4] = [
-        ("declared", checks::declared),
-        ("adopt", checks::adopt),
-        ("downgrade", checks::downgrade),
-        ("offline", checks::offline),
-    ];
     for (_, check) in later {
         gauntlet.stop_if_interrupted()?;
         let timed = Instant::now();

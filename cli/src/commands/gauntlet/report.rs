@@ -75,13 +75,35 @@ impl Check {
     }
 }
 
+/// How one revision of the stairway went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Outcome {
+    /// Up, down and up again, the schema as before after the down.
+    Passed,
+    /// It failed; the details say how.
+    Failed,
+    /// Applied, not taken down: it has no downgrade.
+    Irreversible,
+}
+
+impl Outcome {
+    /// As a check's status, for the line printed and the JUnit case.
+    fn status(self) -> Status {
+        match self {
+            Outcome::Passed => Status::Passed,
+            Outcome::Failed => Status::Failed,
+            Outcome::Irreversible => Status::Skipped,
+        }
+    }
+}
+
 /// One revision of the stairway.
 #[derive(Debug, Serialize)]
 pub(crate) struct StairStep {
     pub(crate) revision: String,
     pub(crate) message: String,
-    /// `passed`, `failed`, or `irreversible` (applied, not taken down).
-    pub(crate) outcome: &'static str,
+    pub(crate) outcome: Outcome,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) details: Vec<String>,
     pub(crate) ms: u64,
@@ -126,20 +148,16 @@ impl<'o> Report<'o> {
 
     /// Prints a stairway step as it finishes (only failures under `-q`).
     pub(crate) fn step(&self, step: &StairStep) {
-        let failed = step.outcome == "failed";
+        let failed = step.outcome == Outcome::Failed;
         if !self.prints_text() || (self.out.quiet && !failed) {
             return;
         }
-        let label = match step.outcome {
-            "failed" => self.label(Status::Failed),
-            "irreversible" => self.label(Status::Skipped),
-            _ => self.label(Status::Passed),
-        };
+        let label = self.label(step.outcome.status());
         let mut line = format!(
             "{label} stairway {} {}{} ({})\n",
             step.revision,
             step.message,
-            if step.outcome == "irreversible" {
+            if step.outcome == Outcome::Irreversible {
                 " (irreversible: applied, not taken down)"
             } else {
                 ""
@@ -240,14 +258,10 @@ fn junit(checks: &[Check], took: Duration) -> String {
     };
     for check in checks {
         for step in &check.steps {
-            let status = match step.outcome {
-                "failed" => Status::Failed,
-                "irreversible" => Status::Skipped,
-                _ => Status::Passed,
-            };
+            let status = step.outcome.status();
             let name = format!("{} {}", step.revision, step.message);
             let message = match step.outcome {
-                "irreversible" => "irreversible: applied, not taken down".to_string(),
+                Outcome::Irreversible => "irreversible: applied, not taken down".to_string(),
                 _ => step.details.first().cloned().unwrap_or_default(),
             };
             case(
@@ -295,7 +309,8 @@ fn xml(text: &str) -> String {
     escaped
 }
 
-fn millis(took: Duration) -> u64 {
+/// Whole milliseconds, as the report shows them.
+pub(crate) fn millis(took: Duration) -> u64 {
     u64::try_from(took.as_millis()).unwrap_or(u64::MAX)
 }
 
@@ -328,7 +343,7 @@ mod tests {
         stairway.steps.push(StairStep {
             revision: String::from("aaaa1111"),
             message: String::from("create \"users\""),
-            outcome: "irreversible",
+            outcome: Outcome::Irreversible,
             details: Vec::new(),
             ms: 3,
         });

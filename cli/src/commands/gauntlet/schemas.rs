@@ -27,6 +27,9 @@ pub(crate) fn snapshot(
 ) -> Result<Schema, String> {
     let read = match scope {
         Scope::All => conn.introspect(),
+        // A revision that names no table (`downgrade = []` and nothing else) has nothing
+        // to compare.
+        Scope::Tables(tables) if tables.is_empty() => return Ok(Schema::new()),
         Scope::Tables(tables) => {
             let tables: Vec<String> = tables.iter().cloned().collect();
             conn.introspect_tables(&tables)

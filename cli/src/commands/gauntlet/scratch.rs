@@ -8,7 +8,7 @@ use crate::database::Database;
 use crate::error::{CliError, CliResult};
 use retort_core::db_url::DatabaseUrl;
 use retort_core::Dialect;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// The scratch databases of one run.
@@ -23,11 +23,13 @@ pub(crate) struct Scratch<'d> {
     /// Say on stderr which scratch database was created (`-v`).
     announce: bool,
     interrupted: Arc<AtomicBool>,
+    /// The number of the signal that arrived, 0 before one does.
+    signal: Arc<AtomicUsize>,
 }
 
 impl<'d> Scratch<'d> {
     /// Ready to create scratch databases beside `configured`'s; nothing is created yet.
-    /// From now on, SIGINT and SIGTERM are noted (see [`Scratch::interrupted`]) instead of
+    /// From now on, SIGINT and SIGTERM are noted (see [`Scratch::interruption`]) instead of
     /// ending the process, so that the scratch databases are dropped first; a second one
     /// ends it at once.
     pub(crate) fn new(
@@ -36,11 +38,17 @@ impl<'d> Scratch<'d> {
         announce: bool,
     ) -> CliResult<Scratch<'d>> {
         let interrupted = Arc::new(AtomicBool::new(false));
+        let which = Arc::new(AtomicUsize::new(0));
         for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
             // Registered first, so it sees the flag as the earlier signal left it.
-            signal_hook::flag::register_conditional_shutdown(signal, 130, interrupted.clone())
-                .and_then(|_| signal_hook::flag::register(signal, interrupted.clone()))
-                .map_err(|e| CliError::runtime(format!("cannot watch for interruptions: {e}")))?;
+            signal_hook::flag::register_conditional_shutdown(
+                signal,
+                128 + signal,
+                interrupted.clone(),
+            )
+            .and_then(|_| signal_hook::flag::register_usize(signal, which.clone(), signal as usize))
+            .and_then(|_| signal_hook::flag::register(signal, interrupted.clone()))
+            .map_err(|e| CliError::runtime(format!("cannot watch for interruptions: {e}")))?;
         }
         let dir = if configured.dialect.capabilities().local_file_database {
             let dir = tempfile::Builder::new()
@@ -63,6 +71,7 @@ impl<'d> Scratch<'d> {
             keep,
             announce,
             interrupted,
+            signal: which,
         })
     }
 
@@ -74,6 +83,14 @@ impl<'d> Scratch<'d> {
     /// The flag SIGINT and SIGTERM raise: the run should stop at its next step.
     pub(crate) fn interruption(&self) -> Arc<AtomicBool> {
         self.interrupted.clone()
+    }
+
+    /// The signal that interrupted the run (SIGINT when none is known).
+    pub(crate) fn signal(&self) -> u8 {
+        match self.signal.load(Ordering::SeqCst) {
+            0 => 2,
+            number => u8::try_from(number).unwrap_or(2),
+        }
     }
 
     /// Creates an empty scratch database for `role` (`fresh`, `stairway`, ...).

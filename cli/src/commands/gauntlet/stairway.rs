@@ -2,7 +2,7 @@
 //! again, and after the down the schema must be what it was before the up. Tables a
 //! revision's operations name are compared; after raw SQL, everything is.
 
-use super::report::{Check, Report, StairStep};
+use super::report::{millis, Check, Outcome, Report, StairStep};
 use super::schemas::{differences, snapshot, Scope};
 use super::{Gauntlet, Stop};
 use crate::project::display_path;
@@ -48,7 +48,7 @@ pub(crate) fn stairway(
         let mut stair = StairStep {
             revision: header.id.clone(),
             message: header.message.clone(),
-            outcome: "passed",
+            outcome: Outcome::Passed,
             details: Vec::new(),
             ms: 0,
         };
@@ -56,18 +56,18 @@ pub(crate) fn stairway(
             Ok(Stepped::Reversed) => None,
             Ok(Stepped::Irreversible) => {
                 irreversible += 1;
-                stair.outcome = "irreversible";
+                stair.outcome = Outcome::Irreversible;
                 None
             }
             Err(failure) => Some(failure),
         };
         if let Some(failure) = &failure {
-            stair.outcome = "failed";
+            stair.outcome = Outcome::Failed;
             stair.details = std::iter::once(failure.what.clone())
                 .chain(failure.details.iter().cloned())
                 .collect();
         }
-        stair.ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        stair.ms = millis(started.elapsed());
         report.step(&stair);
         steps.push(stair);
         if let Some(failure) = failure {

@@ -228,6 +228,6 @@ fn a_revision_goes_down_with_what_needs_it_and_nothing_on_other_branches() {
     assert_eq!(revert(&all, "y"), Ok(vec!["y"]));
     assert!(matches!(
         revert(&["a"], "b"),
-        Err(PlanError::TargetNotApplied { .. })
+        Err(PlanError::NotApplied { .. })
     ));
 }
