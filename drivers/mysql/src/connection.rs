@@ -312,14 +312,21 @@ impl Connection for MysqlConnection {
     }
 
     fn table_exists(&mut self, schema: Option<&str>, table: &str) -> Result<bool, DbError> {
-        let rows = self.rows(
-            "SELECT COUNT(*) FROM information_schema.TABLES \
-             WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
-            &[
-                schema.map_or(Value::Null, |s| Value::String(s.to_string())),
-                Value::String(table.to_string()),
-            ],
-        )?;
+        // The schema is compared with a plain value or `DATABASE()`: behind `COALESCE` the
+        // server no longer sees which schema to look in, and opens the tables of every one.
+        let name = Value::String(table.to_string());
+        let rows = match schema {
+            Some(schema) => self.rows(
+                "SELECT COUNT(*) FROM information_schema.TABLES \
+                 WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?",
+                &[Value::String(schema.to_string()), name],
+            ),
+            None => self.rows(
+                "SELECT COUNT(*) FROM information_schema.TABLES \
+                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+                &[name],
+            ),
+        }?;
         Ok(matches!(
             rows.first().and_then(|r| r.first()),
             Some(Value::Integer(n)) if *n > 0
