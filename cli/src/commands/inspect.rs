@@ -44,13 +44,19 @@ pub(crate) fn run(out: &Output, global: &GlobalArgs, sql: bool) -> CliResult {
     Ok(())
 }
 
-/// The statements that create `schema` from nothing, referenced tables first.
+/// The statements that create `schema` from nothing, referenced tables first, as text.
 fn ddl(database: &Database, schema: &Schema) -> CliResult<String> {
-    let create = diff(&Schema::new(), schema, &DiffOptions::new(), &ExactSpelling);
-    let statements = render(database, &Schema::new(), &create.operations)?;
     let mut text = String::new();
-    for statement in statements.iter().flatten() {
+    for statement in creating_statements(database, schema)? {
         let _ = writeln!(text, "{statement};");
     }
     Ok(text)
+}
+
+/// The statements that create `schema` from nothing, referenced tables first (what
+/// `inspect --sql` prints, and `retort test`'s adopt check runs).
+pub(crate) fn creating_statements(database: &Database, schema: &Schema) -> CliResult<Vec<String>> {
+    let create = diff(&Schema::new(), schema, &DiffOptions::new(), &ExactSpelling);
+    let statements = render(database, &Schema::new(), &create.operations)?;
+    Ok(statements.into_iter().flatten().collect())
 }

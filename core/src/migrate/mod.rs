@@ -130,6 +130,13 @@ impl DbState {
             .collect()
     }
 
+    /// Whether `id` is recorded as applied (a dirty row is not).
+    pub fn is_applied(&self, id: &str) -> bool {
+        self.rows
+            .get(id)
+            .is_some_and(|row| row.state == RowState::Applied)
+    }
+
     /// The ids recorded as applied, sorted (unknown ids included).
     pub fn applied_sorted(&self) -> Vec<&str> {
         self.rows

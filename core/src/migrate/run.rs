@@ -328,12 +328,7 @@ impl Migrator<'_> {
         direction: Direction,
     ) -> Result<Vec<&RevisionHeader>, MigrateError> {
         // One revision's plan asks about a few rows, not the whole version table.
-        let is_applied = |id: &str| {
-            state
-                .rows
-                .get(id)
-                .is_some_and(|row| row.state == RowState::Applied)
-        };
+        let is_applied = |id: &str| state.is_applied(id);
         let target = match goal {
             Goal::Target(target) => target,
             Goal::Apply(id) => return Ok(self.graph.plan_apply(&is_applied, id)?),

@@ -5,12 +5,13 @@ use super::schemas::{difference, differences, row_differences, snapshot, Scope};
 use super::scratch::Scratch;
 use super::script::run_script;
 use super::{Gauntlet, Stop};
-use crate::commands::diff::{live_declarable_schema, render, with_dialect_limit};
+use crate::commands::diff::{live_declarable_schema, with_dialect_limit};
+use crate::commands::inspect::creating_statements;
 use crate::commands::rendered_checks::diff_live;
 use crate::project::display_path;
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{spelling_of, Statement};
-use retort_core::diff::{declarable, diff, DiffOptions, ExactSpelling};
+use retort_core::diff::declarable;
 use retort_core::load::read_revision_with;
 use retort_core::migrate::{DbState, Direction};
 use retort_core::schema::Schema;
@@ -117,15 +118,13 @@ pub(crate) fn adopt(
     let url = scratch.create("adopt")?;
     let mut conn = gauntlet.connect(&url)?;
     let wanted = declarable(head.schema.clone(), &spelling_of(gauntlet.dialect()));
-    let create = diff(&Schema::new(), &wanted, &DiffOptions::new(), &ExactSpelling);
-    let statements =
-        render(gauntlet.database, &Schema::new(), &create.operations).map_err(Stop::Failed)?;
+    let statements = creating_statements(gauntlet.database, &wanted).map_err(Stop::Failed)?;
     // One transaction where DDL is transactional: one commit, not one per statement.
     let created = conn
         .begin()
         .map_err(|error| error.to_string())
         .and_then(|()| {
-            for sql in statements.iter().flatten() {
+            for sql in &statements {
                 conn.execute(&Statement::new(sql.clone()))
                     .map_err(|error| format!("{sql}: {error}"))?;
             }
@@ -207,7 +206,7 @@ pub(crate) fn downgrade(
         Ok(left) => left,
         Err(error) => return Ok(Check::failed("downgrade", error)),
     };
-    let found = differences(gauntlet.dialect(), &left, &Schema::new());
+    let found = differences(gauntlet.database, &left, &Schema::new());
     if found.is_empty() {
         Ok(Check::passed(
             "downgrade",
@@ -255,7 +254,7 @@ pub(crate) fn offline(
         Ok(state) => state,
         Err(error) => return Ok(Check::failed("offline", error.to_string())),
     };
-    let mut found = differences(gauntlet.dialect(), &schema, &head.schema);
+    let mut found = differences(gauntlet.database, &schema, &head.schema);
     found.extend(row_differences(&state, &head.state));
     if found.is_empty() {
         Ok(Check::passed(

@@ -1,13 +1,14 @@
 //! Reading a scratch database's schema and saying how two schemas differ, in the words a
 //! failed check shows: what is left over, what is missing, what is different.
 
-use crate::commands::diff::describe;
+use crate::commands::diff::{describe, with_dialect_limit};
+use crate::database::Database;
 use retort_core::dialect::spelling_of;
 use retort_core::diff::{diff, DiffOptions};
 use retort_core::migrate::DbState;
 use retort_core::revision::ops::Operation;
 use retort_core::schema::Schema;
-use retort_core::{Connection, Dialect};
+use retort_core::Connection;
 use std::collections::BTreeSet;
 
 /// Which tables a comparison looks at.
@@ -43,17 +44,11 @@ pub(crate) fn snapshot(
 
 /// How `actual` differs from `expected`, one line each: `left over: ...` for what only
 /// `actual` has, `missing: ...` for what only `expected` has, `different: ...` otherwise.
-/// Empty when they are the same by `dialect`'s spelling rules.
-pub(crate) fn differences(
-    dialect: &dyn Dialect,
-    actual: &Schema,
-    expected: &Schema,
-) -> Vec<String> {
-    let mut options = DiffOptions::new();
-    if let Some(limit) = dialect.capabilities().max_identifier_length {
-        options.identifier_limit = limit;
-    }
-    let found = diff(actual, expected, &options, &spelling_of(dialect));
+/// Empty when they are the same by the spelling rules of `database`'s dialect.
+pub(crate) fn differences(database: &Database, actual: &Schema, expected: &Schema) -> Vec<String> {
+    let options = with_dialect_limit(DiffOptions::new(), database);
+    let spelling = spelling_of(database.dialect.as_ref());
+    let found = diff(actual, expected, &options, &spelling);
     found.operations.iter().map(difference).collect()
 }
 

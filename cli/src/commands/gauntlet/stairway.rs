@@ -142,7 +142,7 @@ fn step(
         .map_err(|e| StepFailure::new("failed to downgrade", e))?;
     let after = snapshot(conn, version_table, &scope)
         .map_err(|e| StepFailure::new("could not be compared", e))?;
-    let found = differences(gauntlet.dialect(), &after, &before);
+    let found = differences(gauntlet.database, &after, &before);
     if !found.is_empty() {
         return Err(StepFailure {
             what: String::from(
