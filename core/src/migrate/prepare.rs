@@ -158,6 +158,13 @@ impl Migrator<'_> {
         .collect()
     }
 
+    /// The revision behind `header`, read in full and checked as a run reads it, once per
+    /// Migrator: a caller looking into a revision (`retort test` reading which tables it
+    /// names) and the runs that apply it parse its file once between them.
+    pub fn revision(&self, header: &RevisionHeader) -> Result<Arc<Revision>, MigrateError> {
+        self.load_once(header).map(|loaded| loaded.revision)
+    }
+
     /// The revision behind `header` read in full, checked and checksummed; as an earlier
     /// call of this Migrator loaded it, if one did.
     fn load_once(&self, header: &RevisionHeader) -> Result<Loaded, MigrateError> {

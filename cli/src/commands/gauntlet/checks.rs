@@ -12,7 +12,6 @@ use crate::project::display_path;
 use retort_core::db_url::DatabaseUrl;
 use retort_core::dialect::{spelling_of, Statement};
 use retort_core::diff::declarable;
-use retort_core::load::read_revision_with;
 use retort_core::migrate::{DbState, Direction};
 use retort_core::schema::Schema;
 
@@ -174,7 +173,8 @@ pub(crate) fn downgrade(
 ) -> Result<Check, Stop> {
     let mut irreversible = Vec::new();
     for header in gauntlet.project.graph.revisions() {
-        match read_revision_with(header, &gauntlet.database.syntaxes) {
+        // The fresh run read every revision already: these come from its Migrator.
+        match gauntlet.migrator.revision(header) {
             Ok(revision) if !revision.is_reversible() => irreversible.push(header.id.clone()),
             Ok(_) => {}
             Err(error) => {

@@ -7,7 +7,7 @@ use super::schemas::{differences, snapshot, Scope};
 use super::{Gauntlet, Stop};
 use crate::project::display_path;
 use retort_core::dialect::{RenderMode, Statement};
-use retort_core::load::{read_revision_with, Revision};
+use retort_core::load::Revision;
 use retort_core::migrate::Migrator;
 use retort_core::revision::ops::{BulkInsert, Operation};
 use retort_core::schema::Schema;
@@ -124,7 +124,8 @@ fn step(
     conn: &mut dyn Connection,
     header: &RevisionHeader,
 ) -> Result<Stepped, StepFailure> {
-    let revision = read_revision_with(header, &gauntlet.database.syntaxes)
+    let revision = migrator
+        .revision(header)
         .map_err(|e| StepFailure::new("cannot be read", e))?;
     let scope = touched_tables(&revision);
     let version_table = gauntlet.version_table();
